@@ -1,0 +1,261 @@
+//! Command line, qemu-user compatible: `ruser-<arch> [OPTIONS] PROGRAM [ARGS...]`.
+//!
+//! Options may be written with one dash or two (`-strace`, `--strace`), as qemu accepts.
+//! Parsing stops at PROGRAM: everything after it goes to the guest untouched.
+
+use crate::exec::Backend;
+use crate::linux::Config;
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use std::ffi::OsString;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::path::PathBuf;
+
+/// Options that take a value (name without dashes).
+const VALUE_OPTS: &[&str] = &["L", "E", "U", "0", "s", "cpu", "d", "D", "backend"];
+/// Options that take no value.
+const FLAG_OPTS: &[&str] = &["strace", "help", "h", "version", "V"];
+
+fn command(bin: &str) -> Command {
+    Command::new(bin.to_string().leak() as &str)
+        .version(env!("CARGO_PKG_VERSION"))
+        .about("Run a Linux program built for another CPU (aarch64) on this x86-64 host.")
+        .override_usage(format!("{bin} [OPTIONS] PROGRAM [ARGS...]"))
+        .after_help(
+            "Every option also has an environment variable (shown in brackets). Options end at PROGRAM;\n\
+             everything after it is passed to the guest unchanged.",
+        )
+        .disable_help_flag(true)
+        .disable_version_flag(true)
+        .arg(Arg::new("help").short('h').long("help").action(ArgAction::Help).help("Print help"))
+        .arg(Arg::new("version").short('V').long("version").action(ArgAction::Version).help("Print version"))
+        .arg(Arg::new("L").short('L').value_name("PATH").env("RUSER_LD_PREFIX").help("Sysroot for the ELF interpreter and absolute paths"))
+        .arg(
+            Arg::new("E")
+                .short('E')
+                .value_name("VAR=VALUE")
+                .action(ArgAction::Append)
+                .env("RUSER_SET_ENV")
+                .value_delimiter(',')
+                .help("Set a variable in the guest environment (repeatable)"),
+        )
+        .arg(
+            Arg::new("U")
+                .short('U')
+                .value_name("VAR")
+                .action(ArgAction::Append)
+                .env("RUSER_UNSET_ENV")
+                .value_delimiter(',')
+                .help("Remove a variable from the guest environment (repeatable)"),
+        )
+        .arg(Arg::new("0").short('0').value_name("ARGV0").env("RUSER_ARGV0").help("Use ARGV0 as the guest's argv[0]"))
+        .arg(Arg::new("s").short('s').value_name("SIZE").env("RUSER_STACK_SIZE").help("Guest stack size (suffixes k, M, G) [default: 8M]"))
+        .arg(Arg::new("cpu").long("cpu").value_name("NAME").env("RUSER_CPU").help("CPU model to emulate ('help' lists them)"))
+        .arg(Arg::new("strace").long("strace").action(ArgAction::SetTrue).env("RUSER_STRACE").help("Log every system call"))
+        .arg(Arg::new("d").short('d').value_name("ITEMS").env("RUSER_LOG").help("Enable logging of ITEMS, comma-separated ('help' lists them)"))
+        .arg(Arg::new("D").short('D').value_name("FILE").env("RUSER_LOG_FILE").help("Write logs to FILE instead of stderr"))
+        .arg(Arg::new("backend").long("backend").value_name("NAME").env("RUSER_BACKEND").help("Execution backend: interp"))
+        .arg(Arg::new("program").value_name("PROGRAM").value_parser(clap::value_parser!(OsString)).help("Guest program to run"))
+        .arg(
+            Arg::new("args")
+                .value_name("ARGS")
+                .num_args(0..)
+                .trailing_var_arg(true)
+                .allow_hyphen_values(true)
+                .value_parser(clap::value_parser!(OsString))
+                .help("Arguments for the guest program"),
+        )
+}
+
+/// Rewrite qemu-style options into clap's form and put `--` before PROGRAM, so that nothing
+/// after PROGRAM is ever parsed as ours.
+fn normalise(args: &[OsString]) -> Vec<OsString> {
+    let mut out = vec![args[0].clone()];
+    let mut i = 1;
+    while i < args.len() {
+        let a = args[i].as_bytes();
+        if a == b"--" {
+            out.extend_from_slice(&args[i..]);
+            return out;
+        }
+        if a.len() < 2 || a[0] != b'-' {
+            out.push("--".into());
+            out.extend_from_slice(&args[i..]);
+            return out;
+        }
+        let body = if a.starts_with(b"--") { &a[2..] } else { &a[1..] };
+        let (name, inline) = match body.iter().position(|&c| c == b'=') {
+            Some(p) => (&body[..p], Some(&body[p + 1..])),
+            None => (body, None),
+        };
+        let name = String::from_utf8_lossy(name).into_owned();
+        let spelled = |n: &str| -> OsString { if n.len() == 1 { format!("-{n}").into() } else { format!("--{n}").into() } };
+        if VALUE_OPTS.contains(&name.as_str()) {
+            out.push(spelled(&name));
+            match inline {
+                Some(v) => out.push(OsString::from_vec(v.to_vec())),
+                None if i + 1 < args.len() => {
+                    i += 1;
+                    out.push(args[i].clone());
+                }
+                None => {}
+            }
+        } else if FLAG_OPTS.contains(&name.as_str()) && inline.is_none() {
+            out.push(spelled(&name));
+        } else {
+            // Unknown: let clap report it.
+            out.push(args[i].clone());
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Parse a size such as `8M`, `512k`, `1G` or `65536`.
+pub fn parse_size(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let (num, mult) = match s.char_indices().last()? {
+        (i, 'k' | 'K') => (&s[..i], 1u64 << 10),
+        (i, 'm' | 'M') => (&s[..i], 1 << 20),
+        (i, 'g' | 'G') => (&s[..i], 1 << 30),
+        _ => (s, 1),
+    };
+    num.parse::<u64>().ok()?.checked_mul(mult)
+}
+
+fn fail(bin: &str, msg: &str) -> ! {
+    eprintln!("{bin}: {msg}");
+    std::process::exit(1);
+}
+
+/// Build the guest environment: ours, edited by -E and -U in order.
+fn guest_env(m: &ArgMatches) -> Vec<OsString> {
+    let mut env: Vec<(OsString, OsString)> = std::env::vars_os().collect();
+    for set in m.get_many::<String>("E").into_iter().flatten() {
+        let (k, v) = set.split_once('=').unwrap_or((set.as_str(), ""));
+        env.retain(|(ek, _)| ek != k);
+        env.push((k.into(), v.into()));
+    }
+    for unset in m.get_many::<String>("U").into_iter().flatten() {
+        env.retain(|(ek, _)| ek != unset.as_str());
+    }
+    env.into_iter()
+        .map(|(k, v)| {
+            let mut s = k;
+            s.push("=");
+            s.push(v);
+            s
+        })
+        .collect()
+}
+
+/// Entry point shared by `ruser` (arch from the ELF header) and `ruser-<arch>`.
+pub fn main(forced_arch: Option<&'static str>) -> ! {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let bin = std::path::Path::new(&args[0]).file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "ruser".into());
+    let m = match command(&bin).try_get_matches_from(normalise(&args)) {
+        Ok(m) => m,
+        Err(e) => {
+            let code = if e.use_stderr() { 1 } else { 0 };
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    let arch_name = forced_arch.unwrap_or("aarch64");
+    let arch = crate::guest::by_name(arch_name).expect("known arch");
+
+    // Logging first, so everything after can log.
+    let mut mask = 0;
+    if let Some(d) = m.get_one::<String>("d") {
+        if d == "help" {
+            println!("Log items (comma-separated) for -d:");
+            for (name, _, help) in crate::log::ITEMS {
+                println!("  {name:<10} {help}");
+            }
+            std::process::exit(0);
+        }
+        mask = crate::log::parse_items(d).unwrap_or_else(|bad| fail(&bin, &format!("unknown -d item '{bad}' (try -d help)")));
+    }
+    let strace = m.get_flag("strace");
+    if strace {
+        mask |= crate::log::Item::Strace as u32;
+    }
+    let out: Box<dyn std::io::Write + Send> = match m.get_one::<String>("D") {
+        Some(f) => Box::new(std::fs::File::create(f).unwrap_or_else(|e| fail(&bin, &format!("cannot open log file {f}: {e}")))),
+        None => Box::new(std::io::stderr()),
+    };
+    crate::log::init(mask, out);
+
+    let cpu = m.get_one::<String>("cpu").cloned().unwrap_or_else(|| "max".into());
+    if cpu == "help" {
+        println!("Available CPUs for {}:", arch.name());
+        for (name, desc) in arch.cpu_models() {
+            println!("  {name:<12} {desc}");
+        }
+        std::process::exit(0);
+    }
+    if !arch.cpu_models().iter().any(|(n, _)| *n == cpu) {
+        fail(&bin, &format!("unknown CPU model '{cpu}' (try -cpu help)"));
+    }
+    let backend = match m.get_one::<String>("backend") {
+        None => Backend::Interp,
+        Some(b) => Backend::NAMES
+            .iter()
+            .find(|(n, _)| n == b)
+            .map(|(_, be)| *be)
+            .unwrap_or_else(|| fail(&bin, &format!("unknown backend '{b}' (available: interp)"))),
+    };
+    let stack_size = match m.get_one::<String>("s") {
+        Some(s) => parse_size(s).filter(|&n| n >= 4096).unwrap_or_else(|| fail(&bin, &format!("invalid stack size '{s}'"))),
+        None => 8 << 20,
+    };
+    let Some(program) = m.get_one::<OsString>("program").cloned() else {
+        eprintln!("{bin}: no program given");
+        eprintln!("usage: {bin} [OPTIONS] PROGRAM [ARGS...]   (try --help)");
+        std::process::exit(1);
+    };
+    let mut argv = vec![m.get_one::<String>("0").map(OsString::from).unwrap_or_else(|| program.clone())];
+    argv.extend(m.get_many::<OsString>("args").into_iter().flatten().cloned());
+    let cfg = Config {
+        arch: forced_arch,
+        program: PathBuf::from(&program),
+        argv,
+        envp: guest_env(&m),
+        sysroot: m.get_one::<String>("L").map(PathBuf::from),
+        stack_size,
+        cpu,
+        strace,
+        backend,
+    };
+    match crate::linux::run(&cfg) {
+        Ok(code) => std::process::exit(code),
+        Err(e) => {
+            eprintln!("{bin}: {}", e.msg);
+            std::process::exit(e.status);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(v: &[&str]) -> Vec<String> {
+        let a: Vec<OsString> = v.iter().map(OsString::from).collect();
+        normalise(&a).into_iter().map(|s| s.into_string().unwrap()).collect()
+    }
+
+    #[test]
+    fn options_stop_at_program() {
+        assert_eq!(n(&["r", "-strace", "-L", "/x", "prog", "--help", "-L"]), ["r", "--strace", "-L", "/x", "--", "prog", "--help", "-L"]);
+        assert_eq!(n(&["r", "--cpu=max", "-d", "in_asm", "p"]), ["r", "--cpu", "max", "-d", "in_asm", "--", "p"]);
+        assert_eq!(n(&["r", "-cpu", "help"]), ["r", "--cpu", "help"]);
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("8M"), Some(8 << 20));
+        assert_eq!(parse_size("512k"), Some(512 << 10));
+        assert_eq!(parse_size("100"), Some(100));
+        assert_eq!(parse_size("x"), None);
+    }
+}

@@ -1,0 +1,90 @@
+//! AArch64 guest: decoder, translator to IR, state layout and Linux ABI.
+
+pub mod decode;
+pub mod state;
+pub mod translate;
+
+use super::{CodeFetch, CpuState, GuestArch, TranslateOpts};
+use crate::ir::Block;
+use state::*;
+
+/// The AArch64 guest.
+pub struct Aarch64;
+
+pub static AARCH64: Aarch64 = Aarch64;
+
+// Linux arch/arm64/include/uapi/asm/hwcap.h
+pub const HWCAP_FP: u64 = 1 << 0;
+pub const HWCAP_ASIMD: u64 = 1 << 1;
+pub const HWCAP_EVTSTRM: u64 = 1 << 2;
+pub const HWCAP_CPUID: u64 = 1 << 11;
+
+impl GuestArch for Aarch64 {
+    fn name(&self) -> &'static str {
+        "aarch64"
+    }
+    fn elf_machine(&self) -> u16 {
+        goblin::elf::header::EM_AARCH64
+    }
+    fn is_64bit(&self) -> bool {
+        true
+    }
+    fn big_endian(&self) -> bool {
+        false
+    }
+    fn state_size(&self) -> usize {
+        STATE_SIZE
+    }
+    fn pc_offset(&self) -> usize {
+        PC
+    }
+    fn translate(&self, code: &dyn CodeFetch, pc: u64, opts: &TranslateOpts) -> Block {
+        translate::translate_block(code, pc, opts)
+    }
+    fn disassemble(&self, code: &[u8], pc: u64) -> String {
+        crate::disas::disassemble_aarch64(code, pc)
+    }
+    fn registers(&self) -> &'static [(&'static str, usize, usize)] {
+        REGISTERS
+    }
+    fn init_state(&self, st: &mut CpuState, entry: u64, sp: u64) {
+        st.write_u64(PC, entry);
+        st.write_u64(SP, sp);
+        st.write_u64(EXCL_ADDR, u64::MAX);
+    }
+    fn syscall_nr(&self, st: &CpuState) -> u64 {
+        st.read_u64(xreg(8))
+    }
+    fn syscall_args(&self, st: &CpuState) -> [u64; 6] {
+        std::array::from_fn(|i| st.read_u64(xreg(i as u32)))
+    }
+    fn set_syscall_result(&self, st: &mut CpuState, ret: i64) {
+        st.write_u64(xreg(0), ret as u64);
+    }
+    fn get_sp(&self, st: &CpuState) -> u64 {
+        st.read_u64(SP)
+    }
+    fn set_sp(&self, st: &mut CpuState, sp: u64) {
+        st.write_u64(SP, sp)
+    }
+    fn set_tls(&self, st: &mut CpuState, tls: u64) {
+        st.write_u64(TPIDR_EL0, tls)
+    }
+    fn hwcap(&self, _cpu: &str) -> (u64, u64) {
+        // Only what is implemented: FP and AdvSIMD (base), CPUID (MRS of ID registers).
+        (HWCAP_FP | HWCAP_ASIMD | HWCAP_CPUID, 0)
+    }
+    fn platform(&self) -> &'static str {
+        "aarch64"
+    }
+    fn cpu_models(&self) -> &'static [(&'static str, &'static str)] {
+        &[
+            ("max", "every feature ruser implements (default)"),
+            ("cortex-a53", "Armv8.0-A baseline: FP, AdvSIMD"),
+        ]
+    }
+    fn min_sigstksz(&self) -> u64 {
+        // sizeof(struct rt_sigframe) + fpsimd/esr/extra contexts, as arm64 Linux reports.
+        5120
+    }
+}

@@ -1,0 +1,145 @@
+//! Guest architectures. Each frontend decodes its own machine code into IR and describes its
+//! state layout and Linux ABI; nothing here knows about backends or the Linux layer.
+
+pub mod aarch64;
+
+use crate::ir::Block;
+
+/// Where translation reads guest code from. Returns `None` for an address that cannot be
+/// fetched (unmapped or not executable).
+pub trait CodeFetch {
+    fn fetch32(&self, addr: u64) -> Option<u32>;
+}
+
+/// Translation-affecting options.
+#[derive(Clone, Copy, Debug)]
+pub struct TranslateOpts {
+    /// Maximum guest instructions per block.
+    pub max_insns: u32,
+}
+
+impl Default for TranslateOpts {
+    fn default() -> Self {
+        TranslateOpts { max_insns: 64 }
+    }
+}
+
+/// A guest CPU state: an opaque, 16-byte aligned byte buffer whose layout the guest defines.
+pub struct CpuState {
+    buf: Box<[u128]>,
+}
+
+impl CpuState {
+    pub fn new(size: usize) -> CpuState {
+        CpuState { buf: vec![0u128; size.div_ceil(16)].into_boxed_slice() }
+    }
+    pub fn as_ptr(&self) -> *const u8 {
+        self.buf.as_ptr() as *const u8
+    }
+    pub fn as_mut_ptr(&mut self) -> *mut u8 {
+        self.buf.as_mut_ptr() as *mut u8
+    }
+    pub fn bytes(&self) -> &[u8] {
+        // SAFETY: the buffer is plain data of this many bytes.
+        unsafe { std::slice::from_raw_parts(self.as_ptr(), self.buf.len() * 16) }
+    }
+    fn check(&self, off: usize, n: usize) {
+        assert!(off + n <= self.buf.len() * 16, "CPU state access out of range");
+    }
+    pub fn read_u32(&self, off: usize) -> u32 {
+        self.check(off, 4);
+        unsafe { (self.as_ptr().add(off) as *const u32).read_unaligned() }
+    }
+    pub fn write_u32(&mut self, off: usize, v: u32) {
+        self.check(off, 4);
+        unsafe { (self.as_mut_ptr().add(off) as *mut u32).write_unaligned(v) }
+    }
+    pub fn read_u64(&self, off: usize) -> u64 {
+        self.check(off, 8);
+        unsafe { (self.as_ptr().add(off) as *const u64).read_unaligned() }
+    }
+    pub fn write_u64(&mut self, off: usize, v: u64) {
+        self.check(off, 8);
+        unsafe { (self.as_mut_ptr().add(off) as *mut u64).write_unaligned(v) }
+    }
+    pub fn read_u128(&self, off: usize) -> u128 {
+        self.check(off, 16);
+        unsafe { (self.as_ptr().add(off) as *const u128).read_unaligned() }
+    }
+    pub fn write_u128(&mut self, off: usize, v: u128) {
+        self.check(off, 16);
+        unsafe { (self.as_mut_ptr().add(off) as *mut u128).write_unaligned(v) }
+    }
+}
+
+impl Clone for CpuState {
+    fn clone(&self) -> Self {
+        CpuState { buf: self.buf.clone() }
+    }
+}
+
+/// Everything the rest of ruser knows about one guest architecture.
+pub trait GuestArch: Send + Sync {
+    /// Name as used on the command line and in `uname -m` (e.g. "aarch64").
+    fn name(&self) -> &'static str;
+    /// ELF e_machine value.
+    fn elf_machine(&self) -> u16;
+    /// ELF class: true for ELF64.
+    fn is_64bit(&self) -> bool;
+    fn big_endian(&self) -> bool;
+
+    // ---- translation ----
+    /// Size of the CPU state in bytes.
+    fn state_size(&self) -> usize;
+    /// Byte offset of the program counter in the state (a u64).
+    fn pc_offset(&self) -> usize;
+    /// Translate the block starting at `pc`.
+    fn translate(&self, code: &dyn CodeFetch, pc: u64, opts: &TranslateOpts) -> Block;
+    /// Disassemble guest code for `-d in_asm` (one line per instruction).
+    fn disassemble(&self, code: &[u8], pc: u64) -> String;
+    /// Named registers for `-d cpu`/crosscheck reports: (name, offset, size in bytes).
+    fn registers(&self) -> &'static [(&'static str, usize, usize)];
+
+    // ---- Linux ABI ----
+    /// Set up registers for process start.
+    fn init_state(&self, st: &mut CpuState, entry: u64, sp: u64);
+    fn syscall_nr(&self, st: &CpuState) -> u64;
+    fn syscall_args(&self, st: &CpuState) -> [u64; 6];
+    /// Store a syscall result (negative errno on failure, in the guest's convention).
+    fn set_syscall_result(&self, st: &mut CpuState, ret: i64);
+    fn get_sp(&self, st: &CpuState) -> u64;
+    fn set_sp(&self, st: &mut CpuState, sp: u64);
+    fn set_tls(&self, st: &mut CpuState, tls: u64);
+    /// Return register value for a newly created child (fork/clone).
+    fn set_child_return(&self, st: &mut CpuState) {
+        self.set_syscall_result(st, 0);
+    }
+    /// AT_HWCAP and AT_HWCAP2 for the named CPU model.
+    fn hwcap(&self, cpu: &str) -> (u64, u64);
+    /// AT_PLATFORM string.
+    fn platform(&self) -> &'static str;
+    /// CPU model names accepted by `-cpu` with a one-line description each.
+    fn cpu_models(&self) -> &'static [(&'static str, &'static str)];
+    /// Stack alignment required at process entry.
+    fn stack_align(&self) -> u64 {
+        16
+    }
+    /// AT_MINSIGSTKSZ value.
+    fn min_sigstksz(&self) -> u64;
+}
+
+/// The guest architecture for an ELF e_machine value.
+pub fn by_elf_machine(machine: u16) -> Option<&'static dyn GuestArch> {
+    match machine {
+        goblin::elf::header::EM_AARCH64 => Some(&aarch64::AARCH64),
+        _ => None,
+    }
+}
+
+/// The guest architecture for a command-line name.
+pub fn by_name(name: &str) -> Option<&'static dyn GuestArch> {
+    match name {
+        "aarch64" | "arm64" => Some(&aarch64::AARCH64),
+        _ => None,
+    }
+}

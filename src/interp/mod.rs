@@ -1,0 +1,176 @@
+//! The reference interpreter of the IR. It is the referee for the JIT, so it favours being
+//! obviously right over being fast.
+
+mod fp;
+mod scalar;
+mod vec;
+
+use crate::ir::*;
+use std::cell::Cell;
+
+/// How a block left the interpreter. The guest pc in the state is already set for `Next`.
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+pub enum Exit {
+    /// Continue at the pc in the state.
+    Next,
+    /// Perform a syscall; the pc in the state is the instruction after it.
+    Syscall,
+    /// Raise a guest exception; the pc in the state is the faulting instruction.
+    Trap(Trap),
+}
+
+thread_local! {
+    /// Guest pc of the instruction being executed, for fault reports.
+    pub static CURRENT_PC: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Reusable value storage so running a block does not allocate.
+#[derive(Default)]
+pub struct Interp {
+    vals: Vec<u128>,
+}
+
+/// Mask a value to its type.
+#[inline]
+fn m(v: u128, ty: Ty) -> u128 {
+    v & ty.mask()
+}
+
+impl Interp {
+    pub fn new() -> Interp {
+        Interp { vals: Vec::with_capacity(256) }
+    }
+
+    /// Run one block against the state at `st` with guest memory at `base`.
+    ///
+    /// # Safety
+    /// `st` must point to a guest CPU state of the layout the block was translated for, and
+    /// guest memory accesses go to `base + addr` (faults are caught by the host signal handler).
+    pub unsafe fn run(&mut self, b: &Block, st: *mut u8, base: usize, pc_off: usize) -> Exit {
+        let vals = &mut self.vals;
+        vals.clear();
+        vals.resize(b.insts.len(), 0);
+        for (i, inst) in b.insts.iter().enumerate() {
+            let r = Self::eval(&inst.op, vals, st, base);
+            vals[i] = r;
+        }
+        let set_pc = |pc: u64| (st.add(pc_off) as *mut u64).write_unaligned(pc);
+        match b.term {
+            Terminal::Jump { target } => {
+                set_pc(target);
+                Exit::Next
+            }
+            Terminal::Branch { cond, taken, not_taken } => {
+                set_pc(if vals[cond.0 as usize] != 0 { taken } else { not_taken });
+                Exit::Next
+            }
+            Terminal::Indirect { target, .. } => {
+                set_pc(vals[target.0 as usize] as u64);
+                Exit::Next
+            }
+            Terminal::Syscall { next_pc } => {
+                set_pc(next_pc);
+                Exit::Syscall
+            }
+            Terminal::Trap { trap, pc } => {
+                set_pc(pc);
+                Exit::Trap(trap)
+            }
+        }
+    }
+
+    #[inline]
+    unsafe fn eval(op: &Op, vals: &[u128], st: *mut u8, base: usize) -> u128 {
+        let v = |x: Val| vals[x.0 as usize];
+        match *op {
+            Op::Const { imm, .. } => imm,
+            Op::GetReg { ty, off } => scalar::read_raw(st.add(off as usize), ty),
+            Op::SetReg { v: x, ty, off } => {
+                scalar::write_raw(st.add(off as usize), ty, v(x));
+                0
+            }
+            Op::Bin { a, b, op, ty } => scalar::bin(op, ty, v(a), v(b)),
+            Op::Un { a, op, ty } => scalar::un(op, ty, v(a)),
+            Op::Ext { a, from, to, signed } => {
+                let x = m(v(a), from);
+                if signed && from < to {
+                    m(scalar::sext(x, from) as u128, to)
+                } else {
+                    m(x, to)
+                }
+            }
+            Op::Cmp { a, b, cc, ty } => scalar::cmp(cc, ty, v(a), v(b)) as u128,
+            Op::Select { c, a, b, .. } => {
+                if v(c) != 0 {
+                    v(a)
+                } else {
+                    v(b)
+                }
+            }
+            Op::Pair { lo, hi } => (v(lo) as u64 as u128) | ((v(hi) as u64 as u128) << 64),
+            Op::Half { a, hi } => {
+                if hi {
+                    v(a) >> 64
+                } else {
+                    v(a) as u64 as u128
+                }
+            }
+            Op::AddNzcv { a, b, cin, ty } => scalar::add_nzcv(ty, v(a), v(b), v(cin)) as u128,
+            Op::SubNzcv { a, b, cin, ty } => scalar::add_nzcv(ty, v(a), m(!v(b), ty), v(cin)) as u128,
+            Op::LogicNzcv { a, ty } => scalar::logic_nzcv(ty, v(a)) as u128,
+            Op::CondHolds { nzcv, cond } => scalar::cond_holds(v(nzcv) as u32, cond) as u128,
+            Op::Load { addr, ty, be } => {
+                let x = scalar::read_raw((base as u64).wrapping_add(v(addr) as u64) as *const u8, ty);
+                if be {
+                    scalar::swap(x, ty)
+                } else {
+                    x
+                }
+            }
+            Op::Store { addr, v: x, ty, be } => {
+                let x = if be { scalar::swap(v(x), ty) } else { v(x) };
+                scalar::write_raw((base as u64).wrapping_add(v(addr) as u64) as *mut u8, ty, x);
+                0
+            }
+            Op::CmpXchg { addr, expected, new, enable, ty, be } => {
+                let p = (base as u64).wrapping_add(v(addr) as u64) as *mut u8;
+                if v(enable) == 0 {
+                    m(!v(expected), ty)
+                } else {
+                    scalar::cmpxchg(p, ty, be, v(expected), v(new))
+                }
+            }
+            Op::AtomicRmw { addr, v: x, op, ty, be } => {
+                let p = (base as u64).wrapping_add(v(addr) as u64) as *mut u8;
+                scalar::atomic_rmw(p, op, ty, be, v(x))
+            }
+            Op::Fence { kind } => {
+                if kind == FenceKind::Full {
+                    std::sync::atomic::fence(std::sync::atomic::Ordering::SeqCst);
+                }
+                0
+            }
+            Op::FBin { a, b, op, ty } => fp::fbin(op, ty, v(a), v(b)),
+            Op::FUn { a, op, ty } => fp::fun(op, ty, v(a)),
+            Op::FMulAdd { a, b, c, ty, neg_p, neg_c } => fp::fmuladd(ty, v(a), v(b), v(c), neg_p, neg_c),
+            Op::FCmpNzcv { a, b, ty } => fp::fcmp_nzcv(ty, v(a), v(b)) as u128,
+            Op::FCvt { a, from, to } => fp::fcvt(from, to, v(a)),
+            Op::IToF { a, from, to, signed, fbits } => fp::itof(from, to, signed, fbits, v(a)),
+            Op::FToI { a, from, to, signed, round, fbits } => fp::ftoi(from, to, signed, round, fbits, v(a)),
+            Op::VBin { a, b, op, esize } => vec::vbin(op, esize, v(a), v(b)),
+            Op::VUn { a, op, esize } => vec::vun(op, esize, v(a)),
+            Op::VImm { a, op, esize, imm } => vec::vimm(op, esize, imm, v(a)),
+            Op::VIns { a, v: x, esize, lane } => vec::ins(v(a), esize, lane, v(x)),
+            Op::VExt { a, esize, lane } => vec::lane(v(a), esize, lane as usize),
+            Op::VDup { v: x, esize } => vec::dup(esize, v(x)),
+            Op::Helper { a0, a1, a2, a3, id, ty } => {
+                let mut ctx = HelperCtx { state: st, guest_base: base };
+                m((id.0.func)(&mut ctx, [v(a0), v(a1), v(a2), v(a3)]), ty)
+            }
+            Op::InsnStart { pc, .. } => {
+                CURRENT_PC.with(|c| c.set(pc));
+                0
+            }
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! Vector (I128) semantics of the IR. Lane 0 is the least significant.
+
+use super::scalar::sext;
+use crate::ir::*;
+
+fn ety(esize: u8) -> Ty {
+    Ty::from_bytes(esize as usize)
+}
+
+/// Lane `i` of `v` (element size `esize` bytes), zero-extended.
+pub fn lane(v: u128, esize: u8, i: usize) -> u128 {
+    let bits = esize as u32 * 8;
+    (v >> (i as u32 * bits)) & ety(esize).mask()
+}
+
+fn with_lane(v: u128, esize: u8, i: usize, x: u128) -> u128 {
+    let bits = esize as u32 * 8;
+    let mask = ety(esize).mask() << (i as u32 * bits);
+    (v & !mask) | ((x << (i as u32 * bits)) & mask)
+}
+
+fn nlanes(esize: u8) -> usize {
+    16 / esize as usize
+}
+
+/// Build a vector lane by lane.
+fn build(esize: u8, f: impl Fn(usize) -> u128) -> u128 {
+    (0..nlanes(esize)).fold(0, |acc, i| with_lane(acc, esize, i, f(i)))
+}
+
+fn map2(esize: u8, a: u128, b: u128, f: impl Fn(u128, u128) -> u128) -> u128 {
+    build(esize, |i| f(lane(a, esize, i), lane(b, esize, i)))
+}
+
+fn mask_if(esize: u8, c: bool) -> u128 {
+    if c {
+        ety(esize).mask()
+    } else {
+        0
+    }
+}
+
+pub fn ins(a: u128, esize: u8, l: u8, x: u128) -> u128 {
+    with_lane(a, esize, l as usize, x)
+}
+
+pub fn dup(esize: u8, x: u128) -> u128 {
+    build(esize, |_| x)
+}
+
+pub fn vbin(op: VBinOp, esize: u8, a: u128, b: u128) -> u128 {
+    let t = ety(esize);
+    let n = nlanes(esize);
+    let s = |x: u128| sext(x, t);
+    match op {
+        VBinOp::Add => map2(esize, a, b, |x, y| x.wrapping_add(y)),
+        VBinOp::Sub => map2(esize, a, b, |x, y| x.wrapping_sub(y)),
+        VBinOp::Mul => map2(esize, a, b, |x, y| x.wrapping_mul(y)),
+        VBinOp::And => a & b,
+        VBinOp::Or => a | b,
+        VBinOp::Xor => a ^ b,
+        VBinOp::Bic => a & !b,
+        VBinOp::Orn => a | !b,
+        VBinOp::CmEq => map2(esize, a, b, |x, y| mask_if(esize, x == y)),
+        VBinOp::CmGt => map2(esize, a, b, |x, y| mask_if(esize, s(x) > s(y))),
+        VBinOp::CmGe => map2(esize, a, b, |x, y| mask_if(esize, s(x) >= s(y))),
+        VBinOp::CmHi => map2(esize, a, b, |x, y| mask_if(esize, x > y)),
+        VBinOp::CmHs => map2(esize, a, b, |x, y| mask_if(esize, x >= y)),
+        VBinOp::CmTst => map2(esize, a, b, |x, y| mask_if(esize, x & y != 0)),
+        VBinOp::UMin => map2(esize, a, b, |x, y| x.min(y)),
+        VBinOp::UMax => map2(esize, a, b, |x, y| x.max(y)),
+        VBinOp::SMin => map2(esize, a, b, |x, y| if s(x) <= s(y) { x } else { y }),
+        VBinOp::SMax => map2(esize, a, b, |x, y| if s(x) >= s(y) { x } else { y }),
+        VBinOp::AddP | VBinOp::UMinP | VBinOp::UMaxP => {
+            // Lanes of the concatenation b:a, pairwise.
+            let cat = |i: usize| if i < n { lane(a, esize, i) } else { lane(b, esize, i - n) };
+            build(esize, |i| {
+                let (x, y) = (cat(2 * i), cat(2 * i + 1));
+                match op {
+                    VBinOp::AddP => x.wrapping_add(y),
+                    VBinOp::UMinP => x.min(y),
+                    _ => x.max(y),
+                }
+            })
+        }
+        VBinOp::Zip1 => build(esize, |i| if i % 2 == 0 { lane(a, esize, i / 2) } else { lane(b, esize, i / 2) }),
+        VBinOp::Zip2 => build(esize, |i| {
+            let j = n / 2 + i / 2;
+            if i % 2 == 0 {
+                lane(a, esize, j)
+            } else {
+                lane(b, esize, j)
+            }
+        }),
+        VBinOp::Uzp1 | VBinOp::Uzp2 => {
+            let odd = (op == VBinOp::Uzp2) as usize;
+            let cat = |i: usize| if i < n { lane(a, esize, i) } else { lane(b, esize, i - n) };
+            build(esize, |i| cat(2 * i + odd))
+        }
+        VBinOp::Trn1 | VBinOp::Trn2 => {
+            let odd = (op == VBinOp::Trn2) as usize;
+            build(esize, |i| {
+                let j = (i & !1) + odd;
+                if i % 2 == 0 {
+                    lane(a, esize, j)
+                } else {
+                    lane(b, esize, j)
+                }
+            })
+        }
+        VBinOp::Ext(k) => {
+            let k = k as u32 * 8;
+            if k == 0 {
+                a
+            } else {
+                (a >> k) | (b << (128 - k))
+            }
+        }
+        VBinOp::Tbl => build(1, |i| {
+            let idx = lane(b, 1, i) as usize;
+            if idx < 16 {
+                lane(a, 1, idx)
+            } else {
+                0
+            }
+        }),
+    }
+}
+
+pub fn vun(op: VUnOp, esize: u8, a: u128) -> u128 {
+    let t = ety(esize);
+    let n = nlanes(esize);
+    let l = |i: usize| lane(a, esize, i);
+    match op {
+        VUnOp::Not => !a,
+        VUnOp::Neg => build(esize, |i| l(i).wrapping_neg()),
+        VUnOp::Abs => build(esize, |i| sext(l(i), t).unsigned_abs()),
+        VUnOp::Cnt => build(esize, |i| l(i).count_ones() as u128),
+        VUnOp::Clz => build(esize, |i| (l(i).leading_zeros() - (128 - t.bits())) as u128),
+        VUnOp::Rev(container) => {
+            let per = container as usize / esize as usize;
+            build(esize, |i| {
+                let base = i / per * per;
+                l(base + (per - 1 - (i - base)))
+            })
+        }
+        VUnOp::AddV => (0..n).fold(0u128, |acc, i| acc.wrapping_add(l(i))) & t.mask(),
+        VUnOp::UMaxV => (0..n).map(l).max().unwrap_or(0),
+        VUnOp::UMinV => (0..n).map(l).min().unwrap_or(0),
+        VUnOp::SMaxV => (0..n).map(l).max_by_key(|&x| sext(x, t)).unwrap_or(0),
+        VUnOp::SMinV => (0..n).map(l).min_by_key(|&x| sext(x, t)).unwrap_or(0),
+        VUnOp::Xtn => {
+            let half = esize / 2;
+            (0..n).fold(0u128, |acc, i| with_lane(acc, half, i, l(i)))
+        }
+        VUnOp::ZeroHigh => a as u64 as u128,
+    }
+}
+
+pub fn vimm(op: VImmOp, esize: u8, imm: u32, a: u128) -> u128 {
+    let t = ety(esize);
+    let bits = t.bits();
+    let l = |i: usize| lane(a, esize, i);
+    match op {
+        VImmOp::Shl => build(esize, |i| if imm >= bits { 0 } else { l(i) << imm }),
+        VImmOp::UShr => build(esize, |i| if imm >= bits { 0 } else { l(i) >> imm }),
+        VImmOp::SShr => build(esize, |i| (sext(l(i), t) >> imm.min(bits - 1)) as u128),
+        VImmOp::Shrn => {
+            let half = esize / 2;
+            (0..nlanes(esize)).fold(0u128, |acc, i| with_lane(acc, half, i, l(i) >> imm))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic() {
+        let a = 0x0f0e0d0c0b0a09080706050403020100u128;
+        assert_eq!(lane(a, 1, 3), 3);
+        assert_eq!(vun(VUnOp::UMaxV, 1, a), 15);
+        assert_eq!(vun(VUnOp::Rev(8), 1, a) as u64, 0x0001020304050607);
+        assert_eq!(vbin(VBinOp::Ext(1), 1, a, 0xff) >> 120, 0xff);
+        assert_eq!(vbin(VBinOp::CmEq, 1, a, 0) & 0xffff, 0xff);
+        assert_eq!(vbin(VBinOp::AddP, 1, a, 0) & 0xff, 1);
+        assert_eq!(vimm(VImmOp::Shrn, 2, 4, 0x00f0_00e0u128) as u32, 0x0f0e);
+        assert_eq!(vun(VUnOp::Xtn, 2, 0x0102_0304u128) as u32, 0x0204);
+    }
+}

@@ -1,0 +1,277 @@
+//! Types and operation kinds used by the IR ops.
+
+use std::fmt;
+
+/// Value types. Scalars are held zero-extended; I128 is a vector register.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Ty {
+    I8,
+    I16,
+    I32,
+    I64,
+    I128,
+}
+
+impl Ty {
+    pub const fn bits(self) -> u32 {
+        match self {
+            Ty::I8 => 8,
+            Ty::I16 => 16,
+            Ty::I32 => 32,
+            Ty::I64 => 64,
+            Ty::I128 => 128,
+        }
+    }
+    pub const fn bytes(self) -> usize {
+        (self.bits() / 8) as usize
+    }
+    /// All-ones mask of this width.
+    pub const fn mask(self) -> u128 {
+        match self {
+            Ty::I128 => u128::MAX,
+            _ => (1u128 << self.bits()) - 1,
+        }
+    }
+    /// The type of `n` bytes (1, 2, 4, 8 or 16).
+    pub fn from_bytes(n: usize) -> Ty {
+        match n {
+            1 => Ty::I8,
+            2 => Ty::I16,
+            4 => Ty::I32,
+            8 => Ty::I64,
+            16 => Ty::I128,
+            _ => panic!("no IR type of {n} bytes"),
+        }
+    }
+}
+
+/// Integer binary ops. Division by zero gives 0; `MIN / -1` gives `MIN` (Arm semantics).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    /// High half of the unsigned double-width product.
+    MulHU,
+    /// High half of the signed double-width product.
+    MulHS,
+    DivU,
+    DivS,
+    RemU,
+    RemS,
+    And,
+    Or,
+    Xor,
+    /// `a & !b`
+    AndNot,
+    Shl,
+    Lshr,
+    Ashr,
+    Ror,
+}
+
+/// Integer unary ops.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UnOp {
+    Not,
+    Neg,
+    /// Count leading zeros.
+    Clz,
+    /// Count leading sign bits (not counting the sign bit itself).
+    Cls,
+    Ctz,
+    Popcnt,
+    /// Reverse bit order.
+    Rbit,
+    /// Reverse byte order.
+    Bswap,
+}
+
+/// Integer comparison conditions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CmpCc {
+    Eq,
+    Ne,
+    Ult,
+    Ule,
+    Ugt,
+    Uge,
+    Slt,
+    Sle,
+    Sgt,
+    Sge,
+}
+
+/// Atomic read-modify-write ops.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RmwOp {
+    Xchg,
+    Add,
+    /// `mem & !v`
+    Clr,
+    Xor,
+    Or,
+    And,
+    SMax,
+    SMin,
+    UMax,
+    UMin,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FenceKind {
+    /// Full barrier (DMB ISH, DSB, sync).
+    Full,
+    /// Loads only / stores only / instruction sync: free on x86 (TSO).
+    Light,
+}
+
+/// Floating-point binary ops.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FBinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    /// Arm FMIN/FMAX: NaN if either is NaN; -0 < +0.
+    Min,
+    Max,
+    /// IEEE minNum/maxNum: a quiet NaN loses to a number.
+    MinNm,
+    MaxNm,
+}
+
+/// Rounding modes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RoundMode {
+    /// Round to nearest, ties to even.
+    TieEven,
+    /// Round to nearest, ties away from zero.
+    TieAway,
+    /// Toward minus infinity.
+    Floor,
+    /// Toward plus infinity.
+    Ceil,
+    /// Toward zero.
+    Zero,
+    /// The guest's current dynamic rounding mode.
+    Dynamic,
+}
+
+/// Floating-point unary ops.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FUnOp {
+    Neg,
+    Abs,
+    Sqrt,
+    /// Round to an integral value in the float format.
+    RoundInt(RoundMode),
+}
+
+/// Binary vector ops (element size given by the op's `esize`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum VBinOp {
+    Add,
+    Sub,
+    Mul,
+    And,
+    Or,
+    Xor,
+    /// `a & !b`
+    Bic,
+    /// `a | !b`
+    Orn,
+    /// Lane = all ones when equal.
+    CmEq,
+    /// Signed greater than.
+    CmGt,
+    /// Signed greater or equal.
+    CmGe,
+    /// Unsigned higher.
+    CmHi,
+    /// Unsigned higher or same.
+    CmHs,
+    /// Lane = all ones when `a & b != 0`.
+    CmTst,
+    UMin,
+    UMax,
+    SMin,
+    SMax,
+    /// Pairwise add over the concatenation `b:a` (a's pairs land in the low half).
+    AddP,
+    UMinP,
+    UMaxP,
+    Zip1,
+    Zip2,
+    Uzp1,
+    Uzp2,
+    Trn1,
+    Trn2,
+    /// Bytes `n..n+16` of the concatenation `b:a` (Arm EXT).
+    Ext(u8),
+    /// Table lookup: `a` is a 16-byte table, `b` holds byte indices (out of range gives 0).
+    Tbl,
+}
+
+/// Unary vector ops.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum VUnOp {
+    Not,
+    Neg,
+    Abs,
+    /// Per-byte population count.
+    Cnt,
+    Clz,
+    /// Reverse the `esize` elements inside each container of `n` bytes.
+    Rev(u8),
+    /// Sum across lanes (result in lane 0, rest zero).
+    AddV,
+    UMaxV,
+    UMinV,
+    SMaxV,
+    SMinV,
+    /// Narrow each `esize` lane to half its width (truncating) into the low 64 bits.
+    Xtn,
+    /// Zero the upper 64 bits.
+    ZeroHigh,
+}
+
+/// Vector ops with an immediate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum VImmOp {
+    Shl,
+    UShr,
+    SShr,
+    /// Shift each `esize` lane right by `imm` and narrow it to half width, into the low 64 bits.
+    Shrn,
+}
+
+/// Context a helper runs with.
+pub struct HelperCtx {
+    /// Pointer to the guest CPU state.
+    pub state: *mut u8,
+    /// Host address of guest address 0.
+    pub guest_base: usize,
+}
+
+/// A helper function callable from IR.
+pub struct HelperFn {
+    pub name: &'static str,
+    pub func: fn(&mut HelperCtx, [u128; 4]) -> u128,
+}
+
+/// A reference to a helper; compared by identity.
+#[derive(Clone, Copy)]
+pub struct HelperId(pub &'static HelperFn);
+
+impl PartialEq for HelperId {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.0, other.0)
+    }
+}
+
+impl fmt::Debug for HelperId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.name)
+    }
+}

@@ -1,0 +1,14 @@
+//! ruser: a user-mode emulator for aarch64 and PowerPC Linux programs on x86-64 hosts.
+//!
+//! Layering (each module imports only from those listed before it):
+//! `ir` → `guest` (frontends) / `interp` (IR backend) → `mem` → `exec` → `linux` → `cli`.
+
+pub mod cli;
+pub mod disas;
+pub mod exec;
+pub mod guest;
+pub mod interp;
+pub mod ir;
+pub mod linux;
+pub mod log;
+pub mod mem;
