@@ -14,6 +14,8 @@ pub mod mem;
 pub mod process;
 pub mod signal;
 pub mod table;
+#[cfg(test)]
+mod tests;
 pub mod time;
 
 use super::convert::{self, errno, Abi, GuestReader, GuestWriter};
@@ -176,7 +178,7 @@ pub fn dispatch(p: &Process, cpu: &mut CpuState) -> Flow {
 }
 
 #[cfg(test)]
-mod tests {
+mod table_tests {
     use super::table::AARCH64_NAMES;
     use super::*;
 
