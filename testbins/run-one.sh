@@ -42,6 +42,11 @@ if [ -f "$inputs/$name.stdin" ]; then
     stdin=$inputs/$name.stdin
 fi
 
+# qemu reads QEMU_* variables (QEMU_LD_PREFIX, QEMU_STRACE, ...): drop them
+for v in $(compgen -e | grep '^QEMU_' || true); do
+    unset "$v"
+done
+
 mkdir -p "$outdir"
 set +e
 env -u RUSER_TEST_VAR "$qemu" "${opts[@]}" "$bin" "${args[@]}" \
