@@ -242,6 +242,24 @@ pub fn flock_from_guest(r: &GuestReader) -> libc::flock {
     f
 }
 
+pub const STATFS_SIZE: usize = 120;
+
+/// 64-bit `struct statfs` (the x86-64 kernel's has the same 120-byte layout): eleven 64-bit
+/// words (f_fsid is two ints) then f_spare. `host` is the host kernel's struct as words.
+pub fn statfs_to_guest(abi: &Abi, host: &[u64; 15]) -> GuestWriter {
+    let mut w = GuestWriter::new(STATFS_SIZE, abi);
+    for (i, v) in host.iter().enumerate().take(11) {
+        if i == 7 {
+            // f_fsid: two ints.
+            w.u32(56, *v as u32);
+            w.u32(60, (*v >> 32) as u32);
+        } else {
+            w.u64(8 * i, *v);
+        }
+    }
+    w
+}
+
 pub const TMS_SIZE: usize = 32;
 
 pub fn tms_to_guest(abi: &Abi, t: &libc::tms) -> GuestWriter {

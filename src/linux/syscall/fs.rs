@@ -44,6 +44,8 @@ pub static HANDLERS: &[(&str, Handler)] = &[
     ("dup3", sys_dup3),
     ("pipe2", sys_pipe2),
     ("close_range", sys_close_range),
+    ("statfs", sys_statfs),
+    ("fstatfs", sys_fstatfs),
 ];
 
 const AT_EMPTY_PATH: i32 = 0x1000;
@@ -313,4 +315,19 @@ fn sys_pipe2(c: &mut Ctx, a: [u64; 6]) -> SysResult {
 
 fn sys_close_range(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
     host(unsafe { libc::syscall(libc::SYS_close_range, a[0] as u32, a[1] as u32, a[2] as u32) })
+}
+
+fn sys_statfs(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let path = c.cstr(a[0])?;
+    let mut f = [0u64; 15];
+    host(unsafe { libc::syscall(libc::SYS_statfs, path.as_ptr(), f.as_mut_ptr()) })?;
+    c.put(a[1], &structs::statfs_to_guest(c.abi, &f))?;
+    Ok(0)
+}
+
+fn sys_fstatfs(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let mut f = [0u64; 15];
+    host(unsafe { libc::syscall(libc::SYS_fstatfs, int(a[0]), f.as_mut_ptr()) })?;
+    c.put(a[1], &structs::statfs_to_guest(c.abi, &f))?;
+    Ok(0)
 }

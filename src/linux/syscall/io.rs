@@ -1,7 +1,7 @@
 //! Data transfer on fds: read/write and friends, and ioctl.
 
 use super::{host, int, Ctx, Handler, SysResult};
-use crate::linux::convert::{structs, GuestWriter, Ioctl};
+use crate::linux::convert::{structs, GuestReader, GuestWriter, Ioctl};
 use crate::log::Item;
 use crate::logf;
 use crate::mem::{PROT_READ, PROT_WRITE};
@@ -17,6 +17,9 @@ pub static HANDLERS: &[(&str, Handler)] = &[
     ("preadv", sys_preadv),
     ("pwritev", sys_pwritev),
     ("ioctl", sys_ioctl),
+    ("ppoll", sys_ppoll),
+    ("pselect6", sys_pselect6),
+    ("sendfile", sys_sendfile),
 ];
 
 /// Bigger transfers are cut to this size, as the kernel does (MAX_RW_COUNT).
@@ -142,4 +145,95 @@ fn sys_ioctl(c: &mut Ctx, a: [u64; 6]) -> SysResult {
         Ioctl::Fioclex => host(unsafe { libc::ioctl(fd, libc::FIOCLEX) } as i64),
         Ioctl::Fionclex => host(unsafe { libc::ioctl(fd, libc::FIONCLEX) } as i64),
     }
+}
+
+/// An optional timeout argument.
+fn timeout(c: &Ctx, addr: u64) -> Result<Option<libc::timespec>, Errno> {
+    if addr == 0 {
+        return Ok(None);
+    }
+    Ok(Some(structs::timespec_from_guest(&c.get(addr, structs::TIMESPEC_SIZE)?)))
+}
+
+/// ppoll(fds, nfds, timeout, sigmask, sigsetsize). The guest's signal mask is not applied
+/// to the host yet (signal delivery comes later); the timeout left is written back.
+fn sys_ppoll(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let n = a[1];
+    if n > 1 << 20 {
+        return Err(Errno::EINVAL);
+    }
+    let r = c.get(a[0], 8 * n as usize)?;
+    crate::linux::convert::check_w(c.mem(), a[0], 8 * n as usize)?;
+    let mut fds: Vec<libc::pollfd> =
+        (0..n as usize).map(|i| libc::pollfd { fd: r.u32(8 * i) as i32, events: r.u16(8 * i + 4) as i16, revents: 0 }).collect();
+    let mut ts = timeout(c, a[2])?;
+    let tp = ts.as_mut().map_or(std::ptr::null_mut(), |t| t as *mut _);
+    let ret = host(unsafe { libc::syscall(libc::SYS_ppoll, fds.as_mut_ptr(), n, tp, std::ptr::null::<u8>(), 8) })?;
+    let mut w = GuestWriter::new(8 * n as usize, c.abi);
+    for (i, f) in fds.iter().enumerate() {
+        w.u32(8 * i, f.fd as u32);
+        w.u16(8 * i + 4, f.events as u16);
+        w.u16(8 * i + 6, f.revents as u16);
+    }
+    c.put(a[0], &w)?;
+    if let Some(t) = ts {
+        c.put(a[2], &structs::timespec_to_guest(c.abi, t.tv_sec, t.tv_nsec))?;
+    }
+    Ok(ret)
+}
+
+/// pselect6(n, in, out, ex, timeout, sigmask-data). fd_sets are arrays of longs: the same
+/// bytes on a little-endian 64-bit guest, swapped per word otherwise.
+fn sys_pselect6(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let n = int(a[0]);
+    if !(0..=1 << 20).contains(&n) {
+        return Err(Errno::EINVAL);
+    }
+    let bytes = (n as usize).div_ceil(64) * 8;
+    let mut sets: Vec<Option<Vec<u8>>> = Vec::new();
+    for &p in &a[1..4] {
+        if p == 0 {
+            sets.push(None);
+            continue;
+        }
+        let mut b = c.get(p, bytes)?.buf;
+        crate::linux::convert::check_w(c.mem(), p, bytes)?;
+        if c.abi.big_endian {
+            b.chunks_mut(8).for_each(|w| w.reverse());
+        }
+        sets.push(Some(b));
+    }
+    let mut ts = timeout(c, a[4])?;
+    let tp = ts.as_mut().map_or(std::ptr::null_mut(), |t| t as *mut _);
+    let ptrs: Vec<*mut u8> = sets.iter_mut().map(|s| s.as_mut().map_or(std::ptr::null_mut(), |b| b.as_mut_ptr())).collect();
+    let ret = host(unsafe { libc::syscall(libc::SYS_pselect6, n, ptrs[0], ptrs[1], ptrs[2], tp, std::ptr::null::<u8>()) })?;
+    for (s, &p) in sets.iter_mut().zip(&a[1..4]) {
+        if let Some(b) = s {
+            if c.abi.big_endian {
+                b.chunks_mut(8).for_each(|w| w.reverse());
+            }
+            c.mem().write(p, b)?;
+        }
+    }
+    if let Some(t) = ts {
+        c.put(a[4], &structs::timespec_to_guest(c.abi, t.tv_sec, t.tv_nsec))?;
+    }
+    Ok(ret)
+}
+
+/// sendfile(out, in, *offset, count).
+fn sys_sendfile(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let mut off: i64 = 0;
+    if a[2] != 0 {
+        off = GuestReader::load(c.mem(), a[2], 8, c.abi)?.u64(0) as i64;
+        crate::linux::convert::check_w(c.mem(), a[2], 8)?;
+    }
+    let op = if a[2] == 0 { std::ptr::null_mut() } else { &mut off as *mut i64 };
+    let ret = host(unsafe { libc::sendfile(int(a[0]), int(a[1]), op, a[3].min(MAX_RW) as usize) } as i64)?;
+    if a[2] != 0 {
+        let mut w = GuestWriter::new(8, c.abi);
+        w.u64(0, off as u64);
+        c.put(a[2], &w)?;
+    }
+    Ok(ret)
 }

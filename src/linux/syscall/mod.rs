@@ -135,10 +135,13 @@ impl SysTable {
     }
 }
 
-/// The table of a guest ABI, built on first use.
+/// The table of a guest ABI, built on first use (one slot per guest ABI name).
 pub fn table_for(abi: &'static Abi) -> &'static SysTable {
-    static AARCH64: OnceLock<SysTable> = OnceLock::new();
-    AARCH64.get_or_init(|| SysTable::build(abi))
+    static TABLES: [(&str, OnceLock<SysTable>); 1] = [("aarch64", OnceLock::new())];
+    match TABLES.iter().find(|(n, _)| *n == abi.name) {
+        Some((_, t)) => t.get_or_init(|| SysTable::build(abi)),
+        None => panic!("no syscall table slot for guest ABI {}", abi.name),
+    }
 }
 
 /// Handle the guest's syscall: read number and args from `cpu`, run the handler, store the result.

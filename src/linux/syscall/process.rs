@@ -47,6 +47,7 @@ pub static HANDLERS: &[(&str, Handler)] = &[
     ("getrusage", sys_getrusage),
     ("sched_getaffinity", sys_sched_getaffinity),
     ("sched_yield", sys_sched_yield),
+    ("sched_setaffinity", sys_sched_setaffinity),
     ("getrandom", sys_getrandom),
     ("prctl", sys_prctl),
     ("clone", sys_clone),
@@ -269,6 +270,15 @@ fn sys_sched_getaffinity(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     }
     c.mem().write(a[2], &buf[..n as usize])?;
     Ok(n)
+}
+
+fn sys_sched_setaffinity(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let len = a[1].min(1 << 20) as usize;
+    let mut buf = c.get(a[2], len)?.buf;
+    if c.abi.big_endian {
+        buf.chunks_mut(8).for_each(|w| w.reverse());
+    }
+    host(unsafe { libc::syscall(libc::SYS_sched_setaffinity, int(a[0]), len, buf.as_ptr()) })
 }
 
 fn sys_sched_yield(_c: &mut Ctx, _a: [u64; 6]) -> SysResult {

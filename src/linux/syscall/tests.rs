@@ -159,3 +159,27 @@ fn clocks_and_ids() {
     assert!(t.p.mem.read_u64(t.buf).unwrap() > 0);
     assert_eq!(t.call(278, &[t.buf, 16, 0]), 16); // getrandom
 }
+
+#[test]
+fn ppoll_and_statfs() {
+    let mut t = T::new();
+    let fds = t.buf;
+    assert_eq!(t.call(59, &[fds, 0]), 0);
+    let (r, w) = (t.u32(fds), t.u32(fds + 4));
+    let msg = t.put_str(0x100, "x");
+    assert_eq!(t.call(64, &[w as u64, msg, 1]), 1);
+    // struct pollfd { int fd; short events; short revents; } with POLLIN.
+    let pfd = t.buf + 0x200;
+    t.p.mem.write_u32(pfd, r).unwrap();
+    t.p.mem.write_u32(pfd + 4, 1).unwrap();
+    let ts = t.buf + 0x300; // zero timeout
+    t.p.mem.write(ts, &[0; 16]).unwrap();
+    assert_eq!(t.call(73, &[pfd, 1, ts, 0, 8]), 1);
+    assert_eq!(t.u32(pfd + 4) >> 16, 1); // revents = POLLIN
+    assert_eq!(t.call(73, &[0x10, 1, ts, 0, 8]), EFAULT);
+    let root = t.put_str(0x400, "/");
+    assert_eq!(t.call(43, &[root, t.buf + 0x500]), 0); // statfs
+    assert!(t.p.mem.read_u64(t.buf + 0x500 + 8).unwrap() > 0); // f_bsize
+    t.call(57, &[r as u64]);
+    t.call(57, &[w as u64]);
+}
