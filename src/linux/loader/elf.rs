@@ -283,7 +283,7 @@ pub fn read_image(src: &dyn Source, h: &Ehdr, top: u64) -> Result<Image, Bad> {
     if table > 65536 {
         return corrupt(format!("program header table is absurdly large ({} entries)", h.phnum));
     }
-    if h.phoff.checked_add(table).map_or(true, |e| e > src.size()) {
+    if h.phoff.checked_add(table).is_none_or(|e| e > src.size()) {
         return corrupt(format!(
             "program headers (offset {:#x}, {} bytes) extend beyond the end of the file (size {:#x})",
             h.phoff,
@@ -308,7 +308,7 @@ pub fn read_image(src: &dyn Source, h: &Ehdr, top: u64) -> Result<Image, Bad> {
         match p.p_type {
             PT_LOAD => {
                 let end_file = p.p_offset.checked_add(p.p_filesz);
-                if end_file.map_or(true, |e| e > src.size()) {
+                if end_file.is_none_or(|e| e > src.size()) {
                     return corrupt(format!(
                         "segment {i} (PT_LOAD) has file range {:#x}+{:#x} beyond the end of the file (size {:#x})",
                         p.p_offset,
@@ -325,7 +325,7 @@ pub fn read_image(src: &dyn Source, h: &Ehdr, top: u64) -> Result<Image, Bad> {
                 if p.p_memsz >= top {
                     return corrupt(format!("segment {i} (PT_LOAD) has an absurd memory size {:#x}", p.p_memsz));
                 }
-                if p.p_vaddr.checked_add(p.p_memsz).map_or(true, |e| e > top) {
+                if p.p_vaddr.checked_add(p.p_memsz).is_none_or(|e| e > top) {
                     return corrupt(format!(
                         "segment {i} (PT_LOAD) at {:#x}+{:#x} lies beyond the guest address space (which ends at {top:#x})",
                         p.p_vaddr, p.p_memsz
@@ -348,7 +348,7 @@ pub fn read_image(src: &dyn Source, h: &Ehdr, top: u64) -> Result<Image, Bad> {
                 if interp.is_some() {
                     return corrupt("more than one PT_INTERP program header".into());
                 }
-                if p.p_filesz < 2 || p.p_filesz > 4096 || p.p_offset.checked_add(p.p_filesz).map_or(true, |e| e > src.size()) {
+                if p.p_filesz < 2 || p.p_filesz > 4096 || p.p_offset.checked_add(p.p_filesz).is_none_or(|e| e > src.size()) {
                     return corrupt(format!("segment {i} (PT_INTERP) has a bad size or lies beyond the end of the file"));
                 }
                 let mut s = vec![0u8; p.p_filesz as usize];

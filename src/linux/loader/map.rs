@@ -140,3 +140,81 @@ fn map_segment(mem: &GuestMem, src: &dyn Source, fd: i32, name: &str, s: &Segmen
     debug_assert!(PAGE_SIZE.is_power_of_two());
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::guest::aarch64::AARCH64;
+    use crate::linux::loader::elf::tests::{tiny_elf, PH0};
+    use crate::linux::loader::elf::{self, FileSource};
+    use crate::mem::{VmaKind, PROT_EXEC, PROT_READ};
+
+    /// tiny_elf plus a RW data segment at `0x410000 + off % 4096` with 8 file bytes followed by
+    /// garbage in the same file page (which must read as zero: it is bss), and 0x2000 of bss.
+    fn two_segments(e_type: u16) -> Vec<u8> {
+        let mut v = tiny_elf(&[0xd503201f]);
+        v[16..18].copy_from_slice(&e_type.to_le_bytes());
+        let off = v.len() as u64;
+        v.extend_from_slice(&0x1122334455667788u64.to_le_bytes());
+        v.extend_from_slice(&[0xaa; 16]);
+        let p = PH0 + 56;
+        let put = |v: &mut Vec<u8>, o: usize, x: u64| v[o..o + 8].copy_from_slice(&x.to_le_bytes());
+        v[p..p + 4].copy_from_slice(&1u32.to_le_bytes());
+        v[p + 4..p + 8].copy_from_slice(&6u32.to_le_bytes()); // R+W
+        put(&mut v, p + 8, off);
+        put(&mut v, p + 16, 0x410000 + off);
+        put(&mut v, p + 32, 8);
+        put(&mut v, p + 40, 0x2000);
+        put(&mut v, p + 48, 0x1000);
+        v
+    }
+
+    fn load(bytes: &[u8], tag: &str, bases: &[u64]) -> (GuestMem, Mapped, u64) {
+        let path = std::env::temp_dir().join(format!("ruser-map-{tag}-{}", std::process::id()));
+        std::fs::write(&path, bytes).unwrap();
+        let file = std::fs::File::open(&path).unwrap();
+        let src = FileSource { size: bytes.len() as u64, file };
+        let mem = GuestMem::new_identity();
+        let img = elf::parse(&src, &AARCH64, mem.top()).unwrap();
+        let m = map_image(&mem, &src, "t", &img, bases).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let data = 0x410000 + img.loads[1].offset;
+        (mem, m, data)
+    }
+
+    fn check(mem: &GuestMem, m: &Mapped, data: u64) {
+        let b = m.bias;
+        assert_eq!(mem.read_u64(data + b).unwrap(), 0x1122334455667788);
+        // The garbage after the file bytes and the whole bss read as zero and are writable.
+        let mut z = vec![0xffu8; 0x2000 - 8];
+        mem.read(data + b + 8, &mut z).unwrap();
+        assert!(z.iter().all(|&x| x == 0));
+        mem.write_u64(data + b + 0x1ff0, 5).unwrap();
+        // Text is R+X and file-backed; code reads back.
+        let text = mem.snapshot().into_iter().find(|v| v.start == 0x400000 + b).unwrap();
+        assert_eq!(text.prot, PROT_READ | PROT_EXEC);
+        assert!(matches!(text.kind, VmaKind::File { .. }));
+        assert_eq!(mem.fetch_code(m.entry, 4).unwrap(), &0xd503201fu32.to_le_bytes());
+        assert!(mem.write(0x400000 + b, &[0]).is_err());
+        // The hole between the segments is not guest memory any more.
+        assert!(!mem.is_accessible(0x401000 + b, 1, 0));
+        assert_eq!(m.end, page_up(data + 0x2000).unwrap() + b);
+        assert_eq!(m.phdr, 0x400040 + b);
+        mem.munmap(0x400000 + b, m.end - 0x400000 - b).unwrap();
+    }
+
+    #[test]
+    fn exec_segments_bss_and_holes() {
+        let (mem, m, data) = load(&two_segments(2), "exec", PROGRAM_BASES);
+        assert_eq!(m.bias, 0);
+        check(&mem, &m, data);
+    }
+
+    #[test]
+    fn dyn_image_is_placed_at_an_aligned_base() {
+        let (mem, m, data) = load(&two_segments(3), "dyn", &[0x3555_5554_3000]);
+        assert_ne!(m.bias, 0);
+        assert_eq!((m.bias + 0x400000) % 0x10000, 0);
+        check(&mem, &m, data);
+    }
+}
