@@ -186,13 +186,22 @@ pub fn fun(op: FUnOp, ty: Ty, a: u128) -> u128 {
 pub fn fmuladd(ty: Ty, a: u128, b: u128, c: u128, neg_p: bool, neg_c: bool) -> u128 {
     by_ty!(ty, F, {
         let sign = 1u128 << (ty.bits() - 1);
-        // Arm checks the addend first for NaN propagation in FMADD (op order: a(addend), n, m).
-        if let Some(n) = pick_nan::<F>(&[c, a, b]) {
-            return n;
-        }
+        // Arm negates the operands (not the result) before the fused op, so a NaN operand
+        // comes out with its sign flipped: negate `a` for `neg_p` and `c` for `neg_c` first.
         let a2 = if neg_p { a ^ sign } else { a };
         let c2 = if neg_c { c ^ sign } else { c };
-        fix_nan(F::fb(a2).mul_add(F::fb(b), F::fb(c2)))
+        // Arm checks the addend first for NaN propagation (operand order: addend, n, m).
+        let nan = pick_nan::<F>(&[c2, a2, b]);
+        let (xa, xb) = (F::fb(a2), F::fb(b));
+        let inf_zero = |x: F, y: F| x.is_infinite() && y == 0.0;
+        if F::fb(c2).is_nan() && c2 & F::QUIET != 0 && (inf_zero(xa, xb) || inf_zero(xb, xa)) {
+            // A quiet-NaN addend with an invalid product gives the default NaN.
+            return F::DEFAULT_NAN;
+        }
+        if let Some(n) = nan {
+            return n;
+        }
+        fix_nan(xa.mul_add(xb, F::fb(c2)))
     })
 }
 

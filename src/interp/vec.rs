@@ -71,7 +71,7 @@ pub fn vbin(op: VBinOp, esize: u8, a: u128, b: u128) -> u128 {
         VBinOp::UMax => map2(esize, a, b, |x, y| x.max(y)),
         VBinOp::SMin => map2(esize, a, b, |x, y| if s(x) <= s(y) { x } else { y }),
         VBinOp::SMax => map2(esize, a, b, |x, y| if s(x) >= s(y) { x } else { y }),
-        VBinOp::AddP | VBinOp::UMinP | VBinOp::UMaxP => {
+        VBinOp::AddP | VBinOp::UMinP | VBinOp::UMaxP | VBinOp::SMinP | VBinOp::SMaxP => {
             // Lanes of the concatenation b:a, pairwise.
             let cat = |i: usize| if i < n { lane(a, esize, i) } else { lane(b, esize, i - n) };
             build(esize, |i| {
@@ -79,6 +79,8 @@ pub fn vbin(op: VBinOp, esize: u8, a: u128, b: u128) -> u128 {
                 match op {
                     VBinOp::AddP => x.wrapping_add(y),
                     VBinOp::UMinP => x.min(y),
+                    VBinOp::SMinP => if s(x) <= s(y) { x } else { y },
+                    VBinOp::SMaxP => if s(x) >= s(y) { x } else { y },
                     _ => x.max(y),
                 }
             })
@@ -154,6 +156,28 @@ pub fn vun(op: VUnOp, esize: u8, a: u128) -> u128 {
             (0..n).fold(0u128, |acc, i| with_lane(acc, half, i, l(i)))
         }
         VUnOp::ZeroHigh => a as u64 as u128,
+        VUnOp::UXtl | VUnOp::SXtl => {
+            let wide = esize * 2;
+            let wt = ety(wide.min(16));
+            build(wide.min(16), |i| {
+                if op == VUnOp::SXtl {
+                    (sext(l(i), t) as u128) & wt.mask()
+                } else {
+                    l(i)
+                }
+            })
+        }
+        VUnOp::UAddLP | VUnOp::SAddLP => {
+            let wide = (esize * 2).min(16);
+            let ext = |x: u128| if op == VUnOp::SAddLP { sext(x, t) as u128 } else { x };
+            build(wide, |i| ext(l(2 * i)).wrapping_add(ext(l(2 * i + 1))))
+        }
+        VUnOp::UAddLV | VUnOp::SAddLV => {
+            let wt = ety((esize * 2).min(16));
+            let ext = |x: u128| if op == VUnOp::SAddLV { sext(x, t) as u128 } else { x };
+            (0..n).fold(0u128, |acc, i| acc.wrapping_add(ext(l(i)))) & wt.mask()
+        }
+        VUnOp::Rbit => build(1, |i| (lane(a, 1, i) as u8).reverse_bits() as u128),
     }
 }
 
