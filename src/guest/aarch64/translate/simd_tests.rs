@@ -161,3 +161,34 @@ fn undefined_forms_trap() {
         assert!(r.is_err(), "insn {i} ({w:#010x}) did not trap");
     }
 }
+
+/// Coverage check over a real binary: `RUSER_WORDS=file cargo test -- --ignored coverage`,
+/// where each line of the file is "hexword<TAB>disassembly" (from objdump -d). Reports every
+/// FP/SIMD instruction (data processing or load/store) that does not translate.
+#[test]
+#[ignore]
+fn coverage_of_binary() {
+    let Ok(path) = std::env::var("RUSER_WORDS") else { return };
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut bad = std::collections::BTreeMap::<String, usize>::new();
+    let mut total = 0;
+    for line in text.lines() {
+        let (w, dis) = line.split_once('\t').unwrap_or((line, ""));
+        let Ok(w) = u32::from_str_radix(w.trim(), 16) else { continue };
+        let op0 = (w >> 25) & 0xf;
+        let is_fp = op0 & 7 == 7 || (op0 & 5 == 4 && (w >> 26) & 1 == 1);
+        if !is_fp {
+            continue;
+        }
+        total += 1;
+        let block = translate_block(&Code { base: CODE, words: &[w] }, CODE, &TranslateOpts::default());
+        if matches!(block.term, crate::ir::Terminal::Trap { .. }) {
+            let m = dis.split_whitespace().next().unwrap_or("?").to_string();
+            *bad.entry(format!("{m}: {w:08x} {dis}")).or_default() += 1;
+        }
+    }
+    eprintln!("{total} FP/SIMD instructions, {} distinct untranslated:", bad.len());
+    for k in bad.keys() {
+        eprintln!("  {k}");
+    }
+}
