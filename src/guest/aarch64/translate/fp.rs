@@ -299,3 +299,288 @@ fn fp_fixed(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     }
     Ok(())
 }
+
+// ---- vector and scalar-SIMD floating point (lane by lane) ----
+//
+// Called from simd.rs for the FP opcodes of the AdvSIMD three-same, two-register-misc,
+// pairwise and shift-by-immediate groups. `lanes` is the number of lanes computed; the rest of
+// the destination is zeroed (64-bit vectors and scalars).
+
+/// The float type of the `sz` bit (0 = single, 1 = double).
+fn vty(sz: bool) -> Ty {
+    if sz {
+        Ty::I64
+    } else {
+        Ty::I32
+    }
+}
+
+fn lane_of(ctx: &mut Ctx, v: Val, ty: Ty, i: usize) -> Val {
+    let x = ctx.b.push(Op::VExt { a: v, esize: ty.bytes() as u8, lane: i as u8 }, Ty::I64);
+    ctx.b.zext(x, ty)
+}
+
+/// Build a vector from `lanes` per-lane values (zero above them).
+fn from_lanes(ctx: &mut Ctx, ty: Ty, vals: &[Val]) -> Val {
+    let mut acc = ctx.b.konst128(0);
+    for (i, &x) in vals.iter().enumerate() {
+        acc = ctx.b.push(Op::VIns { a: acc, v: x, esize: ty.bytes() as u8, lane: i as u8 }, Ty::I128);
+    }
+    acc
+}
+
+/// All ones of `ty` when condition `cond` holds on the FP compare of `a` and `b`, else zero.
+fn fcmp_mask(ctx: &mut Ctx, ty: Ty, a: Val, b: Val, cond: u8) -> Val {
+    let f = ctx.b.push(Op::FCmpNzcv { a, b, ty }, Ty::I32);
+    let c = ctx.b.cond_holds(f, cond);
+    let ones = ctx.konst(ty, u64::MAX);
+    let zero = ctx.konst(ty, 0);
+    ctx.b.select(c, ones, zero)
+}
+
+const EQ: u8 = 0;
+const GE: u8 = 10;
+const GT: u8 = 12;
+
+/// Three-same FP op on lanes: (U, size<1>, opcode). `d` is the old destination (FMLA/FMLS).
+/// Returns None for encodings not implemented (FMULX, FRECPS, FRSQRTS).
+fn fp3_lane(ctx: &mut Ctx, ty: Ty, key: (bool, bool, u32), x: Val, y: Val, d: Val) -> Option<Val> {
+    let bin = |ctx: &mut Ctx, op| Some(ctx.b.fbin(op, x, y));
+    match key {
+        (false, false, 0b11000) => bin(ctx, FBinOp::MaxNm),
+        (false, true, 0b11000) => bin(ctx, FBinOp::MinNm),
+        (false, false, 0b11010) => bin(ctx, FBinOp::Add),
+        (false, true, 0b11010) => bin(ctx, FBinOp::Sub),
+        (false, false, 0b11110) => bin(ctx, FBinOp::Max),
+        (false, true, 0b11110) => bin(ctx, FBinOp::Min),
+        (true, false, 0b11011) => bin(ctx, FBinOp::Mul),
+        (true, false, 0b11111) => bin(ctx, FBinOp::Div),
+        (false, o, 0b11001) => Some(ctx.b.push(Op::FMulAdd { a: x, b: y, c: d, ty, neg_p: o, neg_c: false }, ty)),
+        (false, false, 0b11100) => Some(fcmp_mask(ctx, ty, x, y, EQ)),
+        (true, false, 0b11100) => Some(fcmp_mask(ctx, ty, x, y, GE)),
+        (true, true, 0b11100) => Some(fcmp_mask(ctx, ty, x, y, GT)),
+        (true, o, 0b11101) => {
+            let ax = ctx.b.fun(FUnOp::Abs, x);
+            let ay = ctx.b.fun(FUnOp::Abs, y);
+            Some(fcmp_mask(ctx, ty, ax, ay, if o { GT } else { GE }))
+        }
+        (true, true, 0b11010) => {
+            let r = ctx.b.fbin(FBinOp::Sub, x, y);
+            Some(ctx.b.fun(FUnOp::Abs, r))
+        }
+        _ => None,
+    }
+}
+
+/// The binary op of the FP pairwise forms (U=1): FMAXNMP, FADDP, FMAXP, FMINNMP, FMINP.
+fn fp_pair_op(key: (bool, bool, u32)) -> Option<FBinOp> {
+    Some(match key {
+        (true, false, 0b11000) => FBinOp::MaxNm,
+        (true, false, 0b11010) => FBinOp::Add,
+        (true, false, 0b11110) => FBinOp::Max,
+        (true, true, 0b11000) => FBinOp::MinNm,
+        (true, true, 0b11110) => FBinOp::Min,
+        _ => return None,
+    })
+}
+
+/// AdvSIMD three-same FP, vector (`scalar` false) or scalar form.
+pub(super) fn simd_fp_three_same(ctx: &mut Ctx, insn: u32, scalar: bool) -> Result<(), Undef> {
+    let q = bit(insn, 30);
+    let key = (bit(insn, 29), bit(insn, 23), bits(insn, 11, 5));
+    let sz = bit(insn, 22);
+    if !scalar && sz && !q {
+        return Err(Undef::Unallocated);
+    }
+    if scalar {
+        // Only compares, FABD, FMULX, FRECPS and FRSQRTS have scalar forms.
+        match key {
+            (false, false, 0b11100) | (true, _, 0b11100) | (true, _, 0b11101) | (true, true, 0b11010) => {}
+            (false, false, 0b11011) | (false, _, 0b11111) => return Err(Undef::Unimplemented),
+            _ => return Err(Undef::Unallocated),
+        }
+    }
+    let ty = vty(sz);
+    let lanes = if scalar { 1 } else { (if q { 16 } else { 8 }) / ty.bytes() };
+    let (a, b, dv) = (ctx.v(rn(insn)), ctx.v(rm(insn)), ctx.v(rd(insn)));
+    let mut out = Vec::new();
+    if let Some(op) = fp_pair_op(key) {
+        if scalar {
+            return Err(Undef::Unallocated);
+        }
+        // Pairs over the concatenation of a's lanes then b's.
+        for i in 0..lanes {
+            let src = if 2 * i < lanes { a } else { b };
+            let j = (2 * i) % lanes;
+            let x = lane_of(ctx, src, ty, j);
+            let y = lane_of(ctx, src, ty, j + 1);
+            out.push(ctx.b.fbin(op, x, y));
+        }
+    } else {
+        for i in 0..lanes {
+            let x = lane_of(ctx, a, ty, i);
+            let y = lane_of(ctx, b, ty, i);
+            let d = lane_of(ctx, dv, ty, i);
+            let r = fp3_lane(ctx, ty, key, x, y, d).ok_or(Undef::Unimplemented)?;
+            out.push(r);
+        }
+    }
+    let r = from_lanes(ctx, ty, &out);
+    ctx.set_v(rd(insn), r);
+    Ok(())
+}
+
+/// Scalar pairwise FP (FADDP/FMAXP/... Sd/Dd, Vn.2S/2D).
+pub(super) fn simd_fp_scalar_pairwise(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
+    let op = match (bit(insn, 23), bits(insn, 12, 5)) {
+        (false, 0b01100) => FBinOp::MaxNm,
+        (false, 0b01101) => FBinOp::Add,
+        (false, 0b01111) => FBinOp::Max,
+        (true, 0b01100) => FBinOp::MinNm,
+        (true, 0b01111) => FBinOp::Min,
+        _ => return Err(Undef::Unallocated),
+    };
+    if !bit(insn, 29) {
+        // U=0 with these opcodes: half precision (FEAT_FP16).
+        return Err(Undef::Unimplemented);
+    }
+    let ty = vty(bit(insn, 22));
+    let a = ctx.v(rn(insn));
+    let x = lane_of(ctx, a, ty, 0);
+    let y = lane_of(ctx, a, ty, 1);
+    let r = ctx.b.fbin(op, x, y);
+    ctx.set_vscalar(rd(insn), r);
+    Ok(())
+}
+
+/// Whether a two-register-misc (U, size<1>, opcode) is one of the FP forms handled here.
+pub(super) fn is_fp_two_misc(u: bool, a: bool, opcode: u32) -> bool {
+    opcode >= 0b11000 || (a && (0b01100..=0b01111).contains(&opcode)) || (!u && !a && (opcode == 0b10110 || opcode == 0b10111))
+}
+
+/// AdvSIMD two-register-misc FP, vector or scalar.
+pub(super) fn simd_fp_two_misc(ctx: &mut Ctx, insn: u32, scalar: bool) -> Result<(), Undef> {
+    let q = bit(insn, 30);
+    let u = bit(insn, 29);
+    let a = bit(insn, 23);
+    let sz = bit(insn, 22);
+    let opcode = bits(insn, 12, 5);
+    let (d, n) = (rd(insn), rn(insn));
+    let src = ctx.v(n);
+    if !u && !a && (opcode == 0b10110 || opcode == 0b10111) {
+        // FCVTN/FCVTN2 (narrow) and FCVTL/FCVTL2 (widen): sz=0 is f16<->f32, sz=1 f32<->f64.
+        if scalar {
+            return Err(Undef::Unallocated);
+        }
+        let (wide, narrow) = if sz { (Ty::I64, Ty::I32) } else { (Ty::I32, Ty::I16) };
+        let lanes = 8 / narrow.bytes();
+        let mut out = Vec::new();
+        let r = if opcode == 0b10110 {
+            for i in 0..lanes {
+                let x = lane_of(ctx, src, wide, i);
+                out.push(ctx.b.push(Op::FCvt { a: x, from: wide, to: narrow }, narrow));
+            }
+            let r = from_lanes(ctx, narrow, &out);
+            if q {
+                let dv = ctx.v(d);
+                let lo = ctx.b.half(dv, false);
+                let hi = ctx.b.half(r, false);
+                ctx.b.pair(lo, hi)
+            } else {
+                r
+            }
+        } else {
+            for i in 0..lanes {
+                let x = lane_of(ctx, src, narrow, i + if q { lanes } else { 0 });
+                out.push(ctx.b.push(Op::FCvt { a: x, from: narrow, to: wide }, wide));
+            }
+            from_lanes(ctx, wide, &out)
+        };
+        ctx.set_v(d, r);
+        return Ok(());
+    }
+    if !scalar && sz && !q {
+        return Err(Undef::Unallocated);
+    }
+    if scalar && !matches!((a, opcode), (_, 0b11010..=0b11100) | (false, 0b11101) | (true, 0b01100..=0b01110)) {
+        return Err(if opcode == 0b11101 || opcode == 0b11111 { Undef::Unimplemented } else { Undef::Unallocated });
+    }
+    let ty = vty(sz);
+    let lanes = if scalar { 1 } else { (if q { 16 } else { 8 }) / ty.bytes() };
+    let mut out = Vec::new();
+    for i in 0..lanes {
+        let x = lane_of(ctx, src, ty, i);
+        let zero = ctx.konst(ty, 0);
+        let round = |m| Some(FUnOp::RoundInt(m));
+        let fun = match (u, a, opcode) {
+            (false, false, 0b11000) => round(RoundMode::TieEven),
+            (false, false, 0b11001) => round(RoundMode::Floor),
+            (false, true, 0b11000) => round(RoundMode::Ceil),
+            (false, true, 0b11001) => round(RoundMode::Zero),
+            (true, false, 0b11000) => round(RoundMode::TieAway),
+            (true, false, 0b11001) | (true, true, 0b11001) => round(RoundMode::Dynamic),
+            (false, true, 0b01111) => Some(FUnOp::Abs),
+            (true, true, 0b01111) => Some(FUnOp::Neg),
+            (true, true, 0b11111) => Some(FUnOp::Sqrt),
+            _ => None,
+        };
+        let r = if let Some(f) = fun {
+            ctx.b.fun(f, x)
+        } else {
+            let cvt = match (a, opcode) {
+                (false, 0b11010) => Some(RoundMode::TieEven),
+                (false, 0b11011) => Some(RoundMode::Floor),
+                (false, 0b11100) => Some(RoundMode::TieAway),
+                (true, 0b11010) => Some(RoundMode::Ceil),
+                (true, 0b11011) => Some(RoundMode::Zero),
+                _ => None,
+            };
+            match (u, a, opcode, cvt) {
+                (_, _, _, Some(round)) => ctx.b.push(Op::FToI { a: x, from: ty, to: ty, signed: !u, round, fbits: 0 }, ty),
+                (_, false, 0b11101, _) => ctx.b.push(Op::IToF { a: x, from: ty, to: ty, signed: !u, fbits: 0 }, ty),
+                (false, true, 0b01100, _) => fcmp_mask(ctx, ty, x, zero, GT),
+                (true, true, 0b01100, _) => fcmp_mask(ctx, ty, x, zero, GE),
+                (false, true, 0b01101, _) => fcmp_mask(ctx, ty, x, zero, EQ),
+                (true, true, 0b01101, _) => fcmp_mask(ctx, ty, zero, x, GE),
+                (false, true, 0b01110, _) => fcmp_mask(ctx, ty, zero, x, GT),
+                _ => return Err(Undef::Unimplemented),
+            }
+        };
+        out.push(r);
+    }
+    let r = from_lanes(ctx, ty, &out);
+    ctx.set_v(d, r);
+    Ok(())
+}
+
+/// SCVTF/UCVTF/FCVTZS/FCVTZU (vector or scalar, fixed-point) from the shift-by-immediate group.
+/// `es` is the element size in bytes and `fbits` the fraction bits.
+pub(super) fn simd_fp_fixed(ctx: &mut Ctx, insn: u32, es: u8, fbits: u32, scalar: bool) -> Result<(), Undef> {
+    let q = bit(insn, 30);
+    let u = bit(insn, 29);
+    let ty = match es {
+        4 => Ty::I32,
+        8 => Ty::I64,
+        2 => return Err(Undef::Unimplemented),
+        _ => return Err(Undef::Unallocated),
+    };
+    if !scalar && es == 8 && !q {
+        return Err(Undef::Unallocated);
+    }
+    let to_float = bits(insn, 11, 5) == 0b11100;
+    let lanes = if scalar { 1 } else { (if q { 16 } else { 8 }) / ty.bytes() };
+    let src = ctx.v(rn(insn));
+    let mut out = Vec::new();
+    for i in 0..lanes {
+        let x = lane_of(ctx, src, ty, i);
+        let fb = fbits as u8;
+        out.push(if to_float {
+            ctx.b.push(Op::IToF { a: x, from: ty, to: ty, signed: !u, fbits: fb }, ty)
+        } else {
+            ctx.b.push(Op::FToI { a: x, from: ty, to: ty, signed: !u, round: RoundMode::Zero, fbits: fb }, ty)
+        });
+    }
+    let r = from_lanes(ctx, ty, &out);
+    ctx.set_v(rd(insn), r);
+    Ok(())
+}

@@ -1,7 +1,8 @@
 //! Advanced SIMD integer data processing: the vector forms (three same/different, two-register
 //! misc, across lanes, copy, modified immediate, shift by immediate, permute, EXT, TBL/TBX)
 //! and the scalar forms glibc uses. 64-bit (Q=0) forms zero the upper half of the destination.
-//! Vector floating point and saturating arithmetic are not implemented.
+//! The FP opcodes of these groups are translated by fp.rs. Saturating arithmetic is not
+//! implemented.
 
 use super::Ctx;
 use crate::a64_row;
@@ -80,6 +81,9 @@ fn three_same(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     let opcode = bits(insn, 11, 5);
     let es = 1u8 << size;
     let (d, n, m) = (rd(insn), rn(insn), rm(insn));
+    if opcode >= 0b11000 {
+        return super::fp::simd_fp_three_same(ctx, insn, false);
+    }
     let a = ctx.v(n);
     let b = ctx.v(m);
     if opcode == 0b00011 {
@@ -198,6 +202,9 @@ fn two_misc(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     let u = bit(insn, 29);
     let size = bits(insn, 22, 2);
     let opcode = bits(insn, 12, 5);
+    if super::fp::is_fp_two_misc(u, bit(insn, 23), opcode) {
+        return super::fp::simd_fp_two_misc(ctx, insn, false);
+    }
     let es = 1u8 << size;
     let (d, n) = (rd(insn), rn(insn));
     let a = ctx.v(n);
@@ -483,6 +490,9 @@ fn shift_imm(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     let (es, hb) = shift_elem(insn).ok_or(Undef::Unallocated)?;
     let ebits = es as u32 * 8;
     let (d, n) = (rd(insn), rn(insn));
+    if opcode == 0b11100 || opcode == 0b11111 {
+        return super::fp::simd_fp_fixed(ctx, insn, es, 2 * ebits - hb, false);
+    }
     let a = ctx.v(n);
     match (u, opcode) {
         (_, 0b00000) | (_, 0b00010) | (false, 0b01010) => {
@@ -627,6 +637,9 @@ fn scalar_three_same(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     let u = bit(insn, 29);
     let size = bits(insn, 22, 2);
     let opcode = bits(insn, 11, 5);
+    if opcode >= 0b11000 {
+        return super::fp::simd_fp_three_same(ctx, insn, true);
+    }
     let op = match (u, opcode) {
         (false, 0b10000) => VBinOp::Add,
         (true, 0b10000) => VBinOp::Sub,
@@ -652,6 +665,9 @@ fn scalar_two_misc(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     let u = bit(insn, 29);
     let size = bits(insn, 22, 2);
     let opcode = bits(insn, 12, 5);
+    if super::fp::is_fp_two_misc(u, bit(insn, 23), opcode) {
+        return super::fp::simd_fp_two_misc(ctx, insn, true);
+    }
     if !matches!(opcode, 0b01000..=0b01011) {
         return Err(Undef::Unimplemented);
     }
@@ -669,8 +685,7 @@ fn scalar_pairwise(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     let size = bits(insn, 22, 2);
     let opcode = bits(insn, 12, 5);
     if u || opcode != 0b11011 {
-        // FP pairwise (FADDP etc.) not implemented.
-        return Err(Undef::Unimplemented);
+        return super::fp::simd_fp_scalar_pairwise(ctx, insn);
     }
     if size != 3 {
         return Err(Undef::Unallocated);
@@ -694,6 +709,9 @@ fn scalar_shift_imm(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     let u = bit(insn, 29);
     let opcode = bits(insn, 11, 5);
     let (es, hb) = shift_elem(insn).ok_or(Undef::Unallocated)?;
+    if opcode == 0b11100 || opcode == 0b11111 {
+        return super::fp::simd_fp_fixed(ctx, insn, es, 2 * es as u32 * 8 - hb, true);
+    }
     if !matches!((u, opcode), (_, 0b00000) | (_, 0b00010) | (false, 0b01010)) {
         return Err(Undef::Unimplemented);
     }

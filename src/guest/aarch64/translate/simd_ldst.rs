@@ -203,14 +203,14 @@ fn ldst_multi(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
         let mut vals: Vec<Val> = Vec::new();
         for r in 0..selem {
             let v = if load {
-                let z = ctx.b.konst128(0);
-                z
+                ctx.b.konst128(0)
             } else {
                 ctx.v((t + r as u32) % 32)
             };
             vals.push(v);
         }
         for e in 0..elems {
+            #[allow(clippy::needless_range_loop)]
             for r in 0..selem {
                 let addr = ctx.b.add_imm(base, ((e * selem + r) * esize) as u64);
                 if load {

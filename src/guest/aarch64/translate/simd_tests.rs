@@ -153,7 +153,7 @@ fn undefined_forms_trap() {
         0x0ee05820,    // cnt with size=11 (reserved)
         0x7dc00000,    // ldr (SIMD) with size=01, opc=11 (reserved)
         0x2f00f400,    // fmov v.2d immediate form with Q=0 (reserved)
-        0x4e20d400,    // fadd v0.4s (vector FP: unimplemented)
+        0x4e200c00,    // sqadd v0.16b (saturating: unimplemented)
     ];
     for (i, &w) in bad.iter().enumerate() {
         let mut st = CpuState::new(STATE_SIZE);
