@@ -359,6 +359,18 @@ mod tests {
     }
 
     #[test]
+    fn fused_nan_rules() {
+        let (one, two) = (1.0f64.tb(), 2.0f64.tb());
+        let qnan = 0x7ff8_0000_0000_0001u128;
+        // A NaN multiplicand of FMSUB (neg_p) comes out with its sign flipped.
+        assert_eq!(fmuladd(Ty::I64, qnan, one, two, true, false), qnan | 1 << 63);
+        // Quiet-NaN addend with inf * 0 gives the default NaN.
+        let inf = f64::INFINITY.tb();
+        assert_eq!(fmuladd(Ty::I64, inf, 0, qnan, false, false), 0x7ff8_0000_0000_0000);
+        assert_eq!(fmuladd(Ty::I64, two, two, one, false, true), 3.0f64.tb());
+    }
+
+    #[test]
     fn conversions() {
         assert_eq!(ftoi(Ty::I64, Ty::I32, true, RoundMode::Zero, 0, 1e20f64.tb() as u128), 0x7fff_ffff);
         assert_eq!(ftoi(Ty::I64, Ty::I32, false, RoundMode::Zero, 0, (-5.0f64).tb() as u128), 0);

@@ -212,4 +212,22 @@ mod tests {
         assert_eq!(vimm(VImmOp::Shrn, 2, 4, 0x00f0_00e0u128) as u32, 0x0f0e);
         assert_eq!(vun(VUnOp::Xtn, 2, 0x0102_0304u128) as u32, 0x0204);
     }
+
+    #[test]
+    fn widening_and_signed_pairwise() {
+        let a = 0x0000_0000_0000_0000_80ff_7f01_0203_fe05u128;
+        // lanes (bytes, low first): 05 fe 03 02 01 7f ff 80
+        assert_eq!(vun(VUnOp::UXtl, 1, a) as u64, 0x0002_0003_00fe_0005);
+        assert_eq!(vun(VUnOp::SXtl, 1, a) as u64, 0x0002_0003_fffe_0005);
+        assert_eq!(vun(VUnOp::SXtl, 1, a) >> 64, 0xff80_ffff_007f_0001);
+        assert_eq!(vun(VUnOp::UAddLP, 1, a) as u32, 0x0005 << 16 | 0x0103);
+        assert_eq!(vun(VUnOp::SAddLP, 1, a) as u32, 0x0005 << 16 | 0x0003);
+        assert_eq!(vun(VUnOp::UAddLV, 1, a), 0x05 + 0xfe + 3 + 2 + 1 + 0x7f + 0xff + 0x80);
+        assert_eq!(vun(VUnOp::SAddLV, 1, a), (5 - 2 + 3 + 2 + 1 + 127 - 1 - 128) as u128);
+        assert_eq!(vun(VUnOp::SAddLV, 4, 0xffff_ffffu128), u64::MAX as u128);
+        assert_eq!(vun(VUnOp::Rbit, 1, 0x80_01u128), 0x01_80);
+        let b = 0x8000_0001_7fff_0002u128;
+        assert_eq!(vbin(VBinOp::SMaxP, 2, b, 0) as u32, 0x0001_7fff);
+        assert_eq!(vbin(VBinOp::SMinP, 2, b, 0) as u32, 0x8000_0002);
+    }
 }
