@@ -169,15 +169,18 @@ fn imm_form(ctx: &mut Ctx, insn: u32, offset: i64, wb: Wb) -> Result<(), Undef> 
     let base = ctx.x_sp(n, true);
     let moved = ctx.b.add_imm(base, offset as u64);
     let addr = if wb == Wb::Post { base } else { moved };
-    let is_load = opc != 0;
-    let rt = rd(insn);
-    if wb != Wb::None && is_load && rt == n && n != 31 {
-        // Constrained unpredictable: ruser treats it as undefined, as some cores do.
-        return Err(Undef::Unallocated);
-    }
-    access(ctx, insn, addr)?;
-    if wb != Wb::None {
-        ctx.set_x_sp(n, moved);
+    // A load whose base is also written back is constrained unpredictable; like hardware
+    // that suppresses the writeback, the loaded value wins. A store stores the old value.
+    if opc == 0 {
+        access(ctx, insn, addr)?;
+        if wb != Wb::None {
+            ctx.set_x_sp(n, moved);
+        }
+    } else {
+        if wb != Wb::None {
+            ctx.set_x_sp(n, moved);
+        }
+        access(ctx, insn, addr)?;
     }
     Ok(())
 }
@@ -248,16 +251,23 @@ fn ld_st_pair(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     };
     let (t, t2, n) = (rd(insn), rt2(insn), rn(insn));
     if load && (t == t2 || (wb != Wb::None && n != 31 && (t == n || t2 == n))) {
+        // Constrained unpredictable; UNDEF is one of the permitted behaviours (and binutils
+        // refuses these too).
         return Err(Undef::Unallocated);
     }
     let base = ctx.x_sp(n, true);
     let moved = ctx.b.add_imm(base, offset as u64);
     let addr = if wb == Wb::Post { base } else { moved };
     let addr2 = ctx.b.add_imm(addr, ty.bytes() as u64);
+    // A store whose base overlaps a data register (constrained unpredictable) stores the old
+    // values.
     if load {
         let v1 = ctx.b.load(ty, addr, false);
         let v2 = ctx.b.load(ty, addr2, false);
         let (v1, v2) = if signed { (ctx.b.sext(v1, Ty::I64), ctx.b.sext(v2, Ty::I64)) } else { (v1, v2) };
+        if wb != Wb::None {
+            ctx.set_x_sp(n, moved);
+        }
         ctx.set_x(t, v1);
         ctx.set_x(t2, v2);
     } else {
@@ -265,9 +275,9 @@ fn ld_st_pair(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
         let v2 = ctx.x(t2, wide);
         ctx.b.store(ty, addr, v1, false);
         ctx.b.store(ty, addr2, v2, false);
-    }
-    if wb != Wb::None {
-        ctx.set_x_sp(n, moved);
+        if wb != Wb::None {
+            ctx.set_x_sp(n, moved);
+        }
     }
     Ok(())
 }

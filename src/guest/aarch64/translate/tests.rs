@@ -56,19 +56,8 @@ fn typecheck(b: &Block) {
             Op::CondHolds { nzcv, .. } => t(nzcv) == Ty::I32,
             Op::Load { addr, .. } => t(addr) == Ty::I64,
             Op::Store { addr, v, ty, .. } => t(addr) == Ty::I64 && t(v) == ty,
-            Op::CmpXchg {
-                addr,
-                expected,
-                new,
-                enable,
-                ty,
-                ..
-            } => {
-                t(addr) == Ty::I64
-                    && t(expected) == ty
-                    && t(new) == ty
-                    && t(enable) == Ty::I8
-                    && inst.ty == ty
+            Op::CmpXchg { addr, expected, new, enable, ty, .. } => {
+                t(addr) == Ty::I64 && t(expected) == ty && t(new) == ty && t(enable) == Ty::I8 && inst.ty == ty
             }
             Op::Pair { lo, hi } => t(lo) == Ty::I64 && t(hi) == Ty::I64,
             Op::Half { a, .. } => t(a) == Ty::I128,
@@ -122,9 +111,7 @@ fn reg_off(r: u32) -> usize {
 /// DEFAULT_SP) and flags `nzcv`; then every register must hold its `changed` value if listed
 /// there, else its initial value.
 fn case(words: &[u32], init: &[(u32, u64)], nzcv: u64, changed: &[(u32, u64)]) {
-    let code = Code {
-        words: words.to_vec(),
-    };
+    let code = Code { words: words.to_vec() };
     let mut st = new_state(&code);
     for &(r, v) in init {
         st.write_u64(reg_off(r), v);
@@ -134,10 +121,7 @@ fn case(words: &[u32], init: &[(u32, u64)], nzcv: u64, changed: &[(u32, u64)]) {
     assert_eq!(exec(&code, &mut st), Exit::Next);
     let mut errors = String::new();
     for r in 0..=32 {
-        let want = changed
-            .iter()
-            .find(|c| c.0 == r)
-            .map_or(before.read_u64(reg_off(r)), |c| c.1);
+        let want = changed.iter().find(|c| c.0 == r).map_or(before.read_u64(reg_off(r)), |c| c.1);
         let got = st.read_u64(reg_off(r));
         if got != want {
             errors.push_str(&format!("  r{r}: got {got:#x}, want {want:#x}\n"));
@@ -167,9 +151,7 @@ impl Buf {
 }
 
 fn run_with(words: &[u32], init: &[(u32, u64)]) -> (Code, CpuState, Exit) {
-    let code = Code {
-        words: words.to_vec(),
-    };
+    let code = Code { words: words.to_vec() };
     let mut st = new_state(&code);
     for &(r, v) in init {
         st.write_u64(reg_off(r), v);
@@ -224,16 +206,7 @@ fn loads_all_modes() {
         0xf8a26820, // prfm pldl1keep, [x1, x2]
         0x38580037, // ldurb w23, [x1, #-128]
     ];
-    let (_, st, e) = run_with(
-        &words,
-        &[
-            (1, x1),
-            (14, 2),
-            (16, 0xffff_fffe),
-            (18, 0x1_0000_0003),
-            (20, u64::MAX),
-        ],
-    );
+    let (_, st, e) = run_with(&words, &[(1, x1), (14, 2), (16, 0xffff_fffe), (18, 0x1_0000_0003), (20, u64::MAX)]);
     assert_eq!(e, Exit::Next);
     let want: &[(u32, u64)] = &[
         (0, 0x8786858483828180),
@@ -283,16 +256,7 @@ fn stores_and_writeback() {
         0xf81f0fe2, // str x2, [sp, #-16]!
         0x384017e7, // ldrb w7, [sp], #1
     ];
-    let (_, st, _) = run_with(
-        &words,
-        &[
-            (1, base + 0x80),
-            (2, v),
-            (5, 0x20),
-            (6, 5),
-            (SPR, base + 0x100),
-        ],
-    );
+    let (_, st, _) = run_with(&words, &[(1, base + 0x80), (2, v), (5, 0x20), (6, 5), (SPR, base + 0x100)]);
     let mut want = [0u8; 256];
     let mut put = |off: usize, bytes: &[u8]| want[off..off + bytes.len()].copy_from_slice(bytes);
     put(0x80, &v.to_le_bytes());
@@ -330,10 +294,7 @@ fn pairs() {
         0xa8c137ec, // ldp x12, x13, [sp], #16
         0x69c0bc2e, // ldpsw x14, x15, [x1, #4]!
     ];
-    let (_, st, _) = run_with(
-        &words,
-        &[(1, base + 0x80), (2, a), (3, b), (SPR, base + 0x100)],
-    );
+    let (_, st, _) = run_with(&words, &[(1, base + 0x80), (2, a), (3, b), (SPR, base + 0x100)]);
     let want: &[(u32, u64)] = &[
         (1, base + 0x84),
         (4, a),
@@ -475,38 +436,18 @@ fn branches() {
     assert_eq!(st.read_u64(NZCV), 0x8000_0000);
     // The terminals carry the right kinds.
     let b = translate_block(&code, code.base() + 4 * 17, &TranslateOpts::default());
-    assert!(matches!(
-        b.term,
-        Terminal::Indirect {
-            kind: IndirectKind::Return,
-            ..
-        }
-    ));
+    assert!(matches!(b.term, Terminal::Indirect { kind: IndirectKind::Return, .. }));
     let b = translate_block(&code, code.base() + 4 * 18, &TranslateOpts::default());
-    assert!(matches!(
-        b.term,
-        Terminal::Indirect {
-            kind: IndirectKind::Call,
-            ..
-        }
-    ));
+    assert!(matches!(b.term, Terminal::Indirect { kind: IndirectKind::Call, .. }));
     let b = translate_block(&code, code.base() + 4 * 23, &TranslateOpts::default());
-    assert!(matches!(
-        b.term,
-        Terminal::Indirect {
-            kind: IndirectKind::Jump,
-            ..
-        }
-    ));
+    assert!(matches!(b.term, Terminal::Indirect { kind: IndirectKind::Jump, .. }));
 }
 
 #[test]
 fn blr_x30() {
     // blr x30 jumps to the old x30 and sets x30 to the return address.
     let words = [0xd63f03c0]; // blr x30
-    let code = Code {
-        words: words.to_vec(),
-    };
+    let code = Code { words: words.to_vec() };
     let mut st = new_state(&code);
     st.write_u64(xreg(30), 0x1234);
     let b = translate_block(&code, code.base(), &TranslateOpts::default());
@@ -551,16 +492,8 @@ fn system_registers_hints_barriers() {
         0xd5033fdf, // isb
         0xd53b4210, // mrs x16, nzcv
     ];
-    let (code, st, e) = run_with(
-        &words,
-        &[
-            (1, 0xdeadbeef),
-            (9, 0x6fff_ffff),
-            (11, u64::MAX),
-            (14, buf.addr() + 0x45),
-            (15, 7),
-        ],
-    );
+    let (code, st, e) =
+        run_with(&words, &[(1, 0xdeadbeef), (9, 0x6fff_ffff), (11, u64::MAX), (14, buf.addr() + 0x45), (15, 7)]);
     assert_eq!(e, Exit::Next);
     let want: &[(u32, u64)] = &[
         (0, 0xdeadbeef),
@@ -582,18 +515,10 @@ fn system_registers_hints_barriers() {
     assert!(x(&st, 8) > 0);
     assert_eq!(st.read_u64(TPIDR_EL0), 0xdeadbeef);
     assert!(buf.0[0x40..0x80].iter().all(|&b| b == 0));
-    assert!(buf.0[..0x40]
-        .iter()
-        .chain(&buf.0[0x80..])
-        .all(|&b| b == 0xff));
+    assert!(buf.0[..0x40].iter().chain(&buf.0[0x80..]).all(|&b| b == 0xff));
     // ISB ends its block.
     let b = translate_block(&code, code.base(), &TranslateOpts::default());
-    assert_eq!(
-        b.term,
-        Terminal::Jump {
-            target: code.base() + 4 * 29
-        }
-    );
+    assert_eq!(b.term, Terminal::Jump { target: code.base() + 4 * 29 });
 }
 
 #[test]
@@ -616,42 +541,17 @@ fn exceptions_and_undefined() {
     .iter()
     {
         let (pc, term) = one(*w);
-        assert_eq!(
-            term,
-            Terminal::Trap {
-                trap: Trap::Undefined { insn: *w },
-                pc
-            },
-            "{w:#010x}"
-        );
+        assert_eq!(term, Terminal::Trap { trap: Trap::Undefined { insn: *w }, pc }, "{w:#010x}");
     }
     let (pc, term) = one(0xd4000001); // svc #0
     assert_eq!(term, Terminal::Syscall { next_pc: pc + 4 });
     let (pc, term) = one(0xd4207d00); // brk #0x3e8
-    assert_eq!(
-        term,
-        Terminal::Trap {
-            trap: Trap::Breakpoint { imm: 0x3e8 },
-            pc
-        }
-    );
+    assert_eq!(term, Terminal::Trap { trap: Trap::Breakpoint { imm: 0x3e8 }, pc });
     // Reserved forms: logical immediate with all-ones element, W-form bitfield with N=1,
     // 32-bit shifted register with amount >= 32, ADD extended with shift 5.
-    for w in [
-        0x927fffe0u32, /* and x0,x0,#imm N=1 imms=0x3f */
-        0x13400000,
-        0x0a008000,
-        0x8b2017e0,
-    ] {
+    for w in [0x927fffe0u32 /* and x0,x0,#imm N=1 imms=0x3f */, 0x13400000, 0x0a008000, 0x8b2017e0] {
         let (pc, term) = one(w);
-        assert_eq!(
-            term,
-            Terminal::Trap {
-                trap: Trap::Undefined { insn: w },
-                pc
-            },
-            "{w:#010x}"
-        );
+        assert_eq!(term, Terminal::Trap { trap: Trap::Undefined { insn: w }, pc }, "{w:#010x}");
     }
 }
 
@@ -670,12 +570,7 @@ fn division_by_zero_and_overflow() {
     );
     case(
         &[0x1ac20c20, 0x9ac40c65], // sdiv w0, w1, w2; sdiv x5, x3, x4
-        &[
-            (1, 0x8000_0000),
-            (2, 0xffff_ffff),
-            (3, 1 << 63),
-            (4, u64::MAX),
-        ],
+        &[(1, 0x8000_0000), (2, 0xffff_ffff), (3, 1 << 63), (4, u64::MAX)],
         0,
         &[(0, 0x8000_0000), (5, 1 << 63)],
     );
