@@ -161,3 +161,6 @@ pub fn translate_block(code: &dyn CodeFetch, pc: u64, opts: &TranslateOpts) -> B
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
