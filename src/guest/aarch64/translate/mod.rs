@@ -9,6 +9,8 @@ mod ldst;
 mod simd;
 mod simd_ldst;
 mod system;
+#[cfg(test)]
+mod simd_tests;
 
 use super::decode::{self, Row, Undef};
 use super::state;
@@ -159,3 +161,6 @@ pub fn translate_block(code: &dyn CodeFetch, pc: u64, opts: &TranslateOpts) -> B
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,5 +1,201 @@
-//! (to be written)
+//! Exception generation, hints, barriers, system instructions and system register moves, as
+//! visible to an EL0 Linux process.
 
-use crate::guest::aarch64::decode::Row;
+use super::Ctx;
+use crate::a64_row;
+use crate::guest::aarch64::decode::{bits, rd, Row, Undef};
+use crate::guest::aarch64::state;
+use crate::ir::*;
 
-pub static ROWS: &[Row] = &[];
+pub static ROWS: &[Row] = &[
+    a64_row!("11010100 000iiiiiiiiiiiiiiii00001", "svc", svc),
+    a64_row!("11010100 001iiiiiiiiiiiiiiii00000", "brk", brk),
+    a64_row!("00000000 00000000iiiiiiiiiiiiiiii", "udf", udf),
+    a64_row!("11010101 00000011 0010mmmmooo11111", "hint", nop),
+    a64_row!("11010101 00000011 0011mmmm01011111", "clrex", clrex),
+    a64_row!("11010101 00000011 0011mmmm10011111", "dsb", barrier),
+    a64_row!("11010101 00000011 0011mmmm10111111", "dmb", barrier),
+    a64_row!("11010101 00000011 0011mmmm11011111", "isb", isb),
+    a64_row!("11010101 00001ooo nnnnmmmmpppttttt", "sys", sys),
+    a64_row!("11010101 0001oooo nnnnmmmmpppttttt", "msr", msr),
+    a64_row!("11010101 0011oooo nnnnmmmmpppttttt", "mrs", mrs),
+];
+
+/// A system register key: op0:op1:CRn:CRm:op2, i.e. instruction bits 20..5.
+const fn sr(op0: u32, op1: u32, crn: u32, crm: u32, op2: u32) -> u32 {
+    (op0 << 14) | (op1 << 11) | (crn << 7) | (crm << 3) | op2
+}
+
+const NZCV: u32 = sr(3, 3, 4, 2, 0);
+const FPCR: u32 = sr(3, 3, 4, 4, 0);
+const FPSR: u32 = sr(3, 3, 4, 4, 1);
+const TPIDR_EL0: u32 = sr(3, 3, 13, 0, 2);
+const TPIDRRO_EL0: u32 = sr(3, 3, 13, 0, 3);
+const CTR_EL0: u32 = sr(3, 3, 0, 0, 1);
+const DCZID_EL0: u32 = sr(3, 3, 0, 0, 7);
+const CNTFRQ_EL0: u32 = sr(3, 3, 14, 0, 0);
+const CNTVCT_EL0: u32 = sr(3, 3, 14, 0, 2);
+const MIDR_EL1: u32 = sr(3, 0, 0, 0, 0);
+const MPIDR_EL1: u32 = sr(3, 0, 0, 0, 5);
+const REVIDR_EL1: u32 = sr(3, 0, 0, 0, 6);
+
+/// FPCR bits ruser keeps: AHP, DN, FZ, RMode.
+const FPCR_MASK: u64 = 0x07c0_0000;
+/// FPSR bits: QC and the cumulative exception flags.
+const FPSR_MASK: u64 = 0x0800_009f;
+
+/// Cache type: 64-byte lines (IminLine = DminLine = 4), as a Cortex-A57 reports.
+const CTR_VALUE: u64 = 0x8444_c004;
+/// DC ZVA block size 2^4 words = 64 bytes, permitted.
+const DCZID_VALUE: u64 = 4;
+/// CNTVCT_EL0 counts host monotonic nanoseconds.
+const CNTFRQ_VALUE: u64 = 1_000_000_000;
+
+/// The ID registers (op0=3, op1=0, CRn=0, CRm=2..7) as Linux's sanitised user view of a core
+/// with FP and AdvSIMD and nothing optional. Unlisted registers in that space read as zero.
+static ID_REGS: &[(u32, u64)] = &[
+    (sr(3, 0, 0, 4, 0), 0x11),        // ID_AA64PFR0_EL1: EL0/EL1 AArch64, FP, AdvSIMD
+    (sr(3, 0, 0, 5, 0), 0x6),         // ID_AA64DFR0_EL1: DebugVer 8.0
+    (sr(3, 0, 0, 7, 0), 0xff00_0000), // ID_AA64MMFR0_EL1: TGran4/64 fields as Linux hides them
+];
+
+fn nop(_ctx: &mut Ctx, _insn: u32) -> Result<(), Undef> {
+    Ok(())
+}
+
+fn udf(_ctx: &mut Ctx, _insn: u32) -> Result<(), Undef> {
+    Err(Undef::Unallocated)
+}
+
+fn svc(ctx: &mut Ctx, _insn: u32) -> Result<(), Undef> {
+    let next_pc = ctx.next_pc();
+    ctx.end_block(Terminal::Syscall { next_pc });
+    Ok(())
+}
+
+fn brk(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
+    let pc = ctx.pc;
+    ctx.end_block(Terminal::Trap { trap: Trap::Breakpoint { imm: bits(insn, 5, 16) }, pc });
+    Ok(())
+}
+
+fn clrex(ctx: &mut Ctx, _insn: u32) -> Result<(), Undef> {
+    let k = ctx.konst(Ty::I64, u64::MAX);
+    ctx.b.set(Ty::I64, state::EXCL_ADDR, k);
+    Ok(())
+}
+
+fn barrier(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
+    // Load-only (CRm<1:0> = 01) and store-only (10) barriers need nothing on x86 (TSO).
+    let kind = if matches!(bits(insn, 8, 2), 1 | 2) { FenceKind::Light } else { FenceKind::Full };
+    ctx.b.fence(kind);
+    Ok(())
+}
+
+fn isb(ctx: &mut Ctx, _insn: u32) -> Result<(), Undef> {
+    ctx.b.fence(FenceKind::Light);
+    let target = ctx.next_pc();
+    ctx.end_block(Terminal::Jump { target });
+    Ok(())
+}
+
+fn sys(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
+    let op1 = bits(insn, 16, 3);
+    let crn = bits(insn, 12, 4);
+    let crm = bits(insn, 8, 4);
+    let op2 = bits(insn, 5, 3);
+    if op1 != 3 || crn != 7 || op2 != 1 {
+        return Err(Undef::Unallocated);
+    }
+    match crm {
+        4 => {
+            // DC ZVA: zero the 64-byte block holding Xt.
+            let x = ctx.x(rd(insn), true);
+            let m = ctx.konst(Ty::I64, !63);
+            let base = ctx.b.and(x, m);
+            let zero = ctx.konst(Ty::I64, 0);
+            for i in 0..8 {
+                let a = ctx.b.add_imm(base, i * 8);
+                ctx.b.store(Ty::I64, a, zero, false);
+            }
+            Ok(())
+        }
+        // IC IVAU, DC CVAC, DC CVAU, DC CVAP, DC CVADP, DC CIVAC: nothing to do (yet).
+        5 | 10 | 11 | 12 | 13 | 14 => Ok(()),
+        _ => Err(Undef::Unallocated),
+    }
+}
+
+fn cntvct(_ctx: &mut HelperCtx, _args: [u128; 4]) -> u128 {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: clock_gettime writes the timespec we own.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+    (ts.tv_sec as u64).wrapping_mul(1_000_000_000).wrapping_add(ts.tv_nsec as u64) as u128
+}
+
+static CNTVCT_HELPER: HelperFn = HelperFn { name: "cntvct", func: cntvct };
+
+/// The constant value of a read-only system register, if it is one.
+fn const_sysreg(key: u32) -> Option<u64> {
+    Some(match key {
+        CTR_EL0 => CTR_VALUE,
+        DCZID_EL0 => DCZID_VALUE,
+        CNTFRQ_EL0 => CNTFRQ_VALUE,
+        TPIDRRO_EL0 => 0,
+        MIDR_EL1 => 0x411f_d070,
+        MPIDR_EL1 => 0x8000_0000,
+        REVIDR_EL1 => 0,
+        _ => {
+            // Linux emulates the whole ID space with CRm = 2..7.
+            let (op0, op1, crn, crm) = (key >> 14, (key >> 11) & 7, (key >> 7) & 15, (key >> 3) & 15);
+            if op0 == 3 && op1 == 0 && crn == 0 && (2..=7).contains(&crm) {
+                ID_REGS.iter().find(|r| r.0 == key).map_or(0, |r| r.1)
+            } else {
+                return None;
+            }
+        }
+    })
+}
+
+fn mrs(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
+    let key = bits(insn, 5, 16);
+    let v = match key {
+        NZCV => {
+            let f = ctx.nzcv();
+            let m = ctx.konst(Ty::I32, 0xf000_0000);
+            ctx.b.and(f, m)
+        }
+        FPCR => ctx.b.get(Ty::I64, state::FPCR),
+        FPSR => ctx.b.get(Ty::I64, state::FPSR),
+        TPIDR_EL0 => ctx.b.get(Ty::I64, state::TPIDR_EL0),
+        CNTVCT_EL0 => ctx.b.helper(&CNTVCT_HELPER, Ty::I64, &[]),
+        _ => {
+            let c = const_sysreg(key).ok_or(Undef::Unallocated)?;
+            ctx.konst(Ty::I64, c)
+        }
+    };
+    ctx.set_x(rd(insn), v);
+    Ok(())
+}
+
+fn msr(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
+    let key = bits(insn, 5, 16);
+    let x = ctx.x(rd(insn), true);
+    match key {
+        NZCV => {
+            let w = ctx.b.zext(x, Ty::I32);
+            let m = ctx.konst(Ty::I32, 0xf000_0000);
+            let f = ctx.b.and(w, m);
+            ctx.set_nzcv(f);
+        }
+        FPCR | FPSR => {
+            let (off, mask) = if key == FPCR { (state::FPCR, FPCR_MASK) } else { (state::FPSR, FPSR_MASK) };
+            let m = ctx.konst(Ty::I64, mask);
+            let v = ctx.b.and(x, m);
+            ctx.b.set(Ty::I64, off, v);
+        }
+        TPIDR_EL0 => ctx.b.set(Ty::I64, state::TPIDR_EL0, x),
+        _ => return Err(Undef::Unallocated),
+    }
+    Ok(())
+}
