@@ -57,11 +57,11 @@ fn path_or_empty(c: &Ctx, addr: u64, empty_ok: bool) -> Result<CString, Errno> {
     if addr == 0 && empty_ok {
         return Ok(CString::default());
     }
-    c.cstr(addr)
+    c.lookup_path(addr)
 }
 
 fn sys_openat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    let path = c.cstr(a[1])?;
+    let path = c.lookup_path(a[1])?;
     let fl = flags::open_to_host(c.abi, a[2] as u32);
     host(unsafe { libc::openat(int(a[0]), path.as_ptr(), fl, a[3] as u32 as libc::c_uint) } as i64)
 }
@@ -131,12 +131,13 @@ fn sys_readlinkat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
         c.mem().write(a[2], &target[..n])?;
         return Ok(n as u64);
     }
+    let path = c.in_sysroot(&path).unwrap_or(path);
     let p = c.buf_w(a[2], bufsiz as usize)?;
     host(unsafe { libc::readlinkat(int(a[0]), path.as_ptr(), p as *mut libc::c_char, bufsiz as usize) } as i64)
 }
 
 fn sys_faccessat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    let path = c.cstr(a[1])?;
+    let path = c.lookup_path(a[1])?;
     host(unsafe { libc::syscall(libc::SYS_faccessat, int(a[0]), path.as_ptr(), int(a[2])) })
 }
 

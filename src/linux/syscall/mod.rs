@@ -28,6 +28,7 @@ use crate::mem::GuestMem;
 use nix::errno::Errno;
 use std::collections::HashMap;
 use std::ffi::CString;
+use std::os::unix::ffi::OsStrExt;
 use std::sync::OnceLock;
 
 /// A handler's result: the non-negative return value, or a host errno.
@@ -60,6 +61,27 @@ impl Ctx<'_> {
         }
         // read_cstr stops at the first NUL, so there is none inside.
         CString::new(v).map_err(|_| Errno::EINVAL)
+    }
+    /// A path the guest looks up (open, stat, access, readlink): an absolute path that
+    /// exists inside the sysroot (`-L`) names the sysroot's file, otherwise the host's.
+    /// Lookups only; the full overlay rule (symlinks inside the sysroot, listings) is
+    /// the sysroot work of a later issue.
+    pub fn lookup_path(&self, addr: u64) -> Result<CString, Errno> {
+        let path = self.cstr(addr)?;
+        Ok(self.in_sysroot(&path).unwrap_or(path))
+    }
+    /// The sysroot's copy of an absolute path, if it exists there.
+    pub fn in_sysroot(&self, path: &CString) -> Option<CString> {
+        let root = self.p.sysroot.as_ref()?;
+        let b = path.as_bytes();
+        if b.first() != Some(&b'/') {
+            return None;
+        }
+        let mut full = root.as_os_str().as_bytes().to_vec();
+        full.extend_from_slice(b);
+        let full = CString::new(full).ok()?;
+        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+        (unsafe { libc::lstat(full.as_ptr(), &mut st) } == 0).then_some(full)
     }
     /// Store a converted struct at a guest address.
     pub fn put(&self, addr: u64, w: &GuestWriter) -> Result<(), Errno> {
