@@ -186,13 +186,22 @@ pub fn fun(op: FUnOp, ty: Ty, a: u128) -> u128 {
 pub fn fmuladd(ty: Ty, a: u128, b: u128, c: u128, neg_p: bool, neg_c: bool) -> u128 {
     by_ty!(ty, F, {
         let sign = 1u128 << (ty.bits() - 1);
-        // Arm checks the addend first for NaN propagation in FMADD (op order: a(addend), n, m).
-        if let Some(n) = pick_nan::<F>(&[c, a, b]) {
-            return n;
-        }
+        // Arm negates the operands (not the result) before the fused op, so a NaN operand
+        // comes out with its sign flipped: negate `a` for `neg_p` and `c` for `neg_c` first.
         let a2 = if neg_p { a ^ sign } else { a };
         let c2 = if neg_c { c ^ sign } else { c };
-        fix_nan(F::fb(a2).mul_add(F::fb(b), F::fb(c2)))
+        // Arm checks the addend first for NaN propagation (operand order: addend, n, m).
+        let nan = pick_nan::<F>(&[c2, a2, b]);
+        let (xa, xb) = (F::fb(a2), F::fb(b));
+        let inf_zero = |x: F, y: F| x.is_infinite() && y == 0.0;
+        if F::fb(c2).is_nan() && c2 & F::QUIET != 0 && (inf_zero(xa, xb) || inf_zero(xb, xa)) {
+            // A quiet-NaN addend with an invalid product gives the default NaN.
+            return F::DEFAULT_NAN;
+        }
+        if let Some(n) = nan {
+            return n;
+        }
+        fix_nan(xa.mul_add(xb, F::fb(c2)))
     })
 }
 
@@ -347,6 +356,18 @@ mod tests {
         let (pz, nz) = (0u128, 0x8000_0000_0000_0000u128);
         assert_eq!(fbin(FBinOp::Max, Ty::I64, pz, nz), pz);
         assert_eq!(fbin(FBinOp::Min, Ty::I64, pz, nz), nz);
+    }
+
+    #[test]
+    fn fused_nan_rules() {
+        let (one, two) = (1.0f64.tb(), 2.0f64.tb());
+        let qnan = 0x7ff8_0000_0000_0001u128;
+        // A NaN multiplicand of FMSUB (neg_p) comes out with its sign flipped.
+        assert_eq!(fmuladd(Ty::I64, qnan, one, two, true, false), qnan | 1 << 63);
+        // Quiet-NaN addend with inf * 0 gives the default NaN.
+        let inf = f64::INFINITY.tb();
+        assert_eq!(fmuladd(Ty::I64, inf, 0, qnan, false, false), 0x7ff8_0000_0000_0000);
+        assert_eq!(fmuladd(Ty::I64, two, two, one, false, true), 3.0f64.tb());
     }
 
     #[test]

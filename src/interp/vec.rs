@@ -71,7 +71,7 @@ pub fn vbin(op: VBinOp, esize: u8, a: u128, b: u128) -> u128 {
         VBinOp::UMax => map2(esize, a, b, |x, y| x.max(y)),
         VBinOp::SMin => map2(esize, a, b, |x, y| if s(x) <= s(y) { x } else { y }),
         VBinOp::SMax => map2(esize, a, b, |x, y| if s(x) >= s(y) { x } else { y }),
-        VBinOp::AddP | VBinOp::UMinP | VBinOp::UMaxP => {
+        VBinOp::AddP | VBinOp::UMinP | VBinOp::UMaxP | VBinOp::SMinP | VBinOp::SMaxP => {
             // Lanes of the concatenation b:a, pairwise.
             let cat = |i: usize| if i < n { lane(a, esize, i) } else { lane(b, esize, i - n) };
             build(esize, |i| {
@@ -79,6 +79,8 @@ pub fn vbin(op: VBinOp, esize: u8, a: u128, b: u128) -> u128 {
                 match op {
                     VBinOp::AddP => x.wrapping_add(y),
                     VBinOp::UMinP => x.min(y),
+                    VBinOp::SMinP => if s(x) <= s(y) { x } else { y },
+                    VBinOp::SMaxP => if s(x) >= s(y) { x } else { y },
                     _ => x.max(y),
                 }
             })
@@ -154,6 +156,28 @@ pub fn vun(op: VUnOp, esize: u8, a: u128) -> u128 {
             (0..n).fold(0u128, |acc, i| with_lane(acc, half, i, l(i)))
         }
         VUnOp::ZeroHigh => a as u64 as u128,
+        VUnOp::UXtl | VUnOp::SXtl => {
+            let wide = esize * 2;
+            let wt = ety(wide.min(16));
+            build(wide.min(16), |i| {
+                if op == VUnOp::SXtl {
+                    (sext(l(i), t) as u128) & wt.mask()
+                } else {
+                    l(i)
+                }
+            })
+        }
+        VUnOp::UAddLP | VUnOp::SAddLP => {
+            let wide = (esize * 2).min(16);
+            let ext = |x: u128| if op == VUnOp::SAddLP { sext(x, t) as u128 } else { x };
+            build(wide, |i| ext(l(2 * i)).wrapping_add(ext(l(2 * i + 1))))
+        }
+        VUnOp::UAddLV | VUnOp::SAddLV => {
+            let wt = ety((esize * 2).min(16));
+            let ext = |x: u128| if op == VUnOp::SAddLV { sext(x, t) as u128 } else { x };
+            (0..n).fold(0u128, |acc, i| acc.wrapping_add(ext(l(i)))) & wt.mask()
+        }
+        VUnOp::Rbit => build(1, |i| (lane(a, 1, i) as u8).reverse_bits() as u128),
     }
 }
 
@@ -187,5 +211,23 @@ mod tests {
         assert_eq!(vbin(VBinOp::AddP, 1, a, 0) & 0xff, 1);
         assert_eq!(vimm(VImmOp::Shrn, 2, 4, 0x00f0_00e0u128) as u32, 0x0f0e);
         assert_eq!(vun(VUnOp::Xtn, 2, 0x0102_0304u128) as u32, 0x0204);
+    }
+
+    #[test]
+    fn widening_and_signed_pairwise() {
+        let a = 0x0000_0000_0000_0000_80ff_7f01_0203_fe05u128;
+        // lanes (bytes, low first): 05 fe 03 02 01 7f ff 80
+        assert_eq!(vun(VUnOp::UXtl, 1, a) as u64, 0x0002_0003_00fe_0005);
+        assert_eq!(vun(VUnOp::SXtl, 1, a) as u64, 0x0002_0003_fffe_0005);
+        assert_eq!(vun(VUnOp::SXtl, 1, a) >> 64, 0xff80_ffff_007f_0001);
+        assert_eq!(vun(VUnOp::UAddLP, 1, a) as u32, 0x0005 << 16 | 0x0103);
+        assert_eq!(vun(VUnOp::SAddLP, 1, a) as u32, 0x0005 << 16 | 0x0003);
+        assert_eq!(vun(VUnOp::UAddLV, 1, a), 0x05 + 0xfe + 3 + 2 + 1 + 0x7f + 0xff + 0x80);
+        assert_eq!(vun(VUnOp::SAddLV, 1, a), (5 - 2 + 3 + 2 + 1 + 127 - 1 - 128) as u128);
+        assert_eq!(vun(VUnOp::SAddLV, 4, 0xffff_ffffu128), u64::MAX as u128);
+        assert_eq!(vun(VUnOp::Rbit, 1, 0x80_01u128), 0x01_80);
+        let b = 0x8000_0001_7fff_0002u128;
+        assert_eq!(vbin(VBinOp::SMaxP, 2, b, 0) as u32, 0x0001_7fff);
+        assert_eq!(vbin(VBinOp::SMinP, 2, b, 0) as u32, 0x8000_0002);
     }
 }

@@ -211,6 +211,9 @@ pub enum VBinOp {
     Ext(u8),
     /// Table lookup: `a` is a 16-byte table, `b` holds byte indices (out of range gives 0).
     Tbl,
+    /// Signed pairwise max/min over the concatenation `b:a`, like `UMaxP`/`UMinP`.
+    SMaxP,
+    SMinP,
 }
 
 /// Unary vector ops.
@@ -234,6 +237,17 @@ pub enum VUnOp {
     Xtn,
     /// Zero the upper 64 bits.
     ZeroHigh,
+    /// Widen the low half's `esize` lanes to `2*esize`, zero-extending (UXTL) / sign-extending.
+    UXtl,
+    SXtl,
+    /// Add adjacent `esize` lane pairs into `2*esize` lanes, unsigned / signed (UADDLP).
+    UAddLP,
+    SAddLP,
+    /// Sum across all `esize` lanes into a `2*esize`-wide scalar in lane 0, rest zero (UADDLV).
+    UAddLV,
+    SAddLV,
+    /// Reverse the bits of each byte.
+    Rbit,
 }
 
 /// Vector ops with an immediate.

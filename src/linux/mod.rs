@@ -1,7 +1,9 @@
 //! The Linux layer: loading programs, the syscall shim, and process-level behaviour. It sees
 //! guests only through `GuestArch` and memory through `GuestMem`.
 
+pub mod convert;
 pub mod loader;
+pub mod strace;
 pub mod syscall;
 
 use crate::exec::{Backend, Engine, Stop};

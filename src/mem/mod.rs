@@ -413,4 +413,9 @@ impl GuestMem {
     pub fn snapshot(&self) -> Vec<Vma> {
         self.lock().vmas.iter().cloned().collect()
     }
+
+    /// Highest guest address (exclusive) the guest may map.
+    pub fn top(&self) -> u64 {
+        self.top
+    }
 }

@@ -1,16 +1,230 @@
-//! The syscall shim (to be written).
+//! The syscall shim: guest syscall number → handler, with errno translation and strace.
+//!
+//! Handlers live in one file per family (`fs`, `io`, `mem`, `process`, `time`, `signal`);
+//! each file lists its handlers by kernel name in a `HANDLERS` slice, one line each. The
+//! number → name table of each guest ABI is generated from syscall-tables/*.tbl by build.rs;
+//! on first use the names are matched against the registry to give number → handler.
+//! Unimplemented syscalls return -ENOSYS and are logged under `-d unimp`.
+//!
+//! Guest fds are host fds and guest pids are host pids (one guest process = one host process).
 
+pub mod fs;
+pub mod io;
+pub mod mem;
+pub mod process;
+pub mod signal;
+pub mod table;
+#[cfg(test)]
+mod tests;
+pub mod time;
+
+use super::convert::{self, errno, Abi, GuestReader, GuestWriter};
+use super::strace;
 use super::{Flow, Process};
 use crate::guest::CpuState;
+use crate::log::Item;
+use crate::logf;
+use crate::mem::GuestMem;
+use nix::errno::Errno;
+use std::collections::HashMap;
+use std::ffi::CString;
+use std::sync::OnceLock;
 
-pub fn dispatch(p: &Process, cpu: &mut CpuState) -> Flow {
-    let nr = p.arch.syscall_nr(cpu);
-    let a = p.arch.syscall_args(cpu);
-    match nr {
-        93 | 94 => Flow::Exit(a[0] as i32),
-        _ => {
-            p.arch.set_syscall_result(cpu, -(libc::ENOSYS as i64));
-            Flow::Continue
+/// A handler's result: the non-negative return value, or a host errno.
+pub type SysResult = Result<u64, Errno>;
+
+/// A syscall handler: takes the six raw argument registers.
+pub type Handler = fn(&mut Ctx, [u64; 6]) -> SysResult;
+
+/// What a handler sees.
+pub struct Ctx<'a> {
+    pub p: &'a Process,
+    pub cpu: &'a mut CpuState,
+    pub abi: &'static Abi,
+    /// Set by exit/exit_group to stop the process.
+    pub flow: Flow,
+}
+
+/// Longest path accepted from the guest (PATH_MAX).
+pub const PATH_MAX: usize = 4096;
+
+impl Ctx<'_> {
+    pub fn mem(&self) -> &GuestMem {
+        &self.p.mem
+    }
+    /// A NUL-terminated guest string (a path), EFAULT on a bad pointer.
+    pub fn cstr(&self, addr: u64) -> Result<CString, Errno> {
+        let v = self.p.mem.read_cstr(addr, PATH_MAX)?;
+        if v.len() >= PATH_MAX {
+            return Err(Errno::ENAMETOOLONG);
         }
+        // read_cstr stops at the first NUL, so there is none inside.
+        CString::new(v).map_err(|_| Errno::EINVAL)
+    }
+    /// Store a converted struct at a guest address.
+    pub fn put(&self, addr: u64, w: &GuestWriter) -> Result<(), Errno> {
+        w.store(&self.p.mem, addr)
+    }
+    /// Store only if the pointer is not NULL.
+    pub fn put_opt(&self, addr: u64, w: &GuestWriter) -> Result<(), Errno> {
+        if addr == 0 {
+            Ok(())
+        } else {
+            self.put(addr, w)
+        }
+    }
+    /// Load `size` bytes of a guest struct.
+    pub fn get(&self, addr: u64, size: usize) -> Result<GuestReader, Errno> {
+        GuestReader::load(&self.p.mem, addr, size, self.abi)
+    }
+    /// Host pointer for a guest buffer of `len` bytes the host will read (EFAULT if not readable).
+    pub fn buf_r(&self, addr: u64, len: usize) -> Result<*const u8, Errno> {
+        convert::check_r(&self.p.mem, addr, len)?;
+        Ok(self.p.mem.g2h(addr))
+    }
+    /// Host pointer for a guest buffer of `len` bytes the host will write (EFAULT if not writable).
+    pub fn buf_w(&self, addr: u64, len: usize) -> Result<*mut u8, Errno> {
+        convert::check_w(&self.p.mem, addr, len)?;
+        Ok(self.p.mem.g2h(addr))
+    }
+}
+
+/// Turn a host libc/syscall return value into a result (−1 → errno).
+pub fn host(r: i64) -> SysResult {
+    if r < 0 {
+        Err(Errno::last())
+    } else {
+        Ok(r as u64)
+    }
+}
+
+/// Guest int argument (the low 32 bits, sign-extended), e.g. fds and dirfds.
+pub fn int(v: u64) -> i32 {
+    v as u32 as i32
+}
+
+/// Every family's registry.
+const FAMILIES: &[&[(&str, Handler)]] = &[fs::HANDLERS, io::HANDLERS, mem::HANDLERS, process::HANDLERS, time::HANDLERS, signal::HANDLERS];
+
+/// One guest ABI's number → (name, handler, strace signature) table.
+pub struct SysTable {
+    pub abi: &'static Abi,
+    pub entries: Vec<Entry>,
+}
+
+#[derive(Clone, Copy)]
+pub struct Entry {
+    pub name: &'static str,
+    pub handler: Option<Handler>,
+    pub sig: Option<&'static strace::Sig>,
+}
+
+impl SysTable {
+    pub fn build(abi: &'static Abi) -> SysTable {
+        let mut reg: HashMap<&str, Handler> = HashMap::new();
+        for fam in FAMILIES {
+            for &(name, h) in *fam {
+                reg.insert(name, h);
+            }
+        }
+        let entries = abi.syscall_names.iter().map(|&name| Entry { name, handler: reg.get(name).copied(), sig: strace::lookup(name) }).collect();
+        SysTable { abi, entries }
+    }
+    pub fn get(&self, nr: u64) -> Entry {
+        self.entries.get(nr as usize).copied().unwrap_or(Entry { name: "", handler: None, sig: None })
+    }
+}
+
+/// The table of a guest ABI, built on first use (one slot per guest ABI name).
+pub fn table_for(abi: &'static Abi) -> &'static SysTable {
+    static TABLES: [(&str, OnceLock<SysTable>); 1] = [("aarch64", OnceLock::new())];
+    match TABLES.iter().find(|(n, _)| *n == abi.name) {
+        Some((_, t)) => t.get_or_init(|| SysTable::build(abi)),
+        None => panic!("no syscall table slot for guest ABI {}", abi.name),
+    }
+}
+
+/// Handle the guest's syscall: read number and args from `cpu`, run the handler, store the result.
+pub fn dispatch(p: &Process, cpu: &mut CpuState) -> Flow {
+    let abi = convert::abi_for(p.arch);
+    let tab = table_for(abi);
+    let nr = p.arch.syscall_nr(cpu);
+    let args = p.arch.syscall_args(cpu);
+    let e = tab.get(nr);
+    // Arguments are decoded before the call (buffers and paths are inputs then).
+    let call = if p.strace { Some(strace::format_call(abi, &p.mem, nr, e.name, e.sig, &args)) } else { None };
+    let mut ctx = Ctx { p, cpu, abi, flow: Flow::Continue };
+    let res = match e.handler {
+        Some(h) => h(&mut ctx, args),
+        None => {
+            if e.name.is_empty() {
+                logf!(Item::Unimp, "ruser: unknown syscall {nr}");
+            } else {
+                logf!(Item::Unimp, "ruser: unimplemented syscall {} ({nr})", e.name);
+            }
+            Err(Errno::ENOSYS)
+        }
+    };
+    let ret: i64 = match res {
+        Ok(v) => v as i64,
+        Err(err) => -(errno::to_guest(abi, err) as i64),
+    };
+    let flow = ctx.flow;
+    if let Some(call) = call {
+        let result = if flow == Flow::Continue { strace::format_result(abi, e.sig, ret) } else { " = ?".to_string() };
+        crate::log::write(&format!("{} {call}{result}", std::process::id()));
+    }
+    if flow == Flow::Continue {
+        p.arch.set_syscall_result(cpu, ret);
+    }
+    flow
+}
+
+#[cfg(test)]
+mod table_tests {
+    use super::table::AARCH64_NAMES;
+    use super::*;
+
+    #[test]
+    fn aarch64_numbers() {
+        assert_eq!(AARCH64_NAMES[56], "openat");
+        assert_eq!(AARCH64_NAMES[63], "read");
+        assert_eq!(AARCH64_NAMES[64], "write");
+        assert_eq!(AARCH64_NAMES[79], "newfstatat");
+        assert_eq!(AARCH64_NAMES[80], "fstat");
+        assert_eq!(AARCH64_NAMES[93], "exit");
+        assert_eq!(AARCH64_NAMES[94], "exit_group");
+        assert_eq!(AARCH64_NAMES[214], "brk");
+        assert_eq!(AARCH64_NAMES[220], "clone");
+        assert_eq!(AARCH64_NAMES[222], "mmap");
+        assert_eq!(AARCH64_NAMES[435], "clone3");
+        assert_eq!(AARCH64_NAMES[462], "mseal");
+        assert_eq!(AARCH64_NAMES[244], "");
+        assert_eq!(AARCH64_NAMES.len(), 463);
+    }
+
+    #[test]
+    fn every_handler_name_is_a_syscall() {
+        for fam in FAMILIES {
+            for (name, _) in *fam {
+                assert!(AARCH64_NAMES.contains(name), "handler for unknown syscall {name}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_strace_name_is_a_syscall() {
+        for s in strace::SIGS {
+            assert!(AARCH64_NAMES.contains(&s.name), "strace row for unknown syscall {}", s.name);
+        }
+    }
+
+    #[test]
+    fn table_binds_handlers() {
+        let t = SysTable::build(&convert::aarch64::ABI);
+        assert!(t.get(64).handler.is_some());
+        assert_eq!(t.get(64).name, "write");
+        assert!(t.get(244).handler.is_none());
+        assert!(t.get(100_000).handler.is_none());
     }
 }

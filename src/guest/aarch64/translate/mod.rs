@@ -9,6 +9,8 @@ mod ldst;
 mod simd;
 mod simd_ldst;
 mod system;
+#[cfg(test)]
+mod simd_tests;
 
 use super::decode::{self, Row, Undef};
 use super::state;

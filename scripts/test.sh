@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The one test command: installs what the tests need (Debian 12, as root or
+# with sudo), fetches the aarch64 busybox, then runs the whole test suite in
+# release mode.  Extra arguments go to `cargo test`, e.g.
+#   scripts/test.sh --test testbins
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive
+
+SUDO=
+if [ "$(id -u)" != 0 ]; then
+    if command -v sudo >/dev/null; then
+        SUDO=sudo
+    fi
+fi
+
+# package -> a file it provides
+declare -A provides=(
+    [gcc-aarch64-linux-gnu]=/usr/bin/aarch64-linux-gnu-gcc
+    [libc6-dev-arm64-cross]=/usr/aarch64-linux-gnu/lib/libc.a
+    [qemu-user]=/usr/bin/qemu-aarch64
+    [busybox-static]=/bin/busybox
+    [make]=/usr/bin/make
+)
+missing=()
+for pkg in gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user busybox-static make; do
+    file=${provides[$pkg]}
+    if [ "$pkg" = busybox-static ] && command -v busybox >/dev/null; then
+        continue    # any native busybox will do
+    fi
+    if [ ! -e "$file" ]; then
+        missing+=("$pkg")
+    fi
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "test.sh: installing ${missing[*]}"
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+tests/fetch-busybox.sh
+
+if ! command -v cargo >/dev/null && [ -x "$HOME/.cargo/bin/cargo" ]; then
+    export PATH="$HOME/.cargo/bin:$PATH"
+fi
+cargo test --release --no-fail-fast "$@"

@@ -1,0 +1,285 @@
+//! `-strace`: one line per syscall, `PID name(args...) = result`, decoded from a per-syscall
+//! table of argument kinds (`SIGS`). Syscalls without a row get their six raw arguments in hex.
+
+use super::convert::{errno, flags, Abi};
+use crate::mem::GuestMem;
+
+/// How to show one argument.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Arg {
+    /// Signed decimal (64-bit).
+    Int,
+    /// Signed 32-bit decimal (int).
+    I32,
+    /// Unsigned decimal.
+    UInt,
+    /// Hex (pointers, masks); NULL for 0.
+    Ptr,
+    /// Hex number.
+    Hex,
+    /// A file descriptor (int).
+    Fd,
+    /// A dirfd: AT_FDCWD or an fd.
+    DirFd,
+    /// A NUL-terminated string (path).
+    Str,
+    /// A buffer the guest passes in, whose length is the argument at this index.
+    Buf(usize),
+    /// Octal (file modes).
+    Oct,
+    OpenFlags,
+    Prot,
+    MapFlags,
+}
+
+/// How to show the result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ret {
+    Int,
+    Hex,
+}
+
+pub struct Sig {
+    pub name: &'static str,
+    pub ret: Ret,
+    pub args: &'static [Arg],
+}
+
+const fn s(name: &'static str, args: &'static [Arg]) -> Sig {
+    Sig { name, ret: Ret::Int, args }
+}
+const fn h(name: &'static str, args: &'static [Arg]) -> Sig {
+    Sig { name, ret: Ret::Hex, args }
+}
+
+use Arg::*;
+
+/// Argument kinds by syscall name (kernel names, the same for every guest ABI).
+pub static SIGS: &[Sig] = &[
+    s("openat", &[DirFd, Str, OpenFlags, Oct]),
+    s("close", &[Fd]),
+    s("read", &[Fd, Ptr, UInt]),
+    s("write", &[Fd, Buf(2), UInt]),
+    s("pread64", &[Fd, Ptr, UInt, Int]),
+    s("pwrite64", &[Fd, Buf(2), UInt, Int]),
+    s("readv", &[Fd, Ptr, UInt]),
+    s("writev", &[Fd, Ptr, UInt]),
+    s("lseek", &[Fd, Int, I32]),
+    s("ioctl", &[Fd, Hex, Ptr]),
+    s("fcntl", &[Fd, I32, Hex]),
+    s("dup", &[Fd]),
+    s("dup3", &[Fd, Fd, Hex]),
+    s("pipe2", &[Ptr, Hex]),
+    s("newfstatat", &[DirFd, Str, Ptr, Hex]),
+    s("fstat", &[Fd, Ptr]),
+    s("statx", &[DirFd, Str, Hex, Hex, Ptr]),
+    s("getdents64", &[Fd, Ptr, UInt]),
+    s("readlinkat", &[DirFd, Str, Ptr, UInt]),
+    s("faccessat", &[DirFd, Str, Oct]),
+    s("faccessat2", &[DirFd, Str, Oct, Hex]),
+    s("unlinkat", &[DirFd, Str, Hex]),
+    s("mkdirat", &[DirFd, Str, Oct]),
+    s("renameat", &[DirFd, Str, DirFd, Str]),
+    s("renameat2", &[DirFd, Str, DirFd, Str, Hex]),
+    s("symlinkat", &[Str, DirFd, Str]),
+    s("linkat", &[DirFd, Str, DirFd, Str, Hex]),
+    s("fchmodat", &[DirFd, Str, Oct]),
+    s("fchmod", &[Fd, Oct]),
+    s("fchownat", &[DirFd, Str, I32, I32, Hex]),
+    s("ftruncate", &[Fd, Int]),
+    s("truncate", &[Str, Int]),
+    s("fsync", &[Fd]),
+    s("utimensat", &[DirFd, Str, Ptr, Hex]),
+    s("getcwd", &[Ptr, UInt]),
+    s("chdir", &[Str]),
+    s("fchdir", &[Fd]),
+    s("umask", &[Oct]),
+    h("mmap", &[Ptr, UInt, Prot, MapFlags, Fd, Hex]),
+    s("munmap", &[Ptr, UInt]),
+    s("mprotect", &[Ptr, UInt, Prot]),
+    h("brk", &[Ptr]),
+    s("madvise", &[Ptr, UInt, I32]),
+    h("mremap", &[Ptr, UInt, UInt, Hex, Ptr]),
+    s("exit", &[I32]),
+    s("exit_group", &[I32]),
+    s("set_tid_address", &[Ptr]),
+    s("set_robust_list", &[Ptr, UInt]),
+    s("rseq", &[Ptr, UInt, Hex, Hex]),
+    s("prlimit64", &[I32, I32, Ptr, Ptr]),
+    s("getrlimit", &[I32, Ptr]),
+    s("setrlimit", &[I32, Ptr]),
+    s("uname", &[Ptr]),
+    s("sysinfo", &[Ptr]),
+    s("getrandom", &[Ptr, UInt, Hex]),
+    s("prctl", &[I32, Hex, Hex, Hex, Hex]),
+    s("clone", &[Hex, Ptr, Ptr, Ptr, Ptr]),
+    s("wait4", &[I32, Ptr, Hex, Ptr]),
+    s("execve", &[Str, Ptr, Ptr]),
+    s("kill", &[I32, I32]),
+    s("tgkill", &[I32, I32, I32]),
+    s("tkill", &[I32, I32]),
+    s("setpgid", &[I32, I32]),
+    s("getpgid", &[I32]),
+    s("getsid", &[I32]),
+    s("sched_getaffinity", &[I32, UInt, Ptr]),
+    s("clock_gettime", &[I32, Ptr]),
+    s("clock_getres", &[I32, Ptr]),
+    s("gettimeofday", &[Ptr, Ptr]),
+    s("nanosleep", &[Ptr, Ptr]),
+    s("clock_nanosleep", &[I32, Hex, Ptr, Ptr]),
+    s("ppoll", &[Ptr, UInt, Ptr, Ptr, UInt]),
+    s("pselect6", &[I32, Ptr, Ptr, Ptr, Ptr, Ptr]),
+    s("sendfile", &[Fd, Fd, Ptr, UInt]),
+    s("statfs", &[Str, Ptr]),
+    s("fstatfs", &[Fd, Ptr]),
+    s("rt_sigaction", &[I32, Ptr, Ptr, UInt]),
+    s("rt_sigprocmask", &[I32, Ptr, Ptr, UInt]),
+    s("sigaltstack", &[Ptr, Ptr]),
+];
+
+/// The row for a syscall name.
+pub fn lookup(name: &str) -> Option<&'static Sig> {
+    SIGS.iter().find(|s| s.name == name)
+}
+
+/// Longest string shown before "...".
+const STR_MAX: usize = 32;
+
+/// Quote bytes like strace: printable ASCII as is, C escapes, else \xNN.
+pub fn quote(b: &[u8], truncated: bool) -> String {
+    let mut out = String::from("\"");
+    for &c in b {
+        match c {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\t' => out.push_str("\\t"),
+            b'\r' => out.push_str("\\r"),
+            0x20..=0x7e => out.push(c as char),
+            _ => out.push_str(&format!("\\x{c:02x}")),
+        }
+    }
+    out.push('"');
+    if truncated {
+        out.push_str("...");
+    }
+    out
+}
+
+fn ptr(v: u64) -> String {
+    if v == 0 {
+        "NULL".into()
+    } else {
+        format!("{v:#x}")
+    }
+}
+
+fn fmt_arg(abi: &Abi, mem: &GuestMem, kind: Arg, v: u64, args: &[u64; 6]) -> String {
+    match kind {
+        Int => (v as i64).to_string(),
+        I32 | Fd => (v as u32 as i32).to_string(),
+        UInt => v.to_string(),
+        Ptr => ptr(v),
+        Hex => format!("{v:#x}"),
+        DirFd => {
+            if v as u32 as i32 == -100 {
+                "AT_FDCWD".into()
+            } else {
+                (v as u32 as i32).to_string()
+            }
+        }
+        Str => {
+            if v == 0 {
+                return "NULL".into();
+            }
+            match mem.read_cstr(v, 4096) {
+                Ok(b) => {
+                    let t = b.len() > STR_MAX;
+                    quote(&b[..b.len().min(STR_MAX)], t)
+                }
+                Err(_) => ptr(v),
+            }
+        }
+        Buf(i) => {
+            let len = args.get(i).copied().unwrap_or(0);
+            let n = len.min(STR_MAX as u64) as usize;
+            let mut b = vec![0u8; n];
+            match mem.read(v, &mut b) {
+                Ok(()) => quote(&b, len > STR_MAX as u64),
+                Err(_) => ptr(v),
+            }
+        }
+        Oct => {
+            let v = v as u32;
+            if v == 0 {
+                "0".into()
+            } else {
+                format!("0{v:o}")
+            }
+        }
+        OpenFlags => flags::open_flags_str(abi, v as u32),
+        Prot => flags::prot_str(v as u32),
+        MapFlags => flags::map_str(v as u32),
+    }
+}
+
+/// `name(arg, arg, ...)` for a call, decoded per its row (raw hex without a row).
+pub fn format_call(abi: &Abi, mem: &GuestMem, nr: u64, name: &str, sig: Option<&Sig>, args: &[u64; 6]) -> String {
+    let name = if name.is_empty() { format!("syscall_{nr}") } else { name.to_string() };
+    let parts: Vec<String> = match sig {
+        Some(sig) => sig.args.iter().zip(args.iter()).map(|(&k, &v)| fmt_arg(abi, mem, k, v, args)).collect(),
+        None => args.iter().map(|v| format!("{v:#x}")).collect(),
+    };
+    format!("{name}({})", parts.join(", "))
+}
+
+/// ` = 3`, ` = 0x7f00` or ` = -1 ENOENT (No such file or directory)`.
+pub fn format_result(abi: &Abi, sig: Option<&Sig>, ret: i64) -> String {
+    if (-4095..0).contains(&ret) {
+        let (name, desc) = errno::name(abi, -ret as i32);
+        return format!(" = -1 {name} ({desc})");
+    }
+    match sig.map_or(Ret::Int, |s| s.ret) {
+        Ret::Int => format!(" = {ret}"),
+        Ret::Hex => format!(" = {ret:#x}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::linux::convert::aarch64::ABI;
+    use crate::mem::{mapflags, PROT_READ, PROT_WRITE};
+
+    #[test]
+    fn formats_calls_and_results() {
+        let mem = GuestMem::new_identity();
+        let a = mem.mmap(0, 4096, PROT_READ | PROT_WRITE, mapflags::MAP_PRIVATE | mapflags::MAP_ANONYMOUS, -1, 0, None).unwrap();
+        mem.write(a, b"/etc/passwd\0").unwrap();
+        mem.write(a + 100, b"hello\n").unwrap();
+        mem.write(a + 200, &[b'x'; 40]).unwrap();
+        let args = [(-100i64) as u64, a, 0o2000000, 0, 0, 0];
+        let c = format_call(&ABI, &mem, 56, "openat", lookup("openat"), &args);
+        assert_eq!(c, "openat(AT_FDCWD, \"/etc/passwd\", O_RDONLY|O_CLOEXEC, 0)");
+        let c = format_call(&ABI, &mem, 64, "write", lookup("write"), &[1, a + 100, 6, 0, 0, 0]);
+        assert_eq!(c, "write(1, \"hello\\n\", 6)");
+        let c = format_call(&ABI, &mem, 64, "write", lookup("write"), &[1, a + 200, 40, 0, 0, 0]);
+        assert_eq!(c, format!("write(1, \"{}\"..., 40)", "x".repeat(32)));
+        let c = format_call(&ABI, &mem, 222, "mmap", lookup("mmap"), &[0, 8192, 3, 0x22, u32::MAX as u64, 0]);
+        assert_eq!(c, "mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0x0)");
+        // Bad pointer: shown as hex, no crash.
+        let c = format_call(&ABI, &mem, 56, "openat", lookup("openat"), &[3, 0x10, 0, 0, 0, 0]);
+        assert_eq!(c, "openat(3, 0x10, O_RDONLY, 0)");
+        let c = format_call(&ABI, &mem, 1000, "", None, &[1, 2, 3, 4, 5, 6]);
+        assert_eq!(c, "syscall_1000(0x1, 0x2, 0x3, 0x4, 0x5, 0x6)");
+        assert_eq!(format_result(&ABI, lookup("openat"), 3), " = 3");
+        assert_eq!(format_result(&ABI, lookup("openat"), -2), " = -1 ENOENT (No such file or directory)");
+        assert_eq!(format_result(&ABI, lookup("mmap"), 0x7f0000), " = 0x7f0000");
+        mem.munmap(a, 4096).unwrap();
+    }
+
+    #[test]
+    fn quoting() {
+        assert_eq!(quote(b"a\"b\\\x01", false), "\"a\\\"b\\\\\\x01\"");
+    }
+}

@@ -1,0 +1,333 @@
+//! File-system and fd-table syscalls. Paths are passed through unchanged for now (the sysroot
+//! overlay comes later), except that /proc/self/exe reads as the guest program.
+
+use super::{host, int, Ctx, Handler, SysResult};
+use crate::linux::convert::{flags, structs, GuestReader};
+use nix::errno::Errno;
+use std::ffi::CString;
+use std::os::unix::ffi::OsStrExt;
+
+pub static HANDLERS: &[(&str, Handler)] = &[
+    ("openat", sys_openat),
+    ("close", sys_close),
+    ("lseek", sys_lseek),
+    ("newfstatat", sys_newfstatat),
+    ("fstat", sys_fstat),
+    ("statx", sys_statx),
+    ("getdents64", sys_getdents64),
+    ("readlinkat", sys_readlinkat),
+    ("faccessat", sys_faccessat),
+    ("faccessat2", sys_faccessat2),
+    ("fcntl", sys_fcntl),
+    ("unlinkat", sys_unlinkat),
+    ("mkdirat", sys_mkdirat),
+    ("renameat", sys_renameat),
+    ("renameat2", sys_renameat2),
+    ("symlinkat", sys_symlinkat),
+    ("linkat", sys_linkat),
+    ("fchmodat", sys_fchmodat),
+    ("fchmod", sys_fchmod),
+    ("fchownat", sys_fchownat),
+    ("fchown", sys_fchown),
+    ("ftruncate", sys_ftruncate),
+    ("truncate", sys_truncate),
+    ("fsync", sys_fsync),
+    ("fdatasync", sys_fdatasync),
+    ("sync", sys_sync),
+    ("utimensat", sys_utimensat),
+    ("getcwd", sys_getcwd),
+    ("chdir", sys_chdir),
+    ("fchdir", sys_fchdir),
+    ("chroot", sys_chroot),
+    ("umask", sys_umask),
+    ("dup", sys_dup),
+    ("dup3", sys_dup3),
+    ("pipe2", sys_pipe2),
+    ("close_range", sys_close_range),
+    ("statfs", sys_statfs),
+    ("fstatfs", sys_fstatfs),
+];
+
+const AT_EMPTY_PATH: i32 = 0x1000;
+const F_SETSIG: i32 = 10;
+const F_GETSIG: i32 = 11;
+
+/// A path argument; NULL is allowed (as "") only when `empty_ok` (AT_EMPTY_PATH).
+fn path_or_empty(c: &Ctx, addr: u64, empty_ok: bool) -> Result<CString, Errno> {
+    if addr == 0 && empty_ok {
+        return Ok(CString::default());
+    }
+    c.cstr(addr)
+}
+
+fn sys_openat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let path = c.cstr(a[1])?;
+    let fl = flags::open_to_host(c.abi, a[2] as u32);
+    host(unsafe { libc::openat(int(a[0]), path.as_ptr(), fl, a[3] as u32 as libc::c_uint) } as i64)
+}
+
+fn sys_close(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    host(unsafe { libc::close(int(a[0])) } as i64)
+}
+
+fn sys_lseek(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    host(unsafe { libc::lseek(int(a[0]), a[1] as i64, int(a[2])) })
+}
+
+fn do_fstatat(c: &Ctx, dirfd: i32, path: &CString, fl: i32, out: u64) -> SysResult {
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    host(unsafe { libc::fstatat(dirfd, path.as_ptr(), &mut st, fl) } as i64)?;
+    c.put(out, &structs::stat_to_guest(c.abi, &st))?;
+    Ok(0)
+}
+
+fn sys_newfstatat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let fl = int(a[3]);
+    let path = path_or_empty(c, a[1], fl & AT_EMPTY_PATH != 0)?;
+    do_fstatat(c, int(a[0]), &path, fl, a[2])
+}
+
+fn sys_fstat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    do_fstatat(c, int(a[0]), &CString::default(), AT_EMPTY_PATH, a[1])
+}
+
+fn sys_statx(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let fl = int(a[2]);
+    let path = path_or_empty(c, a[1], fl & AT_EMPTY_PATH != 0)?;
+    let mut buf = [0u8; structs::STATX_SIZE];
+    host(unsafe { libc::syscall(libc::SYS_statx, int(a[0]), path.as_ptr(), fl, a[3] as u32, buf.as_mut_ptr()) })?;
+    c.put(a[4], &structs::statx_to_guest(c.abi, &buf))?;
+    Ok(0)
+}
+
+fn sys_getdents64(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let len = a[2].min(i32::MAX as u64) as usize;
+    let p = c.buf_w(a[1], len)?;
+    let n = host(unsafe { libc::syscall(libc::SYS_getdents64, int(a[0]), p, len) })?;
+    // SAFETY: checked writable above; the host wrote n <= len bytes.
+    let buf = unsafe { std::slice::from_raw_parts_mut(p, n as usize) };
+    structs::dirents_to_guest(c.abi, buf);
+    Ok(n)
+}
+
+/// The guest program's absolute path, if `path` names /proc/self/exe (or /proc/<pid>/exe).
+fn proc_exe(c: &Ctx, path: &[u8]) -> Option<Vec<u8>> {
+    let own = format!("/proc/{}/exe", std::process::id());
+    if path != b"/proc/self/exe" && path != own.as_bytes() && path != b"/proc/thread-self/exe" {
+        return None;
+    }
+    let exe = std::fs::canonicalize(&c.p.exe).unwrap_or_else(|_| c.p.exe.clone());
+    Some(exe.as_os_str().as_bytes().to_vec())
+}
+
+fn sys_readlinkat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let path = c.cstr(a[1])?;
+    let bufsiz = a[3] as i32;
+    if bufsiz <= 0 {
+        return Err(Errno::EINVAL);
+    }
+    if let Some(target) = proc_exe(c, path.as_bytes()) {
+        let n = target.len().min(bufsiz as usize);
+        c.mem().write(a[2], &target[..n])?;
+        return Ok(n as u64);
+    }
+    let p = c.buf_w(a[2], bufsiz as usize)?;
+    host(unsafe { libc::readlinkat(int(a[0]), path.as_ptr(), p as *mut libc::c_char, bufsiz as usize) } as i64)
+}
+
+fn sys_faccessat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let path = c.cstr(a[1])?;
+    host(unsafe { libc::syscall(libc::SYS_faccessat, int(a[0]), path.as_ptr(), int(a[2])) })
+}
+
+fn sys_faccessat2(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let fl = int(a[3]);
+    let path = path_or_empty(c, a[1], fl & AT_EMPTY_PATH != 0)?;
+    host(unsafe { libc::syscall(libc::SYS_faccessat2, int(a[0]), path.as_ptr(), int(a[2]), fl) })
+}
+
+fn sys_fcntl(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let fd = int(a[0]);
+    let cmd = flags::fcntl_cmd_to_host(c.abi, a[1] as u32);
+    let arg = a[2];
+    match cmd {
+        libc::F_DUPFD | libc::F_DUPFD_CLOEXEC | libc::F_SETFD | libc::F_SETOWN | F_SETSIG | libc::F_SETPIPE_SZ | libc::F_ADD_SEALS | libc::F_NOTIFY | libc::F_SETLEASE => {
+            host(unsafe { libc::fcntl(fd, cmd, arg as libc::c_int) } as i64)
+        }
+        libc::F_GETFD | libc::F_GETOWN | F_GETSIG | libc::F_GETPIPE_SZ | libc::F_GET_SEALS | libc::F_GETLEASE => host(unsafe { libc::fcntl(fd, cmd) } as i64),
+        libc::F_GETFL => {
+            let fl = host(unsafe { libc::fcntl(fd, cmd) } as i64)?;
+            Ok(flags::open_to_guest(c.abi, fl as i32) as u64)
+        }
+        libc::F_SETFL => host(unsafe { libc::fcntl(fd, cmd, flags::open_to_host(c.abi, arg as u32)) } as i64),
+        libc::F_GETLK | libc::F_SETLK | libc::F_SETLKW | libc::F_OFD_GETLK | libc::F_OFD_SETLK | libc::F_OFD_SETLKW => {
+            let r = c.get(arg, structs::FLOCK_SIZE)?;
+            let mut fl = structs::flock_from_guest(&r);
+            let ret = host(unsafe { libc::fcntl(fd, cmd, &mut fl) } as i64)?;
+            if cmd == libc::F_GETLK || cmd == libc::F_OFD_GETLK {
+                c.put(arg, &structs::flock_to_guest(c.abi, &fl))?;
+            }
+            Ok(ret)
+        }
+        _ => Err(Errno::EINVAL),
+    }
+}
+
+fn sys_unlinkat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let path = c.cstr(a[1])?;
+    host(unsafe { libc::unlinkat(int(a[0]), path.as_ptr(), int(a[2])) } as i64)
+}
+
+fn sys_mkdirat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let path = c.cstr(a[1])?;
+    host(unsafe { libc::mkdirat(int(a[0]), path.as_ptr(), a[2] as u32) } as i64)
+}
+
+fn sys_renameat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let (old, new) = (c.cstr(a[1])?, c.cstr(a[3])?);
+    host(unsafe { libc::renameat(int(a[0]), old.as_ptr(), int(a[2]), new.as_ptr()) } as i64)
+}
+
+fn sys_renameat2(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let (old, new) = (c.cstr(a[1])?, c.cstr(a[3])?);
+    host(unsafe { libc::syscall(libc::SYS_renameat2, int(a[0]), old.as_ptr(), int(a[2]), new.as_ptr(), a[4] as u32) })
+}
+
+fn sys_symlinkat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let (target, link) = (c.cstr(a[0])?, c.cstr(a[2])?);
+    host(unsafe { libc::symlinkat(target.as_ptr(), int(a[1]), link.as_ptr()) } as i64)
+}
+
+fn sys_linkat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let (old, new) = (c.cstr(a[1])?, c.cstr(a[3])?);
+    host(unsafe { libc::linkat(int(a[0]), old.as_ptr(), int(a[2]), new.as_ptr(), int(a[4])) } as i64)
+}
+
+fn sys_fchmodat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let path = c.cstr(a[1])?;
+    host(unsafe { libc::syscall(libc::SYS_fchmodat, int(a[0]), path.as_ptr(), a[2] as u32) })
+}
+
+fn sys_fchmod(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    host(unsafe { libc::fchmod(int(a[0]), a[1] as u32) } as i64)
+}
+
+fn sys_fchownat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let fl = int(a[4]);
+    let path = path_or_empty(c, a[1], fl & AT_EMPTY_PATH != 0)?;
+    host(unsafe { libc::fchownat(int(a[0]), path.as_ptr(), a[2] as u32, a[3] as u32, fl) } as i64)
+}
+
+fn sys_fchown(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    host(unsafe { libc::fchown(int(a[0]), a[1] as u32, a[2] as u32) } as i64)
+}
+
+fn sys_ftruncate(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    host(unsafe { libc::ftruncate(int(a[0]), a[1] as i64) } as i64)
+}
+
+fn sys_truncate(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let path = c.cstr(a[0])?;
+    host(unsafe { libc::truncate(path.as_ptr(), a[1] as i64) } as i64)
+}
+
+fn sys_fsync(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    host(unsafe { libc::fsync(int(a[0])) } as i64)
+}
+
+fn sys_fdatasync(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    host(unsafe { libc::fdatasync(int(a[0])) } as i64)
+}
+
+fn sys_sync(_c: &mut Ctx, _a: [u64; 6]) -> SysResult {
+    unsafe { libc::sync() };
+    Ok(0)
+}
+
+fn sys_utimensat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    // A NULL path means the fd itself (the raw syscall allows it).
+    let path = if a[1] == 0 { None } else { Some(c.cstr(a[1])?) };
+    let times = if a[2] == 0 {
+        None
+    } else {
+        let r = c.get(a[2], 2 * structs::TIMESPEC_SIZE)?;
+        let t1 = GuestReader::from_bytes(r.buf[16..].to_vec(), c.abi);
+        Some([structs::timespec_from_guest(&r), structs::timespec_from_guest(&t1)])
+    };
+    let pp = path.as_ref().map_or(std::ptr::null(), |p| p.as_ptr());
+    let tp = times.as_ref().map_or(std::ptr::null(), |t| t.as_ptr());
+    host(unsafe { libc::syscall(libc::SYS_utimensat, int(a[0]), pp, tp, int(a[3])) })
+}
+
+fn sys_getcwd(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let cwd = std::env::current_dir().map_err(|e| Errno::from_raw(e.raw_os_error().unwrap_or(libc::ENOENT)))?;
+    let mut b = cwd.as_os_str().as_bytes().to_vec();
+    b.push(0);
+    if b.len() as u64 > a[1] {
+        return Err(Errno::ERANGE);
+    }
+    c.mem().write(a[0], &b)?;
+    Ok(b.len() as u64)
+}
+
+fn sys_chdir(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let path = c.cstr(a[0])?;
+    host(unsafe { libc::chdir(path.as_ptr()) } as i64)
+}
+
+fn sys_fchdir(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    host(unsafe { libc::fchdir(int(a[0])) } as i64)
+}
+
+fn sys_chroot(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let path = c.cstr(a[0])?;
+    host(unsafe { libc::chroot(path.as_ptr()) } as i64)
+}
+
+fn sys_umask(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    Ok(unsafe { libc::umask(a[0] as u32 & 0o777) } as u64)
+}
+
+fn sys_dup(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    host(unsafe { libc::dup(int(a[0])) } as i64)
+}
+
+fn sys_dup3(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    host(unsafe { libc::syscall(libc::SYS_dup3, int(a[0]), int(a[1]), int(a[2])) })
+}
+
+fn sys_pipe2(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    crate::linux::convert::check_w(c.mem(), a[0], 8)?;
+    let mut fds = [0i32; 2];
+    host(unsafe { libc::pipe2(fds.as_mut_ptr(), flags::open_to_host(c.abi, a[1] as u32)) } as i64)?;
+    let mut w = crate::linux::convert::GuestWriter::new(8, c.abi);
+    w.u32(0, fds[0] as u32);
+    w.u32(4, fds[1] as u32);
+    if let Err(e) = c.put(a[0], &w) {
+        unsafe {
+            libc::close(fds[0]);
+            libc::close(fds[1]);
+        }
+        return Err(e);
+    }
+    Ok(0)
+}
+
+fn sys_close_range(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    host(unsafe { libc::syscall(libc::SYS_close_range, a[0] as u32, a[1] as u32, a[2] as u32) })
+}
+
+fn sys_statfs(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let path = c.cstr(a[0])?;
+    let mut f = [0u64; 15];
+    host(unsafe { libc::syscall(libc::SYS_statfs, path.as_ptr(), f.as_mut_ptr()) })?;
+    c.put(a[1], &structs::statfs_to_guest(c.abi, &f))?;
+    Ok(0)
+}
+
+fn sys_fstatfs(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let mut f = [0u64; 15];
+    host(unsafe { libc::syscall(libc::SYS_fstatfs, int(a[0]), f.as_mut_ptr()) })?;
+    c.put(a[1], &structs::statfs_to_guest(c.abi, &f))?;
+    Ok(0)
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Run one test program under an emulator (default: qemu-aarch64, the oracle)
+# exactly the way the expected outputs are defined, and write
+#   OUTDIR/NAME.stdout, OUTDIR/NAME.status and OUTDIR/NAME.stderr (only when
+#   non-empty; a stale .stderr is removed).
+#
+# usage: run-one.sh BINARY NAME OUTDIR
+#
+# Inputs are read from expected/aarch64/ next to this script:
+#   NAME.args     one argument per line
+#   NAME.stdin    fed to standard input (otherwise /dev/null)
+#   NAME.env      VAR=VALUE lines, each passed as -E VAR=VALUE
+#   NAME.sysroot  a directory passed as -L DIR (for dynamic programs)
+# The program runs with RUSER_TEST_VAR removed from the environment, in the
+# current directory.  QEMU may name another emulator with qemu's options.
+set -euo pipefail
+
+if [ $# -ne 3 ]; then
+    echo "usage: $0 BINARY NAME OUTDIR" >&2
+    exit 2
+fi
+bin=$1 name=$2 outdir=$3
+here=$(cd "$(dirname "$0")" && pwd)
+inputs=$here/expected/aarch64
+qemu=${QEMU:-qemu-aarch64}
+
+opts=()
+if [ -f "$inputs/$name.sysroot" ]; then
+    opts+=(-L "$(head -n1 "$inputs/$name.sysroot")")
+fi
+if [ -f "$inputs/$name.env" ]; then
+    while IFS= read -r kv; do
+        [ -n "$kv" ] && opts+=(-E "$kv")
+    done < "$inputs/$name.env"
+fi
+args=()
+if [ -f "$inputs/$name.args" ]; then
+    mapfile -t args < "$inputs/$name.args"
+fi
+stdin=/dev/null
+if [ -f "$inputs/$name.stdin" ]; then
+    stdin=$inputs/$name.stdin
+fi
+
+# qemu reads QEMU_* variables (QEMU_LD_PREFIX, QEMU_STRACE, ...): drop them
+for v in $(compgen -e | grep '^QEMU_' || true); do
+    unset "$v"
+done
+
+mkdir -p "$outdir"
+set +e
+env -u RUSER_TEST_VAR "$qemu" "${opts[@]}" "$bin" "${args[@]}" \
+    < "$stdin" > "$outdir/$name.stdout" 2> "$outdir/$name.stderr.tmp"
+status=$?
+set -e
+echo "$status" > "$outdir/$name.status"
+if [ -s "$outdir/$name.stderr.tmp" ]; then
+    mv "$outdir/$name.stderr.tmp" "$outdir/$name.stderr"
+else
+    rm -f "$outdir/$name.stderr.tmp" "$outdir/$name.stderr"
+fi

@@ -1,0 +1,199 @@
+//! Runs every program in testbins/aarch64 under `ruser-aarch64` (once per
+//! backend in `common::BACKENDS`) and compares stdout, stderr and exit status
+//! with testbins/expected/aarch64 (generated with qemu-aarch64, the oracle).
+//! Also checks the -E/-U/-0 options and their environment twins on
+//! `args_env`, and the auto-detecting `ruser` front end.
+
+mod common;
+
+use common::*;
+
+macro_rules! testbins {
+    ($($name:ident),* $(,)?) => {
+        /// Every program with a #[test] below; must equal testbins/aarch64.
+        const PROGRAMS: &[&str] = &[$(stringify!($name)),*];
+        $(
+            #[test]
+            fn $name() {
+                check_testbin(stringify!($name));
+            }
+        )*
+    };
+}
+
+testbins!(
+    // minimal runtime, no libc
+    asm_hello, asm_exit42, alu, ldst, fpu, simd,
+    // static glibc
+    hello, printf, libc_mix, fileio, dirlist, args_env, exit_code, stderr_mix,
+    // dynamic glibc, run with -L (see expected/aarch64/hello_dyn.sysroot)
+    hello_dyn,
+);
+
+#[test]
+fn every_committed_program_has_a_test() {
+    let mut listed: Vec<String> = PROGRAMS.iter().map(|s| s.to_string()).collect();
+    listed.sort();
+    assert_eq!(
+        committed_testbins(),
+        listed,
+        "the testbins!() list in tests/testbins.rs and the files in testbins/aarch64 differ"
+    );
+}
+
+// ---------------------------------------------------------------- args_env variations
+
+/// Run args_env with its usual arguments plus `extra` emulator options and
+/// `host_env` in ruser's own environment; compare with args_env.stdout where
+/// the lines starting with the keys of `replace` are replaced.
+fn args_env_variant(test: &str, extra: &[&str], host_env: &[(&str, &str)], replace: &[(&str, &str)]) {
+    let case = load_case("args_env");
+    let mut want = String::from_utf8(case.stdout.clone()).unwrap();
+    for (prefix, line) in replace {
+        let old = want.lines().find(|l| l.starts_with(prefix)).unwrap_or_else(|| panic!("no line {prefix}* in args_env.stdout")).to_string();
+        want = want.replace(&format!("{old}\n"), &format!("{line}\n"));
+    }
+    let expect = Case { stdout: want.into_bytes(), ..case.clone() };
+    for backend in BACKENDS {
+        let mut cmd = emu_command(&ruser_aarch64());
+        cmd.env_remove("RUSER_TEST_VAR");
+        for (k, v) in host_env {
+            cmd.env(k, v);
+        }
+        cmd.arg("--backend").arg(backend).args(extra).arg(&case.binary).args(&case.args);
+        let got = run(&mut cmd, None);
+        if let Err(e) = expect.check(&got, &format!("{test}, --backend {backend}, options {extra:?}, env {host_env:?}")) {
+            panic!("{e}");
+        }
+    }
+}
+
+#[test]
+fn args_env_set_var_with_dash_e() {
+    args_env_variant("-E", &["-E", "RUSER_TEST_VAR=hello"], &[], &[]);
+}
+
+#[test]
+fn args_env_host_environment_passes_through() {
+    args_env_variant("host env", &[], &[("RUSER_TEST_VAR", "from host")], &[("RUSER_TEST_VAR=", "RUSER_TEST_VAR=from host")]);
+}
+
+#[test]
+fn args_env_dash_e_overrides_host() {
+    args_env_variant("-E over host", &["-E", "RUSER_TEST_VAR=hello"], &[("RUSER_TEST_VAR", "from host")], &[]);
+}
+
+#[test]
+fn args_env_unset_var_with_dash_u() {
+    args_env_variant("-U", &["-U", "RUSER_TEST_VAR"], &[("RUSER_TEST_VAR", "from host")], &[("RUSER_TEST_VAR=", "RUSER_TEST_VAR=(unset)")]);
+}
+
+#[test]
+fn args_env_argv0_with_dash_0() {
+    args_env_variant(
+        "-0",
+        &["-0", "myname", "-E", "RUSER_TEST_VAR=hello"],
+        &[],
+        &[("argv[0] basename=", "argv[0] basename=myname")],
+    );
+}
+
+#[test]
+fn args_env_environment_twins() {
+    // RUSER_SET_ENV / RUSER_UNSET_ENV / RUSER_ARGV0 do what -E / -U / -0 do.
+    args_env_variant(
+        "RUSER_SET_ENV+RUSER_ARGV0",
+        &[],
+        &[("RUSER_SET_ENV", "RUSER_TEST_VAR=twin"), ("RUSER_ARGV0", "twin0")],
+        &[("RUSER_TEST_VAR=", "RUSER_TEST_VAR=twin"), ("argv[0] basename=", "argv[0] basename=twin0")],
+    );
+    args_env_variant(
+        "RUSER_UNSET_ENV",
+        &[],
+        &[("RUSER_TEST_VAR", "from host"), ("RUSER_UNSET_ENV", "RUSER_TEST_VAR")],
+        &[("RUSER_TEST_VAR=", "RUSER_TEST_VAR=(unset)")],
+    );
+}
+
+// ---------------------------------------------------------------- other options
+
+/// Run a testbin with extra options and check it still behaves as expected.
+fn with_options(name: &str, extra: &[&str]) {
+    let case = load_case(name);
+    for backend in BACKENDS {
+        let mut cmd = emu_command(&ruser_aarch64());
+        cmd.arg("--backend").arg(backend).args(extra).args(case.options()).arg(&case.binary).args(&case.args);
+        let got = run(&mut cmd, case.stdin.as_deref());
+        if let Err(e) = case.check(&got, &format!("--backend {backend} {}", extra.join(" "))) {
+            panic!("{e}");
+        }
+    }
+}
+
+#[test]
+fn stack_size_option() {
+    with_options("hello", &["-s", "1M"]);
+    with_options("libc_mix", &["-s", "16M"]);
+}
+
+#[test]
+fn cpu_option_max() {
+    with_options("asm_hello", &["-cpu", "max"]);
+}
+
+#[test]
+fn backend_from_environment() {
+    // RUSER_BACKEND is --backend's twin.
+    let case = load_case("hello");
+    for backend in BACKENDS {
+        let mut cmd = emu_command(&ruser_aarch64());
+        cmd.env("RUSER_BACKEND", backend).arg(&case.binary);
+        let got = run(&mut cmd, None);
+        if let Err(e) = case.check(&got, &format!("RUSER_BACKEND={backend}")) {
+            panic!("{e}");
+        }
+    }
+}
+
+#[test]
+fn strace_goes_to_stderr_and_keeps_stdout() {
+    let case = load_case("asm_hello");
+    let mut cmd = emu_command(&ruser_aarch64());
+    cmd.arg("-strace").arg(&case.binary);
+    let got = run(&mut cmd, None);
+    assert_eq!(got.code, Some(0), "asm_hello -strace: {}\n{}", got.describe_status(), got.stderr_str());
+    assert_eq!(got.stdout, case.stdout, "-strace must not change the guest's stdout");
+    let err = got.stderr_str();
+    assert!(err.contains("write"), "-strace output should show the write syscall, got:\n{err}");
+    assert!(err.contains("exit"), "-strace output should show the exit syscall, got:\n{err}");
+}
+
+#[test]
+fn log_file_option_takes_strace() {
+    let tmp = TempDir::new("logfile");
+    let log = tmp.join("log.txt");
+    let case = load_case("asm_hello");
+    let mut cmd = emu_command(&ruser_aarch64());
+    cmd.arg("-strace").arg("-D").arg(&log).arg(&case.binary);
+    let got = run(&mut cmd, None);
+    assert_eq!(got.code, Some(0), "{}\n{}", got.describe_status(), got.stderr_str());
+    assert_eq!(got.stdout, case.stdout);
+    assert!(got.stderr.is_empty(), "with -D the log must not go to stderr, got:\n{}", got.stderr_str());
+    let text = std::fs::read_to_string(&log).expect("-D FILE must create the log file");
+    assert!(text.contains("write"), "log file should hold the strace output, got:\n{text}");
+}
+
+// ---------------------------------------------------------------- ruser (auto-detect)
+
+#[test]
+fn ruser_autodetects_aarch64() {
+    for name in ["asm_hello", "hello", "exit_code"] {
+        let case = load_case(name);
+        let mut cmd = emu_command(&ruser());
+        cmd.args(case.options()).arg(&case.binary).args(&case.args);
+        let got = run(&mut cmd, case.stdin.as_deref());
+        if let Err(e) = case.check(&got, "ruser (auto-detect)") {
+            panic!("{e}");
+        }
+    }
+}

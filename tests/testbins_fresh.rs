@@ -1,0 +1,61 @@
+//! Keeps testbins/ honest, independent of the emulator:
+//!
+//! * `rebuild_and_compare`: rebuilds every program from testbins/src with the
+//!   cross compiler and checks the fresh binaries behave as the expected
+//!   files say under qemu-aarch64 (testbins/rebuild-and-compare.sh), so
+//!   sources, binaries and expectations cannot drift apart.
+//! * `oracle_agrees`: runs each committed binary under qemu-aarch64 and
+//!   compares with the expected files.
+//!
+//! Without the tools these skip with a note, except under CI=true where they
+//! fail.
+
+mod common;
+
+use common::*;
+use std::process::Command;
+use std::time::Duration;
+
+#[test]
+fn rebuild_and_compare() {
+    let test = "rebuild_and_compare";
+    if !(require_tool("aarch64-linux-gnu-gcc", test) & require_tool("qemu-aarch64", test) & require_tool("make", test)) {
+        return;
+    }
+    let script = testbins_dir().join("rebuild-and-compare.sh");
+    let got = run_with_timeout(&mut Command::new(&script), None, Duration::from_secs(900));
+    assert!(
+        got.code == Some(0),
+        "testbins/rebuild-and-compare.sh failed ({}):\n{}\n{}",
+        got.describe_status(),
+        got.stdout_str(),
+        got.stderr_str()
+    );
+}
+
+#[test]
+fn oracle_agrees() {
+    let test = "oracle_agrees";
+    if !require_tool("qemu-aarch64", test) {
+        return;
+    }
+    let mut failures = Vec::new();
+    for name in committed_testbins() {
+        let case = load_case(&name);
+        if !case.sysroot_ok(&format!("{test} ({name})")) {
+            continue;
+        }
+        let mut cmd = Command::new("qemu-aarch64");
+        cmd.env_remove("RUSER_TEST_VAR").args(case.options()).arg(&case.binary).args(&case.args);
+        for (k, _) in std::env::vars_os() {
+            if k.to_string_lossy().starts_with("QEMU_") {
+                cmd.env_remove(&k);
+            }
+        }
+        let got = run(&mut cmd, case.stdin.as_deref());
+        if let Err(e) = case.check(&got, "qemu-aarch64") {
+            failures.push(e);
+        }
+    }
+    assert!(failures.is_empty(), "qemu-aarch64 disagrees with testbins/expected:\n{}", failures.join("\n"));
+}
