@@ -68,6 +68,8 @@ static ALIASES: &[(&str, &[&str])] = &[
     ("ssbb", &["dsb"]),
     ("pssbb", &["dsb"]),
     ("dc", &["sys"]),
+    ("fcmpe", &["fcmp"]),
+    ("fccmpe", &["fccmp"]),
     ("ic", &["sys"]),
 ];
 
@@ -105,16 +107,48 @@ fn family(mn: &str) -> String {
     }
 }
 
+/// Whether a capstone (or objdump) mnemonic fits a row name. A row name is either one
+/// mnemonic family ("ldr", "csinc") or a descriptive group name ("fp 2-source", "fp<->int",
+/// "ldp/stp simd (pre)"). For a group name, the mnemonic must match one of its words when
+/// one of them is a known mnemonic spelling; a purely descriptive group ("simd copy") only
+/// requires that the word decodes.
 fn consistent(row_name: &str, cs_mn: &str) -> bool {
     let fam = family(cs_mn);
-    if fam == row_name {
+    let matches = |name: &str| {
+        fam == name
+            || (name == "hint" && is_hint(&fam))
+            || ALIASES.iter().any(|(a, names)| *a == fam && names.contains(&name))
+    };
+    if matches(row_name) {
         return true;
     }
-    if row_name == "hint" && is_hint(&fam) {
+    if row_name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.') {
+        return false;
+    }
+    // Group name: strip parenthesised qualifiers, split into words.
+    let mut plain = String::new();
+    let mut depth = 0;
+    for c in row_name.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ if depth == 0 => plain.push(c),
+            _ => {}
+        }
+    }
+    let words: Vec<&str> =
+        plain.split(|c: char| !c.is_ascii_alphanumeric() && c != '-').filter(|w| !w.is_empty()).collect();
+    if words.iter().any(|w| matches(w)) {
         return true;
     }
-    ALIASES.iter().any(|(a, names)| *a == fam && names.contains(&row_name))
+    // None of the words is the mnemonic: fine when the name is purely descriptive, i.e. its
+    // first word is not itself an instruction family capstone could print.
+    !words.first().is_some_and(|w| MNEMONIC_LIKE.contains(w))
 }
+
+/// Words in group names that are mnemonics (so a group named with them must match them).
+static MNEMONIC_LIKE: &[&str] =
+    &["ldr", "str", "ldp", "stp", "ldnp", "stnp", "ldur", "stur", "fmov", "fcmp", "fccmp", "fcsel"];
 
 /// GNU objdump's mnemonics for `words` (in order), or `None` if the binutils are missing.
 /// Used as a second opinion when capstone cannot decode a word: capstone 5 rejects some valid

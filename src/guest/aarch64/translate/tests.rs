@@ -575,3 +575,8 @@ fn division_by_zero_and_overflow() {
         &[(0, 0x8000_0000), (5, 1 << 63)],
     );
 }
+
+#[test]
+fn qemu_fuzz_cases() {
+    include!("tests_fuzz.rs");
+}
