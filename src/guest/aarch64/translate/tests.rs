@@ -135,8 +135,8 @@ fn generated_cases() {
     include!("tests_cases.rs");
 }
 
-/// A 16-byte aligned test buffer.
-#[repr(C, align(16))]
+/// A 64-byte aligned test buffer (DC ZVA zeroes whole 64-byte blocks).
+#[repr(C, align(64))]
 struct Buf([u8; 256]);
 
 impl Buf {
