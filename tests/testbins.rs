@@ -24,6 +24,8 @@ macro_rules! testbins {
 testbins!(
     // minimal runtime, no libc
     asm_hello, asm_exit42, alu, ldst, fpu, simd,
+    // guest faults: the guest (and so ruser) dies of SIGSEGV, SIGILL, SIGTRAP
+    sig_segv, sig_ill, sig_trap,
     // static glibc
     hello, printf, libc_mix, fileio, dirlist, args_env, exit_code, stderr_mix,
     // dynamic glibc, run with -L (see expected/aarch64/hello_dyn.sysroot)

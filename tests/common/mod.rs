@@ -338,11 +338,29 @@ impl Case {
         }
     }
 
+    /// A `.status` above 128 is the shell's way of saying "killed by signal status-128": the
+    /// run must really die of that signal (an exit with that code does not count).
+    fn status_matches(&self, got: &Output) -> bool {
+        if self.status > 128 {
+            got.signal == Some(self.status - 128)
+        } else {
+            got.code == Some(self.status)
+        }
+    }
+
+    fn describe_expected_status(&self) -> String {
+        if self.status > 128 {
+            format!("killed by signal {}", self.status - 128)
+        } else {
+            format!("exit status {}", self.status)
+        }
+    }
+
     /// Compare an actual run with the expectation; Err holds a readable report.
     pub fn check(&self, got: &Output, label: &str) -> Result<(), String> {
         let mut report = String::new();
-        if got.timed_out || got.code != Some(self.status) {
-            let _ = writeln!(report, "status: expected exit status {}, got {}", self.status, got.describe_status());
+        if got.timed_out || !self.status_matches(got) {
+            let _ = writeln!(report, "status: expected {}, got {}", self.describe_expected_status(), got.describe_status());
         }
         if got.stdout != self.stdout {
             let _ = writeln!(report, "stdout differs (- expected, + actual):\n{}", diff(&self.stdout, &got.stdout));
@@ -354,7 +372,7 @@ impl Case {
             Ok(())
         } else {
             let mut head = format!("=== {} [{label}] does not behave as expected/aarch64/{}.* says\n", self.name, self.name);
-            if got.stderr != self.stderr || got.code != Some(self.status) {
+            if got.stderr != self.stderr || !self.status_matches(got) {
                 // Show the real stderr tail: it usually says why.
                 let tail: Vec<&str> = std::str::from_utf8(&got.stderr).unwrap_or("<non-utf8>").lines().rev().take(8).collect();
                 if !tail.is_empty() {
