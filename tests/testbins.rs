@@ -23,7 +23,7 @@ macro_rules! testbins {
 
 testbins!(
     // minimal runtime, no libc
-    asm_hello, asm_exit42, asm_enosys, alu, ldst, fpu, simd,
+    asm_hello, asm_exit42, asm_enosys, asm_efault, alu, ldst, fpu, simd,
     // guest faults: the guest (and so ruser) dies of SIGSEGV, SIGILL, SIGTRAP
     sig_segv, sig_ill, sig_trap,
     // static glibc
