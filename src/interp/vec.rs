@@ -118,6 +118,24 @@ pub fn vbin(op: VBinOp, esize: u8, a: u128, b: u128) -> u128 {
                 (a >> k) | (b << (128 - k))
             }
         }
+        VBinOp::SShl | VBinOp::UShl => map2(esize, a, b, |x, y| {
+            let sh = y as u8 as i8 as i32;
+            let bits = t.bits() as i32;
+            let signed = op == VBinOp::SShl;
+            if sh >= 0 {
+                if sh >= bits {
+                    0
+                } else {
+                    (x << sh) & t.mask()
+                }
+            } else if signed {
+                ((s(x) >> (-sh).min(bits - 1)) as u128) & t.mask()
+            } else if -sh >= bits {
+                0
+            } else {
+                x >> -sh
+            }
+        }),
         VBinOp::Tbl => build(1, |i| {
             let idx = lane(b, 1, i) as usize;
             if idx < 16 {
@@ -229,5 +247,8 @@ mod tests {
         let b = 0x8000_0001_7fff_0002u128;
         assert_eq!(vbin(VBinOp::SMaxP, 2, b, 0) as u32, 0x0001_7fff);
         assert_eq!(vbin(VBinOp::SMinP, 2, b, 0) as u32, 0x8000_0002);
+        assert_eq!(vbin(VBinOp::UShl, 1, 0x80_81, 0xfe_01), 0x20_02);
+        assert_eq!(vbin(VBinOp::SShl, 1, 0x80_81, 0x01_fe), 0x00_e0);
+        assert_eq!(vbin(VBinOp::SShl, 8, 1 << 63, 0xc0), u64::MAX as u128);
     }
 }

@@ -214,6 +214,10 @@ pub enum VBinOp {
     /// Signed pairwise max/min over the concatenation `b:a`, like `UMaxP`/`UMinP`.
     SMaxP,
     SMinP,
+    /// Shift each lane of `a` by the signed low byte of the matching lane of `b`: left when
+    /// positive, right (arithmetic / logical) when negative (Arm SSHL / USHL).
+    SShl,
+    UShl,
 }
 
 /// Unary vector ops.

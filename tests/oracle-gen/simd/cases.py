@@ -129,3 +129,21 @@ case("fcvtzs v0.4s, v0.4s\nfcvtzu v1.4s, v5.4s\nfcvtns v2.2d, v7.2d\nfcvtas v3.2
 case("fcvtzs d0, d3\nfcvtzu s1, s5\nscvtf s2, s6\nucvtf d3, d4\nfcvtzs v4.4s, v0.4s, #8\nscvtf v5.2d, v4.2d, #3\nucvtf s6, s6, #32\nfcvtzu d7, d7, #10\nfcvtns s0, s0", **V1)
 case("fcvtn v0.2s, v3.2d\nfcvtn2 v0.4s, v4.2d\nfcvtl v1.2d, v5.2s\nfcvtl2 v2.2d, v6.4s\nfcvtn v7.4h, v1.4s\nfcvtl2 v3.4s, v7.8h\nfcvtl v4.4s, v5.4h\nfcvtn2 v5.8h, v2.4s", **V1)
 case("frintx v0.4s, v0.4s\nfrinti v1.2d, v7.2d\nfrinta v2.4s, v1.4s\nfneg v3.2s, v1.2s\nfabs v4.2d, v3.2d", v0=svv(0.5, 1.5, -2.5, 2.5), **{k: v for k, v in V1.items() if k != 'v0'})
+
+# ---------------- register shifts, widening multiplies, high narrow, shift-insert ----------------
+SH = bv([1, 0xff, 7, 0xf9, 8, 0xf8, 0, 0x80, 9, 0xf7, 0x7f, 0x81, 3, 0xfd, 0x40, 0xc0])
+case("ushl v0.4s, v1.4s, v2.4s\nsshl v3.16b, v1.16b, v2.16b\nushl v4.8b, v1.8b, v2.8b\nsshl v5.8h, v1.8h, v2.8h\nushl v6.2d, v1.2d, v2.2d\nsshl v7.2s, v1.2s, v2.2s", v2=SH)
+case("sshl v0.4s, v1.4s, v7.4s\nushl v3.16b, v1.16b, v7.16b\nsshl v4.4h, v1.4h, v7.4h\nushl v5.8h, v1.8h, v7.8h\nsshl v6.2d, v1.2d, v7.2d\nsshl d2, d1, d7\nushl d7, d1, d7",
+     v1=0x8000000180000001_fedcba9876543210, v7=bv([0xc1, 0, 0, 0, 0x1f, 0, 0, 0, 0xe0, 0, 0, 0, 0xff, 0, 0, 0]))
+case("ushl d0, d1, d2\nsshl d3, d4, d5\nushl d6, d4, d5", v2=0x3f, v5=0xc4, v4=0xf00000000000000f)
+case("umull v0.8h, v1.8b, v2.8b\nsmull2 v3.4s, v1.8h, v2.8h\numull v4.2d, v1.2s, v2.2s\nsmull v5.2d, v1.2s, v2.2s\numull2 v6.8h, v1.16b, v2.16b\nsmull v7.4s, v1.4h, v2.4h")
+case("umlal v0.8h, v1.8b, v2.8b\nsmlal2 v3.4s, v1.8h, v2.8h\numlsl v4.2d, v1.2s, v2.2s\nsmlsl v5.2d, v1.2s, v2.2s\numlal2 v6.2d, v1.4s, v2.4s\nsmlsl2 v7.8h, v1.16b, v2.16b")
+case("addhn v0.8b, v1.8h, v2.8h\naddhn2 v0.16b, v3.8h, v4.8h\nsubhn v5.4h, v1.4s, v2.4s\nsubhn2 v6.4s, v1.2d, v2.2d\naddhn v7.2s, v3.2d, v4.2d\nsubhn2 v1.8h, v3.4s, v4.4s")
+case("raddhn v0.8b, v1.8h, v2.8h\nrsubhn2 v3.16b, v1.8h, v2.8h\nraddhn v4.4h, v1.4s, v2.4s\nrsubhn v5.2s, v1.2d, v2.2d\nraddhn2 v6.4s, v1.2d, v2.2d")
+case("sli v0.8h, v1.8h, #4\nsri v2.2d, v1.2d, #12\nsli v3.16b, v1.16b, #0\nsri v4.8b, v1.8b, #8\nsli v5.2s, v1.2s, #31\nsri v6.4s, v1.4s, #1\nsli v7.2d, v1.2d, #63")
+case("sri v0.4h, v1.4h, #16\nsli d2, d1, #5\nsri d3, d1, #64\nsri d4, d1, #1\nsli v5.16b, v1.16b, #7\nsri v6.16b, v1.16b, #3")
+# FP across lanes (pairwise order: op(op(e0,e1), op(e2,e3)))
+for lanes in [(1.5, -2.0, 7.0, 3.0), (QNAN_S, 1.0, 2.0, 3.0), (1.0, 2.0, QNAN_S, 3.0), (1.0, SNAN_S, QNAN_S, 3.0),
+              (QNAN_S, QNAN_S, 5.0, -1.0), (0.0, -0.0, -0.0, 0.0), (-0.0, -0.0, -0.0, 0.0), (-INF, INF, 1e-40, -1e-40),
+              (QNAN_S, 0x7fc00999, QNAN_S, 0x7fc00777), (2.0, 1.0, 0x7fc00999, SNAN_S)]:
+    case("fmaxnmv s0, v1.4s\nfminv s2, v1.4s\nfmaxv s3, v1.4s\nfminnmv s4, v1.4s", v1=svv(*lanes), v0=HI, v2=HI)

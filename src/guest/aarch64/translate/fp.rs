@@ -453,6 +453,33 @@ pub(super) fn simd_fp_scalar_pairwise(ctx: &mut Ctx, insn: u32) -> Result<(), Un
     Ok(())
 }
 
+/// FP across lanes: FMAXNMV, FMINNMV, FMAXV, FMINV (Sd, Vn.4S). Arm reduces pairwise by
+/// halves: op(op(e0, e1), op(e2, e3)).
+pub(super) fn simd_fp_across(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
+    let op = match (bit(insn, 23), bits(insn, 12, 5)) {
+        (false, 0b01100) => FBinOp::MaxNm,
+        (true, 0b01100) => FBinOp::MinNm,
+        (false, 0b01111) => FBinOp::Max,
+        (true, 0b01111) => FBinOp::Min,
+        _ => return Err(Undef::Unallocated),
+    };
+    if !bit(insn, 29) {
+        // U=0: half precision (FEAT_FP16).
+        return Err(Undef::Unimplemented);
+    }
+    if bit(insn, 22) || !bit(insn, 30) {
+        // Only the 4S form exists.
+        return Err(Undef::Unallocated);
+    }
+    let a = ctx.v(rn(insn));
+    let e: Vec<Val> = (0..4).map(|i| lane_of(ctx, a, Ty::I32, i)).collect();
+    let lo = ctx.b.fbin(op, e[0], e[1]);
+    let hi = ctx.b.fbin(op, e[2], e[3]);
+    let r = ctx.b.fbin(op, lo, hi);
+    ctx.set_vscalar(rd(insn), r);
+    Ok(())
+}
+
 /// Whether a two-register-misc (U, size<1>, opcode) is one of the FP forms handled here.
 pub(super) fn is_fp_two_misc(u: bool, a: bool, opcode: u32) -> bool {
     opcode >= 0b11000 || (a && (0b01100..=0b01111).contains(&opcode)) || (!u && !a && (opcode == 0b10110 || opcode == 0b10111))

@@ -126,12 +126,14 @@ fn three_same(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
         (true, 0b10101) => pairwise(VBinOp::UMinP),
         (false, 0b10111) => pairwise(VBinOp::AddP),
         (false, 0b10011) => elementwise(VBinOp::Mul),
+        (false, 0b01000) => elementwise(VBinOp::SShl),
+        (true, 0b01000) => elementwise(VBinOp::UShl),
         (_, 0b10010) => elementwise(VBinOp::Mul), // MLA / MLS
         _ => None,
     }
     .ok_or(Undef::Unimplemented)?;
     // Size restrictions: 64-bit lanes need Q=1 and exist only for add/sub/compare/addp.
-    let d64_ok = matches!(opcode, 0b10000 | 0b00110 | 0b00111 | 0b10001 | 0b10111);
+    let d64_ok = matches!(opcode, 0b10000 | 0b00110 | 0b00111 | 0b10001 | 0b10111 | 0b01000);
     if size == 3 && (!q || !d64_ok) {
         return Err(Undef::Unallocated);
     }
@@ -166,17 +168,62 @@ fn three_diff(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
         return Err(Undef::Unallocated);
     }
     let es = 1u8 << size;
-    // 0000 ADDL, 0001 ADDW, 0010 SUBL, 0011 SUBW (S/U by the U bit)
-    if opcode > 3 {
-        return Err(Undef::Unimplemented);
+    let (d, n, m) = (rd(insn), rn(insn), rm(insn));
+    let a = ctx.v(n);
+    let b = ctx.v(m);
+    match opcode {
+        // 0000 ADDL, 0001 ADDW, 0010 SUBL, 0011 SUBW (S/U by the U bit)
+        0b0000..=0b0011 => {
+            let a = if opcode & 1 == 0 { widen(ctx, a, es, q, !u) } else { a };
+            let b = widen(ctx, b, es, q, !u);
+            let op = if opcode & 2 == 0 { VBinOp::Add } else { VBinOp::Sub };
+            let r = ctx.b.vbin(op, es * 2, a, b);
+            ctx.set_v(d, r);
+        }
+        // ADDHN / RADDHN (0100), SUBHN / RSUBHN (0110): wide op, keep the high halves.
+        0b0100 | 0b0110 => {
+            let op = if opcode == 0b0100 { VBinOp::Add } else { VBinOp::Sub };
+            let mut r = ctx.b.vbin(op, es * 2, a, b);
+            let half_bits = es as u32 * 8;
+            if u {
+                // Rounding: add half of the discarded part's weight.
+                let k = ctx.b.konst(Ty::I64, 1u64 << (half_bits - 1));
+                let k = vdup(ctx, es * 2, k);
+                r = ctx.b.vbin(VBinOp::Add, es * 2, r, k);
+            }
+            let r = ctx.b.vimm(VImmOp::Shrn, es * 2, r, half_bits);
+            let r = if q {
+                let dv = ctx.v(d);
+                cat_lo(ctx, dv, r)
+            } else {
+                r
+            };
+            ctx.set_v(d, r);
+        }
+        // MLAL (1000), MLSL (1010), MULL (1100): products of widened lanes (exact in 2*es).
+        0b1000 | 0b1010 | 0b1100 => {
+            let a = widen(ctx, a, es, q, !u);
+            let b = widen(ctx, b, es, q, !u);
+            let p = ctx.b.vbin(VBinOp::Mul, es * 2, a, b);
+            let r = match opcode {
+                0b1000 => {
+                    let dv = ctx.v(d);
+                    ctx.b.vbin(VBinOp::Add, es * 2, dv, p)
+                }
+                0b1010 => {
+                    let dv = ctx.v(d);
+                    ctx.b.vbin(VBinOp::Sub, es * 2, dv, p)
+                }
+                _ => p,
+            };
+            ctx.set_v(d, r);
+        }
+        // SQDMLAL/SQDMLSL/SQDMULL exist only with U=0.
+        0b1001 | 0b1011 | 0b1101 if u => return Err(Undef::Unallocated),
+        0b1110 if u => return Err(Undef::Unallocated),
+        0b1111 => return Err(Undef::Unallocated),
+        _ => return Err(Undef::Unimplemented),
     }
-    let a = ctx.v(rn(insn));
-    let b = ctx.v(rm(insn));
-    let a = if opcode & 1 == 0 { widen(ctx, a, es, q, !u) } else { a };
-    let b = widen(ctx, b, es, q, !u);
-    let op = if opcode & 2 == 0 { VBinOp::Add } else { VBinOp::Sub };
-    let r = ctx.b.vbin(op, es * 2, a, b);
-    ctx.set_v(rd(insn), r);
     Ok(())
 }
 
@@ -284,6 +331,9 @@ fn across(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     let u = bit(insn, 29);
     let size = bits(insn, 22, 2);
     let opcode = bits(insn, 12, 5);
+    if opcode == 0b01100 || opcode == 0b01111 {
+        return super::fp::simd_fp_across(ctx, insn);
+    }
     if size == 3 || (size == 2 && !q) {
         return Err(Undef::Unallocated);
     }
@@ -528,6 +578,14 @@ fn shift_imm(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
             };
             ctx.set_v(d, r);
         }
+        (true, 0b01010) | (true, 0b01000) => {
+            // SLI / SRI
+            if es == 8 && !q {
+                return Err(Undef::Unallocated);
+            }
+            let r = shift_insert(ctx, a, d, es, hb, opcode == 0b01010);
+            set_vq(ctx, d, r, q);
+        }
         (_, 0b10100) => {
             // SSHLL / USHLL (and their "2" forms): widen then shift left.
             if es == 8 {
@@ -540,6 +598,25 @@ fn shift_imm(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
         _ => return Err(Undef::Unimplemented),
     }
     Ok(())
+}
+
+/// SLI (`left`) / SRI of the `es`-byte lanes of `a` into the destination register `d`,
+/// with the shift encoded in immh:immb = `hb`. The bits shifted in keep their old value.
+fn shift_insert(ctx: &mut Ctx, a: Val, d: u32, es: u8, hb: u32, left: bool) -> Val {
+    let ebits = es as u32 * 8;
+    let emask = if ebits == 64 { u64::MAX } else { (1u64 << ebits) - 1 };
+    let (shifted, lane_mask) = if left {
+        let sh = hb - ebits;
+        (ctx.b.vimm(VImmOp::Shl, es, a, sh), (emask << sh) & emask)
+    } else {
+        let sh = 2 * ebits - hb;
+        let m = if sh >= ebits { 0 } else { emask >> sh };
+        (ctx.b.vimm(VImmOp::UShr, es, a, sh), m)
+    };
+    let mask = (0..16 / es as u32).fold(0u128, |acc, i| acc | ((lane_mask as u128) << (i * ebits)));
+    let mask = ctx.b.konst128(mask);
+    let dv = ctx.v(d);
+    bsl(ctx, mask, shifted, dv)
 }
 
 // ---- permute, EXT, TBL ----
@@ -649,6 +726,8 @@ fn scalar_three_same(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
         (true, 0b00111) => VBinOp::CmHs,
         (false, 0b10001) => VBinOp::CmTst,
         (true, 0b10001) => VBinOp::CmEq,
+        (false, 0b01000) => VBinOp::SShl,
+        (true, 0b01000) => VBinOp::UShl,
         _ => return Err(Undef::Unimplemented),
     };
     if size != 3 {
@@ -712,7 +791,7 @@ fn scalar_shift_imm(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     if opcode == 0b11100 || opcode == 0b11111 {
         return super::fp::simd_fp_fixed(ctx, insn, es, 2 * es as u32 * 8 - hb, true);
     }
-    if !matches!((u, opcode), (_, 0b00000) | (_, 0b00010) | (false, 0b01010)) {
+    if !matches!((u, opcode), (_, 0b00000) | (_, 0b00010) | (_, 0b01010) | (true, 0b01000)) {
         return Err(Undef::Unimplemented);
     }
     if es != 8 {
@@ -720,7 +799,9 @@ fn scalar_shift_imm(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     }
     let (d, n) = (rd(insn), rn(insn));
     let a = ctx.v(n);
-    let r = if opcode == 0b01010 {
+    let r = if u && (opcode == 0b01010 || opcode == 0b01000) {
+        shift_insert(ctx, a, d, 8, hb, opcode == 0b01010)
+    } else if opcode == 0b01010 {
         ctx.b.vimm(VImmOp::Shl, 8, a, hb - 64)
     } else {
         let r = ctx.b.vimm(if u { VImmOp::UShr } else { VImmOp::SShr }, 8, a, 128 - hb);
