@@ -1,7 +1,7 @@
 //! Data processing (immediate): PC-relative addressing, add/sub immediate, logical immediate,
 //! move wide, bitfield and extract.
 
-use super::Ctx;
+use super::{sf_ty, Ctx};
 use crate::a64_row;
 use crate::guest::aarch64::decode::{bit, bits, rd, rm, rn, sext, Row, Undef};
 use crate::ir::*;
@@ -31,13 +31,6 @@ pub static ROWS: &[Row] = &[
     a64_row!("s0010011 1N0mmmmmssssssnnnnnddddd", "extr", extr),
 ];
 
-fn ty_of(sf: bool) -> Ty {
-    if sf {
-        Ty::I64
-    } else {
-        Ty::I32
-    }
-}
 
 fn adr(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     let imm = sext((bits(insn, 5, 19) << 2) | bits(insn, 29, 2), 21);
@@ -59,7 +52,7 @@ fn add_sub_imm(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     if bit(insn, 22) {
         imm <<= 12;
     }
-    let ty = ty_of(sf);
+    let ty = sf_ty(sf);
     let a = ctx.x_sp(rn(insn), sf);
     let b = ctx.konst(ty, imm);
     let r = if sub { ctx.b.sub(a, b) } else { ctx.b.add(a, b) };
@@ -131,7 +124,7 @@ fn logic_imm(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
         return Err(Undef::Unallocated);
     }
     let (wmask, _) = decode_bit_masks(n, bits(insn, 10, 6), bits(insn, 16, 6), true).ok_or(Undef::Unallocated)?;
-    let ty = ty_of(sf);
+    let ty = sf_ty(sf);
     let a = ctx.x(rn(insn), sf);
     let k = ctx.konst(ty, wmask);
     let opc = bits(insn, 29, 2);
@@ -158,7 +151,7 @@ fn move_wide(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     }
     let pos = hw * 16;
     let imm = (bits(insn, 5, 16) as u64) << pos;
-    let ty = ty_of(sf);
+    let ty = sf_ty(sf);
     let r = match bits(insn, 29, 2) {
         0 => ctx.konst(ty, !imm),
         2 => ctx.konst(ty, imm),
@@ -183,7 +176,7 @@ fn bitfield(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
         return Err(Undef::Unallocated);
     }
     let (wmask, tmask) = decode_bit_masks(n, imms, immr, false).ok_or(Undef::Unallocated)?;
-    let ty = ty_of(sf);
+    let ty = sf_ty(sf);
     let width = ty.bits();
     let opc = bits(insn, 29, 2);
     let src = ctx.x(rn(insn), sf);
@@ -255,7 +248,7 @@ fn extr(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     if sf != n || (!sf && lsb >= 32) {
         return Err(Undef::Unallocated);
     }
-    let ty = ty_of(sf);
+    let ty = sf_ty(sf);
     let lo = ctx.x(rm(insn), sf);
     if lsb == 0 {
         ctx.set_x(rd(insn), lo);

@@ -1,7 +1,7 @@
 //! Data processing (register): logical and add/sub (shifted and extended register), add/sub
 //! with carry, conditional compare and select, and the 1-, 2- and 3-source groups.
 
-use super::Ctx;
+use super::{sf_ty, Ctx};
 use crate::a64_row;
 use crate::guest::aarch64::decode::{bit, bits, rd, rm, rn, Row, Undef};
 use crate::ir::*;
@@ -67,13 +67,6 @@ pub static ROWS: &[Row] = &[
     a64_row!("10011011 110mmmmm011111nnnnnddddd", "umulh", dp3),
 ];
 
-fn ty_of(sf: bool) -> Ty {
-    if sf {
-        Ty::I64
-    } else {
-        Ty::I32
-    }
-}
 
 /// Shift `v` by the constant `amount` with Arm shift type `kind` (LSL, LSR, ASR, ROR).
 fn shift_imm(ctx: &mut Ctx, v: Val, kind: u32, amount: u32) -> Val {
@@ -179,7 +172,7 @@ fn add_sub_extended(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     if shift > 4 {
         return Err(Undef::Unallocated);
     }
-    let ty = ty_of(sf);
+    let ty = sf_ty(sf);
     let a = ctx.x_sp(rn(insn), sf);
     let m = ctx.x(rm(insn), true);
     let b = extend_reg(ctx, m, bits(insn, 13, 3), shift, ty);
@@ -205,7 +198,7 @@ fn carry(ctx: &mut Ctx) -> Val {
 
 fn add_sub_carry(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     let sf = bit(insn, 31);
-    let ty = ty_of(sf);
+    let ty = sf_ty(sf);
     let sub = bit(insn, 30);
     let a = ctx.x(rn(insn), sf);
     let mut b = ctx.x(rm(insn), sf);
@@ -227,7 +220,7 @@ fn add_sub_carry(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
 
 fn ccmp(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     let sf = bit(insn, 31);
-    let ty = ty_of(sf);
+    let ty = sf_ty(sf);
     let sub = bit(insn, 30);
     let a = ctx.x(rn(insn), sf);
     let b = if bit(insn, 11) { ctx.konst(ty, bits(insn, 16, 5) as u64) } else { ctx.x(rm(insn), sf) };
@@ -258,7 +251,7 @@ fn csel(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
 
 fn dp1(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     let sf = bit(insn, 31);
-    let ty = ty_of(sf);
+    let ty = sf_ty(sf);
     let a = ctx.x(rn(insn), sf);
     let r = match bits(insn, 10, 6) {
         0 => ctx.b.un(UnOp::Rbit, a),

@@ -2,7 +2,7 @@
 //! compares, conditional select/compare, precision and integer conversions, rounding.
 //! Half-precision arithmetic is not implemented (only moves and FCVT to/from H).
 
-use super::Ctx;
+use super::{sf_ty, Ctx};
 use crate::a64_row;
 use crate::guest::aarch64::decode::{bit, bits, rd, rm, rn, Row, Undef};
 use crate::ir::*;
@@ -196,13 +196,6 @@ fn fp_3src(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     Ok(())
 }
 
-fn int_ty(sf: bool) -> Ty {
-    if sf {
-        Ty::I64
-    } else {
-        Ty::I32
-    }
-}
 
 fn fp_int(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     let sf = bit(insn, 31);
@@ -226,7 +219,7 @@ fn fp_int(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
                     ctx.set_vscalar(d, x);
                 } else {
                     let v = ctx.vscalar(n, ty);
-                    let v = ctx.b.zext(v, int_ty(sf));
+                    let v = ctx.b.zext(v, sf_ty(sf));
                     ctx.set_x(d, v);
                 }
             }
@@ -254,7 +247,7 @@ fn fp_int(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
             return Err(Undef::Unallocated);
         }
         let x = ctx.x(n, sf);
-        let r = ctx.b.push(Op::IToF { a: x, from: int_ty(sf), to: ty, signed: opcode == 2, fbits: 0 }, ty);
+        let r = ctx.b.push(Op::IToF { a: x, from: sf_ty(sf), to: ty, signed: opcode == 2, fbits: 0 }, ty);
         ctx.set_vscalar(d, r);
         return Ok(());
     }
@@ -268,7 +261,7 @@ fn fp_int(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
         _ => return Err(Undef::Unallocated),
     };
     let v = ctx.vscalar(n, ty);
-    let to = int_ty(sf);
+    let to = sf_ty(sf);
     let r = ctx.b.push(Op::FToI { a: v, from: ty, to, signed: opcode & 1 == 0, round, fbits: 0 }, to);
     ctx.set_x(d, r);
     Ok(())
@@ -283,7 +276,7 @@ fn fp_fixed(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     let ty = ftype(insn)?;
     let fbits = (64 - scale) as u8;
     let (n, d) = (rn(insn), rd(insn));
-    let it = int_ty(sf);
+    let it = sf_ty(sf);
     match (bits(insn, 19, 2), bits(insn, 16, 3)) {
         (0, op @ (2 | 3)) => {
             let x = ctx.x(n, sf);

@@ -29,6 +29,15 @@ pub static TABLES: &[&[Row]] = &[
     simd_ldst::ROWS,
 ];
 
+/// The integer type an `sf` bit selects: X registers (I64) or W registers (I32).
+pub fn sf_ty(sf: bool) -> Ty {
+    if sf {
+        Ty::I64
+    } else {
+        Ty::I32
+    }
+}
+
 /// Translation state for one block.
 pub struct Ctx {
     pub b: Builder,
