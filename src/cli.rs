@@ -150,6 +150,12 @@ fn guest_env(m: &ArgMatches) -> Vec<OsString> {
 
 /// Entry point shared by `ruser` (arch from the ELF header) and `ruser-<arch>`.
 pub fn main(forced_arch: Option<&'static str>) -> ! {
+    // A bug in ruser is reported as one clear line, never as a Rust panic and backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let pc = crate::interp::CURRENT_PC.try_with(|c| c.get()).unwrap_or(0);
+        eprintln!("ruser: internal error: {info} (guest pc {pc:#x}); please report this");
+        std::process::exit(70);
+    }));
     let args: Vec<OsString> = std::env::args_os().collect();
     let bin = std::path::Path::new(&args[0]).file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "ruser".into());
     let m = match command(&bin).try_get_matches_from(normalise(&args)) {
