@@ -399,12 +399,6 @@ impl GuestMem {
             unsafe { libc::munmap(self.g2h(new_top) as *mut _, (cur_top - new_top) as usize) };
             st.vmas.remove(new_top, cur_top);
         }
-        // Bytes between the old and new break inside an existing page must read as zero when
-        // the break grows again after shrinking.
-        if new > cur && cur < cur_top {
-            let z = (new.min(cur_top) - cur) as usize;
-            unsafe { std::ptr::write_bytes(self.g2h(cur), 0, z) };
-        }
         st.brk = new;
         new
     }
@@ -417,5 +411,88 @@ impl GuestMem {
     /// Highest guest address (exclusive) the guest may map.
     pub fn top(&self) -> u64 {
         self.top
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A page of "ruser's own" memory: mapped by the host, unknown to the guest map.
+    fn host_page() -> *mut u8 {
+        let p = unsafe {
+            libc::mmap(std::ptr::null_mut(), PAGE_SIZE as usize, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_PRIVATE | libc::MAP_ANONYMOUS, -1, 0)
+        };
+        assert_ne!(p, libc::MAP_FAILED);
+        unsafe { *(p as *mut u8) = 0x5a };
+        p as *mut u8
+    }
+
+    #[test]
+    fn guest_cannot_touch_host_memory() {
+        let mem = GuestMem::new_identity();
+        let h = host_page();
+        let a = h as u64;
+        let anon = mapflags::MAP_PRIVATE | mapflags::MAP_ANONYMOUS;
+        assert_eq!(mem.mmap(a, PAGE_SIZE, PROT_READ, anon | mapflags::MAP_FIXED, -1, 0, None), Err(Errno::ENOMEM));
+        assert_eq!(mem.mmap(a, PAGE_SIZE, PROT_READ, anon | mapflags::MAP_FIXED_NOREPLACE, -1, 0, None), Err(Errno::EEXIST));
+        assert_eq!(mem.mprotect(a, PAGE_SIZE, PROT_READ), Err(Errno::ENOMEM));
+        assert_eq!(mem.munmap(a, PAGE_SIZE), Ok(()));
+        assert_eq!(mem.check(a, 1, PROT_READ), Err(Errno::EFAULT));
+        // The host page is still there, unchanged and writable.
+        unsafe {
+            assert_eq!(*h, 0x5a);
+            *h = 1;
+            libc::munmap(h as *mut _, PAGE_SIZE as usize);
+        }
+    }
+
+    #[test]
+    fn fixed_over_guest_memory_and_hints() {
+        let mem = GuestMem::new_identity();
+        let anon = mapflags::MAP_PRIVATE | mapflags::MAP_ANONYMOUS;
+        let a = mem.mmap(0, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, anon, -1, 0, None).unwrap();
+        mem.write(a + PAGE_SIZE, &[7]).unwrap();
+        // MAP_FIXED over the guest's own pages replaces them (fresh zero page).
+        assert_eq!(mem.mmap(a + PAGE_SIZE, PAGE_SIZE, PROT_READ, anon | mapflags::MAP_FIXED, -1, 0, None), Ok(a + PAGE_SIZE));
+        let mut b = [9u8];
+        mem.read(a + PAGE_SIZE, &mut b).unwrap();
+        assert_eq!(b[0], 0);
+        assert_eq!(mem.write(a + PAGE_SIZE, &[1]), Err(Errno::EFAULT), "now read-only");
+        // A hint that is taken is honoured; a hint over existing memory is not.
+        let probe = mem.mmap(0, 64 * PAGE_SIZE, PROT_READ, anon, -1, 0, None).unwrap();
+        mem.munmap(probe, 64 * PAGE_SIZE).unwrap();
+        let hint = probe + 32 * PAGE_SIZE;
+        let got = mem.mmap(hint, PAGE_SIZE, PROT_READ, anon, -1, 0, None).unwrap();
+        assert_eq!(got, hint);
+        let other = mem.mmap(a, PAGE_SIZE, PROT_READ, anon, -1, 0, None).unwrap();
+        assert_ne!(other, a);
+        // MADV_DONTNEED really zeroes private anonymous pages.
+        mem.write(a, &[3]).unwrap();
+        mem.madvise(a, PAGE_SIZE, libc::MADV_DONTNEED).unwrap();
+        mem.read(a, &mut b).unwrap();
+        assert_eq!(b[0], 0);
+        for (s, l) in [(a, 4 * PAGE_SIZE), (got, PAGE_SIZE), (other, PAGE_SIZE)] {
+            mem.munmap(s, l).unwrap();
+        }
+        assert!(mem.snapshot().is_empty());
+    }
+
+    #[test]
+    fn brk_grows_and_shrinks() {
+        let mem = GuestMem::new_identity();
+        // Find free space for a brk area: map and unmap a probe.
+        let anon = mapflags::MAP_PRIVATE | mapflags::MAP_ANONYMOUS;
+        let base = mem.mmap(0, 64 * PAGE_SIZE, PROT_READ, anon, -1, 0, None).unwrap();
+        mem.munmap(base, 64 * PAGE_SIZE).unwrap();
+        mem.init_brk(base);
+        assert_eq!(mem.brk(0), base);
+        assert_eq!(mem.brk(base + 3 * PAGE_SIZE), base + 3 * PAGE_SIZE);
+        mem.write(base + 2 * PAGE_SIZE, &[1]).unwrap();
+        assert_eq!(mem.brk(base + 100), base + 100);
+        assert_eq!(mem.check(base + 2 * PAGE_SIZE, 1, PROT_READ), Err(Errno::EFAULT));
+        assert_eq!(mem.brk(base - PAGE_SIZE), base + 100, "below the start fails");
+        mem.brk(base);
+        assert!(mem.snapshot().is_empty());
     }
 }
