@@ -303,17 +303,22 @@ fn dp3(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     let op31 = bits(insn, 21, 3);
     let sub = bit(insn, 15);
     let ra = bits(insn, 10, 5);
+    // MADD/MSUB (same width) and SMADDL/UMADDL/SMSUBL/UMSUBL (32x32 -> 64) share the
+    // multiply-accumulate tail.
+    let mac = |ctx: &mut Ctx, a: Val, b: Val, acc_sf: bool| {
+        let p = ctx.b.bin(BinOp::Mul, a, b);
+        let acc = ctx.x(ra, acc_sf);
+        if sub {
+            ctx.b.sub(acc, p)
+        } else {
+            ctx.b.add(acc, p)
+        }
+    };
     let r = match op31 {
         0 => {
             let a = ctx.x(rn(insn), sf);
             let b = ctx.x(rm(insn), sf);
-            let p = ctx.b.bin(BinOp::Mul, a, b);
-            let acc = ctx.x(ra, sf);
-            if sub {
-                ctx.b.sub(acc, p)
-            } else {
-                ctx.b.add(acc, p)
-            }
+            mac(ctx, a, b, sf)
         }
         1 | 5 => {
             let signed = op31 == 1;
@@ -324,13 +329,7 @@ fn dp3(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
             } else {
                 (ctx.b.zext(a, Ty::I64), ctx.b.zext(b, Ty::I64))
             };
-            let p = ctx.b.bin(BinOp::Mul, a, b);
-            let acc = ctx.x(ra, true);
-            if sub {
-                ctx.b.sub(acc, p)
-            } else {
-                ctx.b.add(acc, p)
-            }
+            mac(ctx, a, b, true)
         }
         2 | 6 => {
             let a = ctx.x(rn(insn), true);
