@@ -53,7 +53,7 @@ fn command(bin: &str) -> Command {
         .arg(Arg::new("strace").long("strace").action(ArgAction::SetTrue).env("RUSER_STRACE").help("Log every system call"))
         .arg(Arg::new("d").short('d').value_name("ITEMS").env("RUSER_LOG").help("Enable logging of ITEMS, comma-separated ('help' lists them)"))
         .arg(Arg::new("D").short('D').value_name("FILE").env("RUSER_LOG_FILE").help("Write logs to FILE instead of stderr"))
-        .arg(Arg::new("backend").long("backend").value_name("NAME").env("RUSER_BACKEND").help("Execution backend: interp"))
+        .arg(Arg::new("backend").long("backend").value_name("NAME").env("RUSER_BACKEND").help("Execution backend: jit (default), interp, or crosscheck (runs both and reports the first divergence)"))
         .arg(Arg::new("program").value_name("PROGRAM").value_parser(clap::value_parser!(OsString)).help("Guest program to run"))
         .arg(
             Arg::new("args")
@@ -203,12 +203,12 @@ pub fn main(forced_arch: Option<&'static str>) -> ! {
         fail(&bin, &format!("unknown CPU model '{cpu}' (try -cpu help)"));
     }
     let backend = match m.get_one::<String>("backend") {
-        None => Backend::Interp,
+        None => Backend::Jit,
         Some(b) => Backend::NAMES
             .iter()
             .find(|(n, _)| n == b)
             .map(|(_, be)| *be)
-            .unwrap_or_else(|| fail(&bin, &format!("unknown backend '{b}' (available: interp)"))),
+            .unwrap_or_else(|| fail(&bin, &format!("unknown backend '{b}' (available: jit, interp, crosscheck)"))),
     };
     let stack_size = match m.get_one::<String>("s") {
         Some(s) => parse_size(s).filter(|&n| n >= 4096).unwrap_or_else(|| fail(&bin, &format!("invalid stack size '{s}'"))),

@@ -15,11 +15,17 @@ use crate::mem::GuestMem;
 /// Which backend runs translated blocks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
+    /// The reference interpreter of the IR.
     Interp,
+    /// The x86-64 block translator (the default).
+    Jit,
+    /// Run every block on both and report the first divergence.
+    Crosscheck,
 }
 
 impl Backend {
-    pub const NAMES: &'static [(&'static str, Backend)] = &[("interp", Backend::Interp)];
+    pub const NAMES: &'static [(&'static str, Backend)] =
+        &[("jit", Backend::Jit), ("interp", Backend::Interp), ("crosscheck", Backend::Crosscheck)];
 }
 
 /// Why the dispatcher stopped.
