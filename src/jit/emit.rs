@@ -42,6 +42,7 @@ pub struct Compiled {
 #[derive(Debug)]
 pub enum CompileError {
     OutOfSlots,
+    #[allow(dead_code)] // shown through Debug in the -d unimp log
     Asm(String),
 }
 
@@ -53,7 +54,7 @@ impl From<OutOfSlots> for CompileError {
 
 /// An operand as an instruction can take it.
 #[derive(Clone, Copy, Debug)]
-enum Opnd {
+pub(super) enum Opnd {
     R(u8),
     /// Frame slot at rsp + off.
     M(i32),
@@ -148,16 +149,16 @@ enum Stub {
 }
 
 pub struct Cg<'a> {
-    a: Asm,
-    b: &'a Block,
-    env: Env,
-    al: Alloc,
+    pub(super) a: Asm,
+    pub(super) b: &'a Block,
+    pub(super) env: Env,
+    pub(super) al: Alloc,
     stubs: Vec<Stub>,
     pcmap: Vec<(u32, u64)>,
     fallback_ops: Vec<Box<Op>>,
     /// Fusable flag sources, by NZCV value index.
     flag_src: Vec<Option<FlagSrc>>,
-    cur_pc: u64,
+    pub(super) cur_pc: u64,
     base_addr: usize,
 }
 
@@ -274,7 +275,7 @@ impl<'a> Cg<'a> {
 
     // ------------------------------------------------------------------ operands
 
-    fn opnd(&self, v: Val) -> Opnd {
+    pub(super) fn opnd(&self, v: Val) -> Opnd {
         match self.al.loc[v.0 as usize] {
             Loc::Reg(r) => Opnd::R(r),
             Loc::Slot(s) => Opnd::M(s),
@@ -284,7 +285,7 @@ impl<'a> Cg<'a> {
     }
 
     /// `mov d, o` (64-bit; values are held zero-extended).
-    fn mov_to(&mut self, d: u8, o: Opnd) {
+    pub(super) fn mov_to(&mut self, d: u8, o: Opnd) {
         match o {
             Opnd::R(r) if r == d => {}
             Opnd::R(r) => dynasm!(self.a ; .arch x64 ; mov Rq(d), Rq(r)),
@@ -297,7 +298,7 @@ impl<'a> Cg<'a> {
     }
 
     /// The value in a register: its own, or `scratch` loaded with it.
-    fn in_reg(&mut self, v: Val, scratch: u8) -> u8 {
+    pub(super) fn in_reg(&mut self, v: Val, scratch: u8) -> u8 {
         match self.opnd(v) {
             Opnd::R(r) => r,
             o => {
@@ -307,14 +308,14 @@ impl<'a> Cg<'a> {
         }
     }
 
-    fn pin(&mut self, v: Val) {
+    pub(super) fn pin(&mut self, v: Val) {
         if let Loc::Reg(r) = self.al.loc[v.0 as usize] {
             self.al.pinned |= 1 << r;
         }
     }
 
     /// A register for the result of instruction `i`, spilling if needed.
-    fn def_reg(&mut self, i: usize) -> Result<u8, CompileError> {
+    pub(super) fn def_reg(&mut self, i: usize) -> Result<u8, CompileError> {
         let r = match self.al.free_reg() {
             Some(r) => r,
             None => {
@@ -332,7 +333,7 @@ impl<'a> Cg<'a> {
 
     /// The result register for a 2-address op `d = a OP ...`: `a`'s own register when `a`
     /// dies here and is not also the other operand; a fresh one otherwise.
-    fn def_from(&mut self, i: usize, a: Val, others: &[Val]) -> Result<u8, CompileError> {
+    pub(super) fn def_from(&mut self, i: usize, a: Val, others: &[Val]) -> Result<u8, CompileError> {
         if let Loc::Reg(r) = self.al.loc[a.0 as usize] {
             if self.al.last_use[a.0 as usize] == i as u32 && !others.contains(&a) && self.al.owner(r) == Some(a.0) {
                 self.al.loc[a.0 as usize] = Loc::None;
@@ -346,7 +347,7 @@ impl<'a> Cg<'a> {
         Ok(d)
     }
 
-    fn def_slot(&mut self, i: usize) -> Result<i32, CompileError> {
+    pub(super) fn def_slot(&mut self, i: usize) -> Result<i32, CompileError> {
         let s = self.al.slot()?;
         self.al.loc[i] = Loc::Slot(s);
         Ok(s)
@@ -387,7 +388,7 @@ impl<'a> Cg<'a> {
     }
 
     /// Zero-extend the low `ty` bits of `d` in place (for I8/I16 results).
-    fn mask(&mut self, d: u8, ty: Ty) {
+    pub(super) fn mask(&mut self, d: u8, ty: Ty) {
         match ty {
             Ty::I8 => dynasm!(self.a ; .arch x64 ; movzx Rd(d), Rb(d)),
             Ty::I16 => dynasm!(self.a ; .arch x64 ; movzx Rd(d), Rw(d)),
@@ -395,7 +396,7 @@ impl<'a> Cg<'a> {
         }
     }
 
-    fn setcc(&mut self, cc: Cc, d: u8) {
+    pub(super) fn setcc(&mut self, cc: Cc, d: u8) {
         match cc {
             Cc::O => dynasm!(self.a ; .arch x64 ; seto Rb(d)),
             Cc::No => dynasm!(self.a ; .arch x64 ; setno Rb(d)),
@@ -934,7 +935,7 @@ impl<'a> Cg<'a> {
         Ok(())
     }
 
-    fn sext_in_place(&mut self, r: u8, ty: Ty) {
+    pub(super) fn sext_in_place(&mut self, r: u8, ty: Ty) {
         match ty {
             Ty::I8 => dynasm!(self.a ; .arch x64 ; movsx Rq(r), Rb(r)),
             Ty::I16 => dynasm!(self.a ; .arch x64 ; movsx Rq(r), Rw(r)),
@@ -944,7 +945,7 @@ impl<'a> Cg<'a> {
     }
 
     /// Keep only the low `ty` bits of `r`.
-    fn truncate(&mut self, r: u8, ty: Ty) {
+    pub(super) fn truncate(&mut self, r: u8, ty: Ty) {
         match ty {
             Ty::I32 => dynasm!(self.a ; .arch x64 ; mov Rd(r), Rd(r)),
             _ => self.mask(r, ty),
@@ -1195,7 +1196,7 @@ impl<'a> Cg<'a> {
     }
 
     /// Evaluate `op` with the interpreter's semantics through `runtime::jit_eval`.
-    fn fallback(&mut self, i: usize, op: &Op, ty: Ty) -> Result<(), CompileError> {
+    pub(super) fn fallback(&mut self, i: usize, op: &Op, ty: Ty) -> Result<(), CompileError> {
         let args = op.args();
         for (k, &v) in args.iter().enumerate() {
             self.store_arg(k, v);
@@ -1241,9 +1242,13 @@ impl<'a> Cg<'a> {
         Ok(())
     }
 
-    /// Native code for FP ops; false when the op is left to the fallback.
-    fn native_fp(&mut self, _i: usize, _op: &Op, _ty: Ty) -> Result<bool, CompileError> {
-        Ok(false)
+    /// Native code for FP and vector ops (`emit_fp`, `emit_vec`); false when the op is left
+    /// to the fallback.
+    fn native_fp(&mut self, i: usize, op: &Op, ty: Ty) -> Result<bool, CompileError> {
+        if self.emit_fp(i, op, ty)? {
+            return Ok(true);
+        }
+        self.emit_vec(i, op, ty)
     }
 }
 

@@ -12,6 +12,8 @@
 
 mod code;
 mod emit;
+mod emit_fp;
+mod emit_vec;
 mod regs;
 pub mod runtime;
 
@@ -411,4 +413,30 @@ pub fn flush_all() {
 /// Map a host pc inside translated code to a guest pc.
 pub fn guest_pc_at(rip: usize) -> Option<u64> {
     [&CHAINED, &SINGLE].iter().find_map(|j| j.get().and_then(|j| j.guest_pc_at(rip)))
+}
+
+/// Compile `block` on a private, unchained JIT and run it once on `state` (a guest state with
+/// its engine trailer) with guest memory at `guest_base`. For tests that compare the JIT with
+/// the interpreter op by op.
+///
+/// # Safety
+/// As for `Jit::enter`.
+pub unsafe fn run_once(block: &Block, state: *mut u8, guest_base: usize, pc_off: usize, exit_flag_off: usize) -> Exit {
+    thread_local! {
+        static TEST_JIT: std::cell::RefCell<Option<(Jit, usize, usize, usize)>> = const { std::cell::RefCell::new(None) };
+    }
+    TEST_JIT.with(|t| {
+        let mut t = t.borrow_mut();
+        let fits = matches!(&*t, Some((_, b, p, f)) if (*b, *p, *f) == (guest_base, pc_off, exit_flag_off));
+        if !fits {
+            let j = Jit::new(false, guest_base, pc_off, exit_flag_off).expect("map JIT code");
+            *t = Some((j, guest_base, pc_off, exit_flag_off));
+        }
+        let jit = &t.as_ref().unwrap().0;
+        jit.flush();
+        let b = block.clone();
+        let code = jit.code_for(block.pc, move || b, None, false);
+        assert!(code.interp.is_none(), "block did not compile");
+        jit.enter(&code, state, guest_base)
+    })
 }
