@@ -28,6 +28,7 @@ pub struct Env {
     pub inline_lookup: bool,
     pub bmi2: bool,
     pub lzcnt: bool,
+    pub simd: super::emit_fp::HostSimd,
 }
 
 /// A block compiled for a given address.

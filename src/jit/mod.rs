@@ -14,6 +14,8 @@ mod code;
 mod emit;
 mod emit_fp;
 mod emit_vec;
+#[cfg(test)]
+mod tests_fpvec;
 mod regs;
 pub mod runtime;
 
@@ -147,6 +149,7 @@ impl Jit {
             inline_lookup: chain,
             bmi2: host_has("bmi2"),
             lzcnt: host_has("lzcnt"),
+            simd: emit_fp::HostSimd::detect(),
         };
         let perfmap = if s.perfmap {
             std::fs::OpenOptions::new()

@@ -1,0 +1,434 @@
+//! Op-level tests of the native FP and vector code: every op kind runs on the JIT and on the
+//! interpreter over special and random inputs, and the whole guest state must agree.
+//!
+//! Each block holds several instances of the op under test, in three layouts: operands loaded
+//! just before their op (they sit in registers), all operands loaded first (register pressure:
+//! some operands spilled, live values in caller-saved registers across slow-path calls), and
+//! the last scalar operand as a constant.
+
+use crate::guest::{exit_flag_offset, CpuState};
+use crate::interp::Interp;
+use crate::ir::*;
+
+const SZ: usize = 1024;
+/// Instances of the op per block.
+const K: usize = 8;
+const IN_OFF: usize = 16;
+const OUT_OFF: usize = IN_OFF + K * 3 * 16;
+/// Extra values kept live across the ops in the pressure layout.
+const LIVE_OFF: usize = OUT_OFF + K * 16;
+const NLIVE: usize = 6;
+
+pub(super) struct Rng(u64);
+
+impl Rng {
+    pub(super) fn new(seed: u64) -> Rng {
+        Rng(seed | 1)
+    }
+    pub(super) fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn u128(&mut self) -> u128 {
+        (self.next() as u128) << 64 | self.next() as u128
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Layout {
+    Spread,
+    Pressure,
+    ConstLast,
+}
+
+/// Build a block running `mk` on `n` instances (instance k's operands at IN_OFF + 48k + 16j).
+fn block(args: &[Ty], res: Ty, mk: &dyn Fn(&[Val]) -> Op, n: usize, layout: Layout, consts: &[u128]) -> Block {
+    let mut b = Builder::new(0x1000);
+    b.insn_start(0x1000, 4);
+    let off = |k: usize, j: usize| IN_OFF + 48 * k + 16 * j;
+    let load = |b: &mut Builder, k: usize| -> Vec<Val> {
+        args.iter()
+            .enumerate()
+            .map(|(j, &t)| {
+                if layout == Layout::ConstLast && j == args.len() - 1 && t != Ty::I128 {
+                    b.konst(t, consts[k] as u64)
+                } else {
+                    b.get(t, off(k, j))
+                }
+            })
+            .collect()
+    };
+    if layout == Layout::Pressure {
+        let live: Vec<Val> = (0..NLIVE).map(|j| b.get(Ty::I64, LIVE_OFF + 8 * j)).collect();
+        let all: Vec<Vec<Val>> = (0..n).map(|k| load(&mut b, k)).collect();
+        let rs: Vec<Val> = all.iter().map(|vs| b.push(mk(vs), res)).collect();
+        for (k, r) in rs.into_iter().enumerate() {
+            b.set(res, OUT_OFF + 16 * k, r);
+        }
+        // Keep the extra values live to the end, in a changed form.
+        for (j, v) in live.into_iter().enumerate() {
+            let one = b.konst(Ty::I64, 1);
+            let w = b.add(v, one);
+            b.set(Ty::I64, LIVE_OFF + 8 * j, w);
+        }
+    } else {
+        for k in 0..n {
+            let vs = load(&mut b, k);
+            let r = b.push(mk(&vs), res);
+            b.set(res, OUT_OFF + 16 * k, r);
+        }
+    }
+    b.finish(Terminal::Jump { target: 0x2000 })
+}
+
+fn run_jit(blk: &Block, st: &mut CpuState) {
+    // SAFETY: the block only touches the state (no guest memory access).
+    let exit = unsafe { crate::jit::run_once(blk, st.as_mut_ptr(), 0, 0, exit_flag_offset(SZ)) };
+    assert!(matches!(exit, crate::jit::Exit::Jump { .. }), "unexpected exit {exit:?}");
+}
+
+fn run_interp(blk: &Block, st: &mut CpuState) {
+    // SAFETY: as above.
+    unsafe { Interp::new().run(blk, st.as_mut_ptr(), 0, 0) };
+}
+
+fn write(st: &mut CpuState, off: usize, ty: Ty, v: u128) {
+    match ty {
+        Ty::I128 => st.write_u128(off, v),
+        _ => st.write_u128(off, v & ty.mask()),
+    }
+}
+
+/// Run `mk` over every input tuple on both backends in every layout; panic on a difference.
+pub(super) fn check(name: &str, args: &[Ty], res: Ty, mk: &dyn Fn(&[Val]) -> Op, inputs: &[Vec<u128>]) {
+    let mut rng = Rng::new(0x1234_5678);
+    for layout in [Layout::Spread, Layout::Pressure, Layout::ConstLast] {
+        if layout == Layout::ConstLast && args.last() == Some(&Ty::I128) {
+            continue;
+        }
+        for chunk in inputs.chunks(K) {
+            let consts: Vec<u128> = chunk.iter().map(|t| *t.last().unwrap()).collect();
+            let blk = block(args, res, mk, chunk.len(), layout, &consts);
+            let mut st = CpuState::new(SZ);
+            for (k, t) in chunk.iter().enumerate() {
+                for (j, &v) in t.iter().enumerate() {
+                    write(&mut st, IN_OFF + 48 * k + 16 * j, args[j], v);
+                }
+                // Garbage in the result slots: narrow results must still come out zero-extended.
+                st.write_u128(OUT_OFF + 16 * k, rng.u128());
+            }
+            for j in 0..NLIVE {
+                st.write_u64(LIVE_OFF + 8 * j, rng.next());
+            }
+            let mut sj = st.clone();
+            let mut si = st.clone();
+            run_jit(&blk, &mut sj);
+            run_interp(&blk, &mut si);
+            if sj.bytes() != si.bytes() {
+                for (k, t) in chunk.iter().enumerate() {
+                    let (x, y) = (sj.read_u128(OUT_OFF + 16 * k), si.read_u128(OUT_OFF + 16 * k));
+                    if x != y {
+                        let ins: Vec<String> = t.iter().map(|v| format!("{v:#x}")).collect();
+                        panic!(
+                            "{name} ({:?}): inputs [{}]: jit {x:#x}, interp {y:#x}",
+                            mk(&[Val(0), Val(1), Val(2)]),
+                            ins.join(", ")
+                        );
+                    }
+                }
+                panic!("{name}: states differ outside the results (layout {})", layout as u8);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------- inputs
+
+fn f64_specials() -> Vec<u64> {
+    let mut v: Vec<u64> = [
+        0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 3.5, 0.49999999999999994, -0.49999999999999994,
+        f64::INFINITY, f64::NEG_INFINITY, f64::MAX, f64::MIN, f64::MIN_POSITIVE, -f64::MIN_POSITIVE, f64::EPSILON,
+        std::f64::consts::PI, -1e300, 1e-300, 9.223372036854775807e18, -9.223372036854775808e18, 1.8446744073709552e19,
+        9.223372036854774784e18, 2147483647.0, 2147483647.5, 2147483648.0, -2147483648.0, -2147483648.5,
+        -2147483649.0, 4294967295.0, 4294967295.5, 4294967296.0, -0.9, 0.9, 1e16, 4503599627370497.0,
+        65504.0, 3.0e38, 3.4028235677973366e38, 1.0e-45, 123456.789,
+    ]
+    .iter()
+    .map(|x: &f64| x.to_bits())
+    .collect();
+    v.extend([
+        0x7ff8_0000_0000_0000, // default qNaN
+        0x7ff8_0000_dead_beef, // qNaN with payload
+        0xfff8_0000_0000_0001, // negative qNaN
+        0x7ff0_0000_0000_0001, // sNaN
+        0x7ff4_0000_1234_5678, // sNaN with payload
+        0xfff0_0000_0000_000f, // negative sNaN
+        0x0000_0000_0000_0001, // smallest denormal
+        0x000f_ffff_ffff_ffff, // largest denormal
+        0x8000_0000_0000_0001,
+        0x7fef_ffff_ffff_ffff,
+        0x43df_ffff_ffff_ffff, // just below 2^63
+        0x43e0_0000_0000_0000, // 2^63
+        0xc3e0_0000_0000_0000, // -2^63
+        0xc3e0_0000_0000_0001, // just below -2^63
+        0x41df_ffff_ffc0_0000, // 2^31 - 1
+    ]);
+    v
+}
+
+fn f32_specials() -> Vec<u64> {
+    let mut v: Vec<u64> = [
+        0.0f32, -0.0, 1.0, -1.0, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 3.5, 0.49999997, f32::INFINITY, f32::NEG_INFINITY,
+        f32::MAX, f32::MIN, f32::MIN_POSITIVE, f32::EPSILON, std::f32::consts::PI, 2147483648.0, -2147483648.0,
+        2147483520.0, 4294967040.0, 4294967296.0, 9.223372e18, -9.223372e18, 1.8446744e19, -0.9, 0.9, 16777217.0,
+        8388608.5, 65504.0, 1e-40, -1e-40,
+    ]
+    .iter()
+    .map(|x: &f32| x.to_bits() as u64)
+    .collect();
+    v.extend([0x7fc0_0000, 0x7fc0_dead, 0xffc0_0001, 0x7f80_0001, 0x7fa0_1234, 0xff80_000f, 1, 0x007f_ffff, 0x8000_0001]);
+    v
+}
+
+fn specials(w64: bool) -> Vec<u64> {
+    if w64 {
+        f64_specials()
+    } else {
+        f32_specials()
+    }
+}
+
+/// A random float: raw bits, a "nice" value, or a special.
+fn rand_float(rng: &mut Rng, w64: bool) -> u64 {
+    let sp = specials(w64);
+    match rng.below(8) {
+        0 => sp[rng.below(sp.len())],
+        1 | 2 => {
+            // Values near 1 with a random exponent spread.
+            let m = rng.next();
+            if w64 {
+                (m & 0x800f_ffff_ffff_ffff) | ((0x3ff - 40 + rng.below(80) as u64) << 52)
+            } else {
+                (m & 0x807f_ffff) | ((127 - 20 + rng.below(40) as u64) << 23)
+            }
+        }
+        3 => {
+            // Small integers and halves.
+            let x = (rng.below(2001) as f64 - 1000.0) / 2.0;
+            if w64 {
+                x.to_bits()
+            } else {
+                (x as f32).to_bits() as u64
+            }
+        }
+        _ => {
+            if w64 {
+                rng.next()
+            } else {
+                rng.next() & 0xffff_ffff
+            }
+        }
+    }
+}
+
+fn fty(w64: bool) -> Ty {
+    if w64 {
+        Ty::I64
+    } else {
+        Ty::I32
+    }
+}
+
+fn unary_inputs(w64: bool, n: usize, seed: u64) -> Vec<Vec<u128>> {
+    let mut rng = Rng::new(seed);
+    let mut v: Vec<Vec<u128>> = specials(w64).into_iter().map(|x| vec![x as u128]).collect();
+    v.extend((0..n).map(|_| vec![rand_float(&mut rng, w64) as u128]));
+    v
+}
+
+fn binary_inputs(w64: bool, n: usize, seed: u64) -> Vec<Vec<u128>> {
+    let mut rng = Rng::new(seed);
+    let sp = specials(w64);
+    let mut v = Vec::new();
+    for &x in &sp {
+        for &y in &sp {
+            v.push(vec![x as u128, y as u128]);
+        }
+    }
+    for _ in 0..n {
+        let x = rand_float(&mut rng, w64);
+        let y = if rng.below(8) == 0 { x ^ (rng.below(2) as u64) << if w64 { 63 } else { 31 } } else { rand_float(&mut rng, w64) };
+        v.push(vec![x as u128, y as u128]);
+    }
+    v
+}
+
+// ---------------------------------------------------------------------- scalar FP tests
+
+#[test]
+fn fp_binary_ops() {
+    use FBinOp::*;
+    for w in [false, true] {
+        let ty = fty(w);
+        let inputs = binary_inputs(w, 3000, 7);
+        for op in [Add, Sub, Mul, Div, Min, Max, MinNm, MaxNm] {
+            check(&format!("FBin {op:?} {ty:?}"), &[ty, ty], ty, &|v| Op::FBin { a: v[0], b: v[1], op, ty }, &inputs);
+        }
+    }
+}
+
+#[test]
+fn fp_unary_ops() {
+    use RoundMode::*;
+    for w in [false, true] {
+        let ty = fty(w);
+        let inputs = unary_inputs(w, 3000, 11);
+        let mut ops = vec![FUnOp::Neg, FUnOp::Abs, FUnOp::Sqrt];
+        ops.extend([TieEven, TieAway, Floor, Ceil, Zero, Dynamic].map(FUnOp::RoundInt));
+        for op in ops {
+            check(&format!("FUn {op:?} {ty:?}"), &[ty], ty, &|v| Op::FUn { a: v[0], op, ty }, &inputs);
+        }
+    }
+}
+
+#[test]
+fn fp_fused_multiply_add() {
+    for w in [false, true] {
+        let ty = fty(w);
+        let mut rng = Rng::new(99);
+        let sp = specials(w);
+        let small: Vec<u64> = sp.iter().copied().step_by(3).collect();
+        let mut inputs = Vec::new();
+        for &x in &small {
+            for &y in &small {
+                for &z in small.iter().step_by(2) {
+                    inputs.push(vec![x as u128, y as u128, z as u128]);
+                }
+            }
+        }
+        for _ in 0..3000 {
+            let t: Vec<u128> = (0..3).map(|_| rand_float(&mut rng, w) as u128).collect();
+            inputs.push(t);
+        }
+        // Exact cancellation: c = -(a*b) rounded, so the fused result is the tiny remainder.
+        for _ in 0..500 {
+            let (a, b) = (rand_float(&mut rng, w), rand_float(&mut rng, w));
+            let c = if w {
+                (-(f64::from_bits(a) * f64::from_bits(b))).to_bits()
+            } else {
+                (-(f32::from_bits(a as u32) * f32::from_bits(b as u32))).to_bits() as u64
+            };
+            inputs.push(vec![a as u128, b as u128, c as u128]);
+        }
+        for (neg_p, neg_c) in [(false, false), (true, false), (false, true), (true, true)] {
+            check(
+                &format!("FMulAdd {ty:?} {neg_p} {neg_c}"),
+                &[ty, ty, ty],
+                ty,
+                &|v| Op::FMulAdd { a: v[0], b: v[1], c: v[2], ty, neg_p, neg_c },
+                &inputs,
+            );
+        }
+    }
+}
+
+#[test]
+fn fp_compare() {
+    for w in [false, true] {
+        let ty = fty(w);
+        let inputs = binary_inputs(w, 2000, 13);
+        check(&format!("FCmpNzcv {ty:?}"), &[ty, ty], Ty::I32, &|v| Op::FCmpNzcv { a: v[0], b: v[1], ty }, &inputs);
+    }
+}
+
+#[test]
+fn fp_convert_width() {
+    for (from, to) in [(Ty::I32, Ty::I64), (Ty::I64, Ty::I32)] {
+        let mut inputs = unary_inputs(from == Ty::I64, 3000, 17);
+        // f64 values that round to f32 in interesting ways (ties, overflow, denormals).
+        let mut rng = Rng::new(5);
+        for _ in 0..500 {
+            let f = f32::from_bits(rng.next() as u32) as f64;
+            let ulp = f.abs() * 2f64.powi(-24);
+            inputs.push(vec![(f + ulp).to_bits() as u128]);
+        }
+        check(&format!("FCvt {from:?} {to:?}"), &[from], to, &|v| Op::FCvt { a: v[0], from, to }, &inputs);
+    }
+}
+
+fn int_inputs(from: Ty, seed: u64) -> Vec<Vec<u128>> {
+    let mut rng = Rng::new(seed);
+    let m = from.mask();
+    let mut v: Vec<u128> = vec![0, 1, m, m >> 1, (m >> 1) + 1, 2, 3, 0x7f, 0x80, 0xffff_ffff, 0x8000_0000, 0x7fff_ffff];
+    v.extend([(1u128 << 53) + 1, (1 << 24) + 1, (1 << 63) + 1, (1 << 63) + (1 << 11), (1 << 63) + (1 << 10), u64::MAX as u128 - 1024]);
+    for _ in 0..3000 {
+        let x = rng.u128();
+        let sh = rng.below(64) as u32;
+        v.push(if rng.below(2) == 0 { x } else { x >> (64 + sh) });
+    }
+    v.into_iter().map(|x| vec![x & m]).collect()
+}
+
+#[test]
+fn fp_int_to_float() {
+    for from in [Ty::I32, Ty::I64] {
+        let inputs = int_inputs(from, 23);
+        for to in [Ty::I32, Ty::I64] {
+            for signed in [false, true] {
+                for fbits in [0u8, 1, 16, 32, 64] {
+                    if fbits as u32 > from.bits() {
+                        continue;
+                    }
+                    check(
+                        &format!("IToF {from:?}->{to:?} s={signed} fbits={fbits}"),
+                        &[from],
+                        to,
+                        &|v| Op::IToF { a: v[0], from, to, signed, fbits },
+                        &inputs,
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn fp_float_to_int() {
+    use RoundMode::*;
+    for from in [Ty::I32, Ty::I64] {
+        let inputs = unary_inputs(from == Ty::I64, 2000, 29);
+        for to in [Ty::I32, Ty::I64] {
+            for signed in [false, true] {
+                for round in [TieEven, TieAway, Floor, Ceil, Zero, Dynamic] {
+                    for fbits in [0u8, 3, 32] {
+                        if fbits != 0 && round != Zero {
+                            continue;
+                        }
+                        check(
+                            &format!("FToI {from:?}->{to:?} s={signed} {round:?} fbits={fbits}"),
+                            &[from],
+                            to,
+                            &|v| Op::FToI { a: v[0], from, to, signed, round, fbits },
+                            &inputs,
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn int_bit_reverse() {
+    for ty in [Ty::I32, Ty::I64] {
+        let inputs = int_inputs(ty, 31);
+        check(&format!("Rbit {ty:?}"), &[ty], ty, &|v| Op::Un { a: v[0], op: UnOp::Rbit, ty }, &inputs);
+    }
+}
