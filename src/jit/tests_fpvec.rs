@@ -432,3 +432,170 @@ fn int_bit_reverse() {
         check(&format!("Rbit {ty:?}"), &[ty], ty, &|v| Op::Un { a: v[0], op: UnOp::Rbit, ty }, &inputs);
     }
 }
+
+// ---------------------------------------------------------------------- vector tests
+
+const ESIZES: [u8; 4] = [1, 2, 4, 8];
+
+/// A random vector: raw bits, bytes from a small set (so lanes collide and compare equal),
+/// lanes of extreme values, or a sparse pattern.
+fn rand_vec(rng: &mut Rng) -> u128 {
+    match rng.below(6) {
+        0 => {
+            const B: [u8; 8] = [0, 1, 0x7f, 0x80, 0xff, 0x10, 0x0f, 0xfe];
+            (0..16).fold(0u128, |acc, j| acc | (B[rng.below(8)] as u128) << (8 * j))
+        }
+        1 => {
+            // Lanes of 0, MAX, MIN, -1 per 32-bit unit.
+            const W: [u32; 5] = [0, 0x7fff_ffff, 0x8000_0000, 0xffff_ffff, 1];
+            (0..4).fold(0u128, |acc, j| acc | (W[rng.below(5)] as u128) << (32 * j))
+        }
+        2 => rng.u128() & rng.u128() & rng.u128(),
+        3 => {
+            // Small byte values (table indices, shift counts).
+            (0..16).fold(0u128, |acc, j| acc | ((rng.below(40) as u128) << (8 * j)))
+        }
+        _ => rng.u128(),
+    }
+}
+
+fn vec_inputs(nargs: usize, n: usize, seed: u64) -> Vec<Vec<u128>> {
+    let mut rng = Rng::new(seed);
+    let mut v = vec![vec![0; nargs], vec![u128::MAX; nargs]];
+    for _ in 0..n {
+        let mut t: Vec<u128> = (0..nargs).map(|_| rand_vec(&mut rng)).collect();
+        if nargs == 2 && rng.below(4) == 0 {
+            // Mostly equal operands, with a few lanes changed.
+            t[1] = t[0] ^ (rng.u128() & rng.u128() & rng.u128() & rng.u128());
+        }
+        v.push(t);
+    }
+    v
+}
+
+#[test]
+fn vec_binary_ops() {
+    use VBinOp::*;
+    let inputs = vec_inputs(2, 400, 41);
+    let mut ops = vec![
+        Add, Sub, Mul, And, Or, Xor, Bic, Orn, CmEq, CmGt, CmGe, CmHi, CmHs, CmTst, UMin, UMax, SMin, SMax, AddP, UMinP,
+        UMaxP, SMaxP, SMinP, Zip1, Zip2, Uzp1, Uzp2, Trn1, Trn2, Tbl, SShl, UShl,
+    ];
+    ops.extend((0..16).map(Ext));
+    for op in ops {
+        for es in ESIZES {
+            check(
+                &format!("VBin {op:?} {es}"),
+                &[Ty::I128, Ty::I128],
+                Ty::I128,
+                &|v| Op::VBin { a: v[0], b: v[1], op, esize: es },
+                &inputs,
+            );
+        }
+    }
+}
+
+#[test]
+fn vec_unary_ops() {
+    use VUnOp::*;
+    let inputs = vec_inputs(1, 400, 43);
+    let mut ops = vec![
+        Not, Neg, Abs, Cnt, Clz, AddV, UMaxV, UMinV, SMaxV, SMinV, Xtn, ZeroHigh, UXtl, SXtl, UAddLP, SAddLP, UAddLV,
+        SAddLV, Rbit,
+    ];
+    ops.extend([2u8, 4, 8].map(Rev));
+    for op in ops {
+        for es in ESIZES {
+            let valid = match op {
+                Rev(c) => es < c,
+                Xtn => es >= 2,
+                Cnt | Rbit => es == 1,
+                UXtl | SXtl | UAddLP | SAddLP | UAddLV | SAddLV => es <= 4,
+                _ => true,
+            };
+            if !valid {
+                continue;
+            }
+            check(&format!("VUn {op:?} {es}"), &[Ty::I128], Ty::I128, &|v| Op::VUn { a: v[0], op, esize: es }, &inputs);
+        }
+    }
+}
+
+#[test]
+fn vec_shift_imm() {
+    use VImmOp::*;
+    let inputs = vec_inputs(1, 48, 47);
+    for op in [Shl, UShr, SShr, Shrn] {
+        for es in ESIZES {
+            let bits = es as u32 * 8;
+            for imm in 0..=bits + 1 {
+                if op == Shrn && (es == 1 || imm >= bits) {
+                    continue;
+                }
+                check(
+                    &format!("VImm {op:?} {es} #{imm}"),
+                    &[Ty::I128],
+                    Ty::I128,
+                    &|v| Op::VImm { a: v[0], op, esize: es, imm },
+                    &inputs,
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn vec_lanes() {
+    let mut rng = Rng::new(53);
+    let vins: Vec<Vec<u128>> = (0..64).map(|_| vec![rand_vec(&mut rng), rng.next() as u128]).collect();
+    let vexts: Vec<Vec<u128>> = (0..64).map(|_| vec![rand_vec(&mut rng)]).collect();
+    for es in ESIZES {
+        for lane in 0..16 / es {
+            check(
+                &format!("VIns {es} [{lane}]"),
+                &[Ty::I128, Ty::I64],
+                Ty::I128,
+                &|v| Op::VIns { a: v[0], v: v[1], esize: es, lane },
+                &vins,
+            );
+            check(&format!("VExt {es} [{lane}]"), &[Ty::I128], Ty::I64, &|v| Op::VExt { a: v[0], esize: es, lane }, &vexts);
+        }
+        for sty in [Ty::I8, Ty::I32, Ty::I64] {
+            let ins: Vec<Vec<u128>> = (0..64).map(|_| vec![rng.next() as u128 & sty.mask()]).collect();
+            check(&format!("VDup {es} from {sty:?}"), &[sty], Ty::I128, &|v| Op::VDup { v: v[0], esize: es }, &ins);
+            check(
+                &format!("VIns {es} from {sty:?}"),
+                &[Ty::I128, sty],
+                Ty::I128,
+                &|v| Op::VIns { a: v[0], v: v[1], esize: es, lane: 0 },
+                &vins.iter().map(|t| vec![t[0], t[1] & sty.mask()]).collect::<Vec<_>>(),
+            );
+        }
+    }
+}
+
+#[test]
+fn vec_i128_scalar_ops() {
+    let mut rng = Rng::new(59);
+    for from in [Ty::I8, Ty::I16, Ty::I32, Ty::I64] {
+        let ins: Vec<Vec<u128>> = (0..64).map(|_| vec![rng.next() as u128 & from.mask()]).collect();
+        for signed in [false, true] {
+            check(
+                &format!("Ext {from:?}->I128 s={signed}"),
+                &[from],
+                Ty::I128,
+                &|v| Op::Ext { a: v[0], from, to: Ty::I128, signed },
+                &ins,
+            );
+        }
+        let vins = vec_inputs(1, 64, 61);
+        check(&format!("Ext I128->{from:?}"), &[Ty::I128], from, &|v| Op::Ext { a: v[0], from: Ty::I128, to: from, signed: false }, &vins);
+    }
+    let pairs = vec_inputs(2, 100, 67);
+    for op in [BinOp::And, BinOp::Or, BinOp::Xor, BinOp::AndNot] {
+        check(&format!("Bin {op:?} I128"), &[Ty::I128, Ty::I128], Ty::I128, &|v| Op::Bin { a: v[0], b: v[1], op, ty: Ty::I128 }, &pairs);
+    }
+    check("Un Not I128", &[Ty::I128], Ty::I128, &|v| Op::Un { a: v[0], op: UnOp::Not, ty: Ty::I128 }, &vec_inputs(1, 50, 71));
+    let sel: Vec<Vec<u128>> = pairs.iter().enumerate().map(|(k, t)| vec![[0u128, 1, 2, 0x80][k % 4], t[0], t[1]]).collect();
+    check("Select I128", &[Ty::I8, Ty::I128, Ty::I128], Ty::I128, &|v| Op::Select { c: v[0], a: v[1], b: v[2], ty: Ty::I128 }, &sel);
+}
