@@ -82,7 +82,31 @@ impl Cg<'_> {
     // ------------------------------------------------------------------ helpers
 
     /// `movdqa xmm x, [slot of v]`.
+    /// Constants are built in the register instead: their slot was written by two 8-byte
+    /// stores, which a 16-byte load cannot forward from. Clobbers rax.
     fn vload(&mut self, x: u8, v: Val) {
+        if let Op::Const { imm, .. } = self.b.insts[v.0 as usize].op {
+            let (lo, hi) = (imm as u64, (imm >> 64) as u64);
+            if imm == 0 {
+                dynasm!(self.a ; .arch x64 ; pxor Rx(x), Rx(x));
+                return;
+            }
+            if imm == u128::MAX {
+                self.ones(x);
+                return;
+            }
+            if hi == 0 || hi == lo || self.env.simd.sse41 {
+                self.mov_to(RAX, Opnd::I(lo));
+                dynasm!(self.a ; .arch x64 ; movq Rx(x), rax);
+                if hi == lo {
+                    dynasm!(self.a ; .arch x64 ; punpcklqdq Rx(x), Rx(x));
+                } else if hi != 0 {
+                    self.mov_to(RAX, Opnd::I(hi));
+                    dynasm!(self.a ; .arch x64 ; pinsrq Rx(x), rax, 1);
+                }
+                return;
+            }
+        }
         let Opnd::M(s) = self.opnd(v) else { unreachable!("I128 outside a slot (checked in emit_vec)") };
         dynasm!(self.a ; .arch x64 ; movdqa Rx(x), [rsp + s]);
     }

@@ -599,3 +599,57 @@ fn vec_i128_scalar_ops() {
     let sel: Vec<Vec<u128>> = pairs.iter().enumerate().map(|(k, t)| vec![[0u128, 1, 2, 0x80][k % 4], t[0], t[1]]).collect();
     check("Select I128", &[Ty::I8, Ty::I128, Ty::I128], Ty::I128, &|v| Op::Select { c: v[0], a: v[1], b: v[2], ty: Ty::I128 }, &sel);
 }
+
+/// Vector constants as operands (built in registers rather than loaded from their slots),
+/// and the frontend's lane-by-lane pattern: a chain of inserts into a zero vector.
+#[test]
+fn vec_constant_operands_and_insert_chains() {
+    let mut rng = Rng::new(73);
+    let consts = [0u128, u128::MAX, 0x1234, 0x1010_1010_1010_1010_1010_1010_1010_1010, 0x5555_0000_0000_0000_0000_0000_0000_7777];
+    for k in consts {
+        for es in ESIZES {
+            let mut b = Builder::new(0x1000);
+            b.insn_start(0x1000, 4);
+            let x = b.get(Ty::I128, IN_OFF);
+            let c = b.konst128(k);
+            let r1 = b.vbin(VBinOp::Sub, es, c, x);
+            let r2 = b.vbin(VBinOp::Xor, es, x, c);
+            b.set(Ty::I128, OUT_OFF, r1);
+            b.set(Ty::I128, OUT_OFF + 16, r2);
+            let blk = b.finish(Terminal::Jump { target: 0x2000 });
+            for _ in 0..16 {
+                let mut st = CpuState::new(SZ);
+                st.write_u128(IN_OFF, rand_vec(&mut rng));
+                let (mut sj, mut si) = (st.clone(), st.clone());
+                run_jit(&blk, &mut sj);
+                run_interp(&blk, &mut si);
+                assert!(sj.bytes() == si.bytes(), "constant {k:#x} esize {es}");
+            }
+        }
+    }
+    for es in ESIZES {
+        let n = 16 / es as usize;
+        let mut b = Builder::new(0x1000);
+        b.insn_start(0x1000, 4);
+        let lanes: Vec<Val> = (0..n).map(|j| b.get(Ty::I64, IN_OFF + 8 * j)).collect();
+        let mut acc = b.konst128(0);
+        for (j, &x) in lanes.iter().enumerate() {
+            acc = b.push(Op::VIns { a: acc, v: x, esize: es, lane: j as u8 }, Ty::I128);
+        }
+        let d = b.push(Op::VDup { v: lanes[0], esize: es }, Ty::I128);
+        let r = b.vbin(VBinOp::Xor, es, acc, d);
+        b.set(Ty::I128, OUT_OFF, acc);
+        b.set(Ty::I128, OUT_OFF + 16, r);
+        let blk = b.finish(Terminal::Jump { target: 0x2000 });
+        for _ in 0..16 {
+            let mut st = CpuState::new(SZ);
+            for j in 0..n {
+                st.write_u64(IN_OFF + 8 * j, rng.next());
+            }
+            let (mut sj, mut si) = (st.clone(), st.clone());
+            run_jit(&blk, &mut sj);
+            run_interp(&blk, &mut si);
+            assert!(sj.bytes() == si.bytes(), "insert chain esize {es}");
+        }
+    }
+}
