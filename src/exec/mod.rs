@@ -1,13 +1,15 @@
 //! Ties a guest frontend to a backend: the dispatcher loop and the block cache.
 
 mod cache;
+mod crosscheck;
 pub mod fault;
 
 pub use cache::BlockCache;
 
-use crate::guest::{CodeFetch, CpuState, GuestArch, TranslateOpts};
+use crate::guest::{exit_flag_offset, CodeFetch, CpuState, GuestArch, TranslateOpts};
 use crate::interp::{Exit, Interp};
-use crate::ir::Trap;
+use crate::ir::{Block, Trap};
+use crate::jit::{Exit as JitExit, Jit};
 use crate::log::Item;
 use crate::logf;
 use crate::mem::GuestMem;
@@ -64,40 +66,94 @@ impl Engine {
     /// Drop every translation (after the guest changes code).
     pub fn flush(&mut self) {
         self.cache.clear();
+        crate::jit::flush_all();
     }
 
     /// Drop translations overlapping `[start, end)`.
     pub fn invalidate(&mut self, start: u64, end: u64) {
         self.cache.invalidate(start, end);
+        crate::jit::invalidate_all(start, end);
+    }
+
+    /// Translate the block at `pc` (with logging and the IR passes).
+    fn translate(arch: &dyn GuestArch, mem: &GuestMem, pc: u64, opts: &TranslateOpts) -> Block {
+        let b = arch.translate(&MemFetch(mem), pc, opts);
+        if crate::log::enabled(Item::InAsm) {
+            let code = mem.fetch_code(pc, b.guest_len as usize).unwrap_or(&[]);
+            logf!(Item::InAsm, "IN: \n{}", arch.disassemble(code, pc));
+        }
+        logf!(Item::Op, "{b}");
+        b
+    }
+
+    fn jit(&self, chained: bool, mem: &GuestMem) -> &'static Jit {
+        let off = exit_flag_offset(self.arch.state_size());
+        crate::jit::shared(chained, mem.base(), self.arch.pc_offset(), off)
     }
 
     /// Run guest code until it needs the Linux layer.
     pub fn run(&mut self, cpu: &mut CpuState, mem: &GuestMem) -> Stop {
+        let _guard = fault::GuestGuard::enter(cpu.as_mut_ptr());
+        match self.backend {
+            Backend::Interp => self.run_interp(cpu, mem),
+            Backend::Jit => self.run_jit(cpu, mem),
+            Backend::Crosscheck => crosscheck::run(self, cpu, mem),
+        }
+    }
+
+    fn run_interp(&mut self, cpu: &mut CpuState, mem: &GuestMem) -> Stop {
         let pc_off = self.arch.pc_offset();
-        let base = mem.base();
-        let _guard = fault::GuestGuard::enter();
         loop {
             let pc = cpu.read_u64(pc_off);
             let block = match self.cache.get(pc) {
                 Some(b) => b,
-                None => {
-                    let b = self.arch.translate(&MemFetch(mem), pc, &self.opts);
-                    if crate::log::enabled(Item::InAsm) {
-                        let code = mem.fetch_code(pc, b.guest_len as usize).unwrap_or(&[]);
-                        logf!(Item::InAsm, "IN: \n{}", self.arch.disassemble(code, pc));
-                    }
-                    logf!(Item::Op, "{b}");
-                    self.cache.insert(b)
-                }
+                None => self.cache.insert(Self::translate(self.arch, mem, pc, &self.opts)),
             };
             logf!(Item::Exec, "Trace: [{pc:016x}]");
-            // SAFETY: the state has the layout the guest translated for; faults in guest memory
-            // are handled by `fault`.
-            let exit = unsafe { self.interp.run(&block, cpu.as_mut_ptr(), base, pc_off) };
-            match exit {
-                Exit::Next => {}
-                Exit::Syscall => return Stop::Syscall,
-                Exit::Trap(t) => return Stop::Trap(t),
+            if let Some(stop) = self.interp_block(&block, cpu, mem) {
+                return stop;
+            }
+        }
+    }
+
+    /// Run one block on the interpreter; `Some` when the guest needs the Linux layer.
+    fn interp_block(&mut self, block: &Block, cpu: &mut CpuState, mem: &GuestMem) -> Option<Stop> {
+        // SAFETY: the state has the layout the guest translated for; faults in guest memory
+        // are handled by `fault`.
+        let exit = unsafe { self.interp.run(block, cpu.as_mut_ptr(), mem.base(), self.arch.pc_offset()) };
+        match exit {
+            Exit::Next => None,
+            Exit::Syscall => Some(Stop::Syscall),
+            Exit::Trap(t) => Some(Stop::Trap(t)),
+        }
+    }
+
+    fn run_jit(&mut self, cpu: &mut CpuState, mem: &GuestMem) -> Stop {
+        let pc_off = self.arch.pc_offset();
+        let flag_off = exit_flag_offset(self.arch.state_size());
+        let jit = self.jit(true, mem);
+        let (arch, opts) = (self.arch, self.opts);
+        let mut link = None;
+        let mut indirect = false;
+        loop {
+            let pc = cpu.read_u64(pc_off);
+            let code = jit.code_for(pc, || Self::translate(arch, mem, pc, &opts), link.take(), indirect);
+            indirect = false;
+            if let Some(block) = &code.interp {
+                if let Some(stop) = self.interp_block(block, cpu, mem) {
+                    return stop;
+                }
+                continue;
+            }
+            logf!(Item::Exec, "Trace: [{pc:016x}]");
+            // SAFETY: the state is this guest's, with the engine trailer; guest memory is at
+            // mem.base(); faults in translated code are handled by `fault`.
+            match unsafe { jit.enter(&code, cpu.as_mut_ptr(), mem.base()) } {
+                JitExit::Jump { field } => link = Some((code.generation, field)),
+                JitExit::Indirect => indirect = true,
+                JitExit::Syscall => return Stop::Syscall,
+                JitExit::Trap(t) => return Stop::Trap(t),
+                JitExit::ExitRequest => cpu.write_u8(flag_off, 0),
             }
         }
     }

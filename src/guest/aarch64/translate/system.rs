@@ -133,7 +133,7 @@ fn cntvct(_ctx: &mut HelperCtx, _args: [u128; 4]) -> u128 {
     (ts.tv_sec as u64).wrapping_mul(1_000_000_000).wrapping_add(ts.tv_nsec as u64) as u128
 }
 
-static CNTVCT_HELPER: HelperFn = HelperFn { name: "cntvct", func: cntvct };
+static CNTVCT_HELPER: HelperFn = HelperFn { name: "cntvct", func: cntvct, volatile: true };
 
 /// The constant value of a read-only system register, if it is one.
 fn const_sysreg(key: u32) -> Option<u64> {
