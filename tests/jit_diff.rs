@@ -14,11 +14,17 @@
 //! * A failing seed prints the seed, the listing and the first differing register.
 //! * `RUSER_DIFF_VERBOSE=1` names every case on stderr before it runs (for a backend that
 //!   crashes the whole test process); `RUSER_DIFF_VERBOSE=2` also prints its listing.
+//! * `RUSER_DIFF_BACKENDS=jit` (or `crosscheck`) compares only that backend with the
+//!   interpreter. Crosscheck ends the process at its first divergence (its own report is on
+//!   stderr, visible with `-- --nocapture`); the harness then names the seed it was running.
+//! * `RUSER_DIFF_LOG=ITEMS` turns on ruser's `-d ITEMS` logging (e.g. `in_asm,out_asm,unimp`)
+//!   on stderr; use it with one seed and `-- --nocapture`.
 //!
 //! Memory: a code area (read+execute) and a scratch buffer (read+write) mapped through
 //! `GuestMem`. Guest addresses are host addresses for 64-bit guests, so the backends run one
 //! after the other on the same mappings: the scratch buffer and the state are restored before
-//! each run, and every run gets a fresh `Engine`.
+//! each run, and every run gets a fresh `Engine`. Translations are shared process-wide, so
+//! loading a case invalidates the code area, and cases run one at a time.
 //!
 //! Pinned registers, never written by the random instructions:
 //! x28 = base of every ordinary load/store (points into the middle of the scratch buffer;
@@ -545,7 +551,13 @@ impl World {
     /// every time (the kernel may still place the areas elsewhere if the hint is taken).
     fn new(slot: u64) -> World {
         static FAULTS: Once = Once::new();
-        FAULTS.call_once(ruser::exec::fault::install);
+        FAULTS.call_once(|| {
+            ruser::exec::fault::install();
+            if let Ok(items) = std::env::var("RUSER_DIFF_LOG") {
+                let mask = ruser::log::parse_items(&items).unwrap_or_else(|e| panic!("RUSER_DIFF_LOG: unknown item {e}"));
+                ruser::log::init(mask, Box::new(std::io::stderr()));
+            }
+        });
         let mem = GuestMem::new_identity();
         let flags = mapflags::MAP_PRIVATE | mapflags::MAP_ANONYMOUS;
         let hint = 0x3000_0000_0000 + slot * 0x100_0000;
@@ -560,6 +572,8 @@ impl World {
         let prog: Vec<u8> = p.words.iter().flat_map(|w| w.to_le_bytes()).collect();
         code[PROG_OFF as usize..PROG_OFF as usize + prog.len()].copy_from_slice(&prog);
         self.mem.write_force(self.code, &code).expect("write code");
+        // Translations are shared by every engine of the process: drop the previous case's.
+        Engine::new(aarch64(), Backend::Jit).invalidate(self.code, self.code + CODE_SIZE);
     }
 
     fn run(&self, p: &Program, backend: Backend) -> Outcome {
@@ -657,9 +671,27 @@ fn listing(w: &World, p: &Program) -> String {
     s
 }
 
+static SERIAL: Mutex<()> = Mutex::new(());
+
+/// The backends compared with the interpreter: `RUSER_DIFF_BACKENDS` (a comma list of
+/// `jit`, `crosscheck`), default both.
+fn backends() -> Vec<Backend> {
+    let Ok(list) = std::env::var("RUSER_DIFF_BACKENDS") else { return vec![Backend::Jit, Backend::Crosscheck] };
+    list.split(',')
+        .filter(|n| !n.is_empty())
+        .map(|n| match Backend::NAMES.iter().find(|(name, _)| *name == n.trim()) {
+            Some(&(_, b)) => b,
+            None => panic!("RUSER_DIFF_BACKENDS: unknown backend {n:?}"),
+        })
+        .collect()
+}
+
 /// Run one seed on every backend; Err is the failure report.
 fn check_seed(w: &World, chk: &Checker, seed: u64) -> Result<(), String> {
     let p = generate(seed, chk, w.code, w.scratch);
+    // One case at a time in the whole process: the translation cache is shared, and this test
+    // is about single-threaded behaviour.
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     w.load(&p);
     if let Some(v) = std::env::var_os("RUSER_DIFF_VERBOSE") {
         let msg = format!("jit_diff: running seed {seed}\n");
@@ -678,7 +710,12 @@ fn check_seed(w: &World, chk: &Checker, seed: u64) -> Result<(), String> {
             reference.cpu.read_u64(PC)
         ));
     }
-    for backend in [Backend::Jit, Backend::Crosscheck] {
+    for backend in backends() {
+        if backend == Backend::Crosscheck && !problems.is_empty() {
+            // Crosscheck ends the process at the first divergence it sees.
+            problems.push("crosscheck not run (it exits the process on a divergence)".into());
+            break;
+        }
         let got = w.run(&p, backend);
         let name = format!("{backend:?}").to_lowercase();
         let d = differences(&reference, &got, "interp", &name);
@@ -721,16 +758,29 @@ fn env_u64(name: &str) -> Option<u64> {
 
 // ---------------------------------------------------------------- watchdog
 
-/// A backend that never returns must fail the test with the seed, not hang it.
+/// A backend that never returns must fail the test with the seed, not hang it; one that ends
+/// the process (crosscheck on a divergence) gets the seed named on stderr by an atexit hook.
 mod watchdog {
     use super::*;
     use std::thread::ThreadId;
 
     const LIMIT: Duration = Duration::from_secs(30);
 
+    extern "C" fn at_exit() {
+        let Ok(map) = running().try_lock() else { return };
+        for (what, _) in map.values() {
+            let msg = format!(
+                "jit_diff: the process exited while running {what}; to see why: \
+                 RUSER_DIFF_SEED=<seed> RUSER_DIFF_VERBOSE=2 cargo test --release --test jit_diff random -- --nocapture\n"
+            );
+            unsafe { libc::write(2, msg.as_ptr() as *const _, msg.len()) };
+        }
+    }
+
     fn running() -> &'static Mutex<HashMap<ThreadId, (String, Instant)>> {
         static M: OnceLock<Mutex<HashMap<ThreadId, (String, Instant)>>> = OnceLock::new();
         M.get_or_init(|| {
+            unsafe { libc::atexit(at_exit) };
             std::thread::spawn(|| loop {
                 std::thread::sleep(Duration::from_secs(1));
                 let map = running().lock().unwrap_or_else(|e| e.into_inner());
@@ -837,6 +887,7 @@ fn comparison_reports_a_planted_difference() {
     let w = World::new(2);
     let chk = Checker::new();
     let p = generate(7, &chk, w.code, w.scratch);
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     w.load(&p);
     let a = w.run(&p, Backend::Interp);
     let mut b = w.run(&p, Backend::Interp);
