@@ -24,8 +24,8 @@ macro_rules! testbins {
 testbins!(
     // minimal runtime, no libc
     asm_hello, asm_exit42, asm_enosys, asm_efault, alu, ldst, fpu, simd,
-    // control flow a JIT chains and predicts
-    chain, indirect,
+    // control flow a JIT chains and predicts, self-modifying code
+    chain, indirect, smc,
     // guest faults: the guest (and so ruser) dies of SIGSEGV, SIGILL, SIGTRAP
     sig_segv, sig_ill, sig_trap,
     // static glibc
@@ -34,21 +34,9 @@ testbins!(
     hello_dyn,
 );
 
-/// Committed programs whose test is ignored until ruser supports what they check; move a
-/// name from here into testbins!() when its test passes.
-const IGNORED: &[&str] = &["smc"];
-
-/// Self-modifying, re-protected and remapped code: needs translated blocks to be invalidated
-/// when the guest changes code (today a stale block runs again).
-#[test]
-#[ignore = "translated code is not invalidated yet when the guest rewrites, mprotects or remaps it"]
-fn smc() {
-    check_testbin("smc");
-}
-
 #[test]
 fn every_committed_program_has_a_test() {
-    let mut listed: Vec<String> = PROGRAMS.iter().chain(IGNORED).map(|s| s.to_string()).collect();
+    let mut listed: Vec<String> = PROGRAMS.iter().map(|s| s.to_string()).collect();
     listed.sort();
     assert_eq!(
         committed_testbins(),
