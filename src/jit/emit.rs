@@ -216,8 +216,10 @@ pub struct Cg<'a> {
     extra_at: Vec<Vec<Val>>,
     /// Folded addressing mode of a Load/Store, by instruction index.
     addr_mode: Vec<Option<AddrMode>>,
-    /// Instructions folded into a user (an address computation), emitted there.
+    /// Instructions folded into a user (an address computation, a branch), emitted there.
     folded: Vec<bool>,
+    /// The block's conditional branch decided directly from x86 flags.
+    fused_branch: Option<(FlagSrc, Cc)>,
     pub(super) cur_pc: u64,
     base_addr: usize,
 }
@@ -324,7 +326,24 @@ impl<'a> Cg<'a> {
                 }
             }
         }
-        let (addr_mode, folded) = fold_addresses(b, &uses);
+        let (addr_mode, mut folded) = fold_addresses(b, &uses);
+        // A conditional branch on a fusable condition used nowhere else becomes cmp + jcc.
+        let mut fused_branch = None;
+        let mut term_uses = Vec::new();
+        if let Terminal::Branch { cond, .. } = b.term {
+            if let Op::CondHolds { nzcv, cond: c } = b.insts[cond.0 as usize].op {
+                if let Some(src) = flag_src[nzcv.0 as usize] {
+                    if let (Some(CondEval::X86(cc)), 1) = (arm_cond(&src, c), uses[cond.0 as usize]) {
+                        fused_branch = Some((src, cc));
+                        folded[cond.0 as usize] = true;
+                        match src {
+                            FlagSrc::Sub(x, y, _) | FlagSrc::Add(x, y, _) => term_uses.extend([x, y]),
+                            FlagSrc::Logic(x, _) => term_uses.push(x),
+                        }
+                    }
+                }
+            }
+        }
         for (j, m) in addr_mode.iter().enumerate() {
             if let Some(m) = m {
                 extra_at[j].push(m.base);
@@ -333,8 +352,9 @@ impl<'a> Cg<'a> {
                 }
             }
         }
-        let extra: Vec<(u32, Val)> =
+        let mut extra: Vec<(u32, Val)> =
             extra_at.iter().enumerate().flat_map(|(i, vs)| vs.iter().map(move |&v| (i as u32, v))).collect();
+        extra.extend(term_uses.iter().map(|&v| (n as u32, v)));
         Cg {
             a: Asm::new(base_addr),
             b,
@@ -347,6 +367,7 @@ impl<'a> Cg<'a> {
             extra_at,
             addr_mode,
             folded,
+            fused_branch,
             cur_pc: b.pc,
             base_addr,
         }
@@ -597,6 +618,12 @@ impl<'a> Cg<'a> {
     fn terminal(&mut self) -> Result<(), CompileError> {
         match self.b.term.clone() {
             Terminal::Jump { target } => self.chain_to(target, None),
+            Terminal::Branch { taken, not_taken, .. } if self.fused_branch.is_some() => {
+                let (src, cc) = self.fused_branch.unwrap();
+                self.flags_of(src);
+                self.chain_to(taken, Some(cc));
+                self.chain_to(not_taken, None);
+            }
             Terminal::Branch { cond, taken, not_taken } => {
                 match self.opnd(cond) {
                     Opnd::I(x) => {
@@ -837,6 +864,22 @@ impl<'a> Cg<'a> {
         Ok(())
     }
 
+    /// Recompute the x86 flags of a fusable flag source.
+    fn flags_of(&mut self, src: FlagSrc) {
+        match src {
+            FlagSrc::Sub(a, b, ty) => self.arith_flags(a, b, None, ty, true),
+            FlagSrc::Add(a, b, ty) => self.arith_flags(a, b, None, ty, false),
+            FlagSrc::Logic(a, ty) => {
+                let r = self.in_reg(a, RAX);
+                if ty == Ty::I64 {
+                    dynasm!(self.a ; .arch x64 ; test Rq(r), Rq(r));
+                } else {
+                    dynasm!(self.a ; .arch x64 ; test Rd(r), Rd(r));
+                }
+            }
+        }
+    }
+
     fn cond_holds(&mut self, i: usize, nzcv: Val, cond: u8) -> Result<(), CompileError> {
         if let Some(src) = self.flag_src[nzcv.0 as usize] {
             if let Some(ev) = arm_cond(&src, cond) {
@@ -845,18 +888,7 @@ impl<'a> Cg<'a> {
                         self.al.loc[i] = Loc::Imm(t as u64);
                     }
                     CondEval::X86(cc) => {
-                        match src {
-                            FlagSrc::Sub(a, b, ty) => self.arith_flags(a, b, None, ty, true),
-                            FlagSrc::Add(a, b, ty) => self.arith_flags(a, b, None, ty, false),
-                            FlagSrc::Logic(a, ty) => {
-                                let r = self.in_reg(a, RAX);
-                                if ty == Ty::I64 {
-                                    dynasm!(self.a ; .arch x64 ; test Rq(r), Rq(r));
-                                } else {
-                                    dynasm!(self.a ; .arch x64 ; test Rd(r), Rd(r));
-                                }
-                            }
-                        }
+                        self.flags_of(src);
                         let d = self.def_reg(i)?;
                         self.setcc(cc, d);
                         dynasm!(self.a ; .arch x64 ; movzx Rd(d), Rb(d));
