@@ -5,6 +5,7 @@
 //! keeps the guest from mapping over, unmapping or protecting ruser's own memory, and what
 //! syscalls consult to return EFAULT for bad guest pointers.
 
+pub mod codepages;
 mod vma;
 
 pub use vma::{Vma, VmaKind, VmaMap};
@@ -118,7 +119,23 @@ impl GuestMem {
             return true;
         }
         let Some(end) = addr.checked_add(len) else { return false };
-        self.lock().vmas.covers(addr, end, prot)
+        if !self.lock().vmas.covers(addr, end, prot) {
+            return false;
+        }
+        if prot & PROT_WRITE != 0 {
+            // The caller is about to write (or let the kernel write) there.
+            if let Some((s, e)) = codepages::unprotect(addr, end) {
+                code_changed(s, e);
+            }
+        }
+        true
+    }
+
+    /// Write-protect the host pages under guest code `[start, end)` that was just translated
+    /// (see `codepages`).
+    pub fn protect_code(&self, start: u64, end: u64) {
+        let st = self.lock();
+        codepages::protect(self.base, start, end, |page| st.vmas.find(page).map(|v| host_prot(v.prot)));
     }
 
     /// EFAULT unless `[addr, addr+len)` is guest memory allowing `prot`.
@@ -153,6 +170,8 @@ impl GuestMem {
             return Err(Errno::EFAULT);
         }
         let (start, stop) = (page_down(addr), page_up(end).ok_or(Errno::EFAULT)?);
+        // Written code must be retranslated; the pages get their VMA protection back below.
+        codepages::forget(start, stop);
         let st = self.lock();
         // Temporarily make the pages writable on the host, then restore each VMA's protection.
         unsafe {
@@ -165,6 +184,8 @@ impl GuestMem {
             let (s, e) = (v.start.max(start), v.end.min(stop));
             unsafe { libc::mprotect(self.g2h(s) as *mut _, (e - s) as usize, host_prot(v.prot)) };
         }
+        drop(st);
+        code_changed(start, stop);
         Ok(())
     }
 
@@ -249,6 +270,7 @@ impl GuestMem {
                 // Claim every part of the range the guest does not own yet, so that a MAP_FIXED
                 // can never replace ruser's own memory.
                 self.claim_gaps(&st.vmas, addr, end)?;
+                codepages::forget(addr, end);
                 hflags |= libc::MAP_FIXED;
             }
             target = addr;
@@ -309,6 +331,7 @@ impl GuestMem {
             return Err(Errno::EINVAL);
         }
         let end = addr.checked_add(page_up(len).ok_or(Errno::EINVAL)?).ok_or(Errno::EINVAL)?;
+        codepages::forget(addr, end);
         let mut st = self.lock();
         for v in st.vmas.overlapping(addr, end) {
             let (s, e) = (v.start.max(addr), v.end.min(end));
@@ -333,6 +356,7 @@ impl GuestMem {
         if !st.vmas.covers(addr, end, 0) {
             return Err(Errno::ENOMEM);
         }
+        codepages::forget(addr, end);
         if unsafe { libc::mprotect(self.g2h(addr) as *mut _, (end - addr) as usize, host_prot(prot)) } != 0 {
             return Err(Errno::last());
         }
@@ -374,6 +398,7 @@ impl GuestMem {
         if old + old_len > v.end {
             return Err(Errno::EFAULT);
         }
+        codepages::forget(old, old + old_len);
         let p = unsafe {
             libc::mremap(self.g2h(old) as *mut _, old_len as usize, new_len as usize, if flags & MREMAP_MAYMOVE != 0 { libc::MREMAP_MAYMOVE } else { 0 })
         };

@@ -203,6 +203,28 @@ static void rwx_in_place(void)
     unmap(p);
 }
 
+/* RWX page rewritten with plain stores and no cache maintenance at all. The architecture
+ * does not promise that the new code is seen, but qemu-user sees it and so must we: the
+ * emulator write-protects pages holding translated code and notices the store. */
+static void rwx_plain_stores(void)
+{
+    u32 *p = map(0, PROT_R | PROT_W | PROT_X, 0);
+    volatile u32 *v = p;
+    v[0] = MOVZ_W0(5);
+    v[1] = RET;
+    sync_icache(p, p + 2);
+    result("rwx plain: movz w0,#5; ret", call0(p));
+    v[0] = MOVZ_W0(6);
+    result("rwx plain: stored movz w0,#6, no maintenance", call0(p));
+    u64 sum = 0;
+    for (u64 i = 0; i < 20; i++) {
+        v[0] = MOVZ_W0(i + 40);
+        sum = sum * 5 + call0(p);
+    }
+    result("rwx plain: 20 rewrites, checksum", sum);
+    unmap(p);
+}
+
 /* RW -> RX with mprotect, back to RW to rewrite, no cache maintenance instructions. */
 static void mprotect_cycle(void)
 {
@@ -288,6 +310,7 @@ int main(void)
 {
     puts_("smc: self-modifying and remapped code\n");
     rwx_in_place();
+    rwx_plain_stores();
     mprotect_cycle();
     remap();
     hot_loop_patch();
