@@ -24,6 +24,8 @@ mod forward;
 mod tests;
 #[cfg(test)]
 mod tests_equiv;
+#[cfg(test)]
+mod tests_ir_fuzz;
 
 use super::*;
 

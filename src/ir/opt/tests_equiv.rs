@@ -4,8 +4,10 @@
 //! and memory; the full state bytes, the memory and the exit must match.
 //!
 //! Guest memory is a 64 KiB buffer at guest address 0 (guest_base = its host address). Every
-//! memory op of a block under test is preceded by a checking helper, so a block that would
-//! touch memory outside the buffer is detected (and that state skipped) instead of faulting.
+//! memory op of a block under test is preceded by a recording helper (see [`instrument`]): it
+//! snapshots the guest state and pc there — what a fault at that op would expose, so they must
+//! match too — and redirects an address outside the buffer to a fixed one inside, identically
+//! for both blocks.
 
 use super::tests::check;
 use super::*;
@@ -13,24 +15,24 @@ use crate::guest::aarch64::decode::all_rows;
 use crate::guest::aarch64::state::*;
 use crate::guest::aarch64::translate::translate_block;
 use crate::guest::{CodeFetch, CpuState, TranslateOpts};
-use crate::interp::{Exit, Interp};
-use std::cell::Cell;
+use crate::interp::{Exit, Interp, CURRENT_PC};
+use std::cell::{Cell, RefCell};
 
 const BUF_LEN: usize = 1 << 16;
 /// Guest address of the code under test (inside the buffer, so some literal loads hit it).
 const CODE_PC: u64 = 0x2000;
 
 /// xorshift64* — deterministic, no crates.
-struct Rng(u64);
+pub(super) struct Rng(pub u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
     }
-    fn below(&mut self, n: u64) -> u64 {
+    pub fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
 }
@@ -50,23 +52,29 @@ impl CodeFetch for Code<'_> {
 }
 
 thread_local! {
-    /// Set by `check_addr` when a memory op would leave the buffer.
-    static BAD: Cell<bool> = const { Cell::new(false) };
+    /// (guest pc, state bytes) at each memory op of the running block.
+    static TRACE: RefCell<Vec<(u64, Vec<u8>)>> = const { RefCell::new(Vec::new()) };
+    /// Size of the state the running block uses.
+    static STATE_LEN: Cell<usize> = const { Cell::new(0) };
 }
 
-fn check_addr(_ctx: &mut HelperCtx, args: [u128; 4]) -> u128 {
+fn record_access(ctx: &mut HelperCtx, args: [u128; 4]) -> u128 {
+    let len = STATE_LEN.with(|l| l.get());
+    // SAFETY: the state buffer the block runs on has `len` bytes.
+    let bytes = unsafe { std::slice::from_raw_parts(ctx.state, len) }.to_vec();
+    let pc = CURRENT_PC.with(|c| c.get());
+    TRACE.with(|t| t.borrow_mut().push((pc, bytes)));
     let a = args[0] as u64;
     if a <= (BUF_LEN - 16) as u64 {
         a as u128
     } else {
-        BAD.with(|b| b.set(true));
         0x100
     }
 }
 
-static CHECK_ADDR: HelperFn = HelperFn { name: "check_addr", func: check_addr };
+static RECORD_ACCESS: HelperFn = HelperFn { name: "record_access", func: record_access };
 
-/// A copy of `b` with every memory address passed through `check_addr` first.
+/// A copy of `b` with every memory address passed through `record_access` first.
 fn instrument(b: &Block) -> Block {
     let mut out: Vec<Inst> = Vec::with_capacity(b.insts.len() * 2);
     let mut map = Vec::with_capacity(b.insts.len());
@@ -76,7 +84,7 @@ fn instrument(b: &Block) -> Block {
         match &mut op {
             Op::Load { addr, .. } | Op::Store { addr, .. } | Op::CmpXchg { addr, .. } | Op::AtomicRmw { addr, .. } => {
                 let a = *addr;
-                let h = Op::Helper { a0: a, a1: a, a2: a, a3: a, id: HelperId(&CHECK_ADDR), ty: Ty::I64 };
+                let h = Op::Helper { a0: a, a1: a, a2: a, a3: a, id: HelperId(&RECORD_ACCESS), ty: Ty::I64 };
                 out.push(Inst { op: h, ty: Ty::I64 });
                 *addr = Val(out.len() as u32 - 1);
             }
@@ -98,9 +106,9 @@ fn interesting(rng: &mut Rng) -> u64 {
     const SPECIAL: [u64; 10] =
         [0, 1, 2, u64::MAX, 0x8000_0000, 0x7fff_ffff, 0xffff_ffff, 1 << 63, (1 << 63) - 1, 0x1_0000_0000];
     match rng.below(7) {
-        0..=2 => 0x1000 + rng.below(0x7000) & !(rng.below(2) * 7),
-        2 => SPECIAL[rng.below(SPECIAL.len() as u64) as usize],
-        3 => rng.below(64),
+        0..=2 => (0x1000 + rng.below(0x7000)) & !(rng.below(2) * 7),
+        3 => SPECIAL[rng.below(SPECIAL.len() as u64) as usize],
+        4 => rng.below(64),
         _ => rng.next(),
     }
 }
@@ -136,41 +144,79 @@ fn random_state(rng: &mut Rng, init: Option<(&[(u32, u64)], u64)>) -> CpuState {
     st
 }
 
-fn has_memory_op(b: &Block) -> bool {
-    b.insts.iter().any(|i| effect(&i.op) == Effect::Memory)
-}
-
 #[derive(Default)]
-struct Stats {
-    blocks: usize,
-    runs: usize,
-    skipped: usize,
-    before: usize,
-    after: usize,
+pub(super) struct Stats {
+    pub blocks: usize,
+    pub runs: usize,
+    pub before: usize,
+    pub after: usize,
 }
 
-struct Harness {
-    rng: Rng,
+pub(super) struct Harness {
+    pub rng: Rng,
     interp: Interp,
     mem0: Vec<u8>,
     mem: Vec<u8>,
-    stats: Stats,
+    pub stats: Stats,
 }
 
 impl Harness {
-    fn new(seed: u64) -> Harness {
+    pub(super) fn new(seed: u64) -> Harness {
         let mut rng = Rng(seed);
         let mem0: Vec<u8> = (0..BUF_LEN).map(|_| rng.next() as u8).collect();
         Harness { rng, interp: Interp::new(), mem: mem0.clone(), mem0, stats: Stats::default() }
     }
 
-    fn run(&mut self, b: &Block, st: &mut CpuState) -> (Exit, bool) {
+    /// Run `b` on `st` and a fresh copy of the memory; the exit and the memory-op trace.
+    pub(super) fn run(&mut self, b: &Block, st: &mut CpuState, pc_off: usize) -> (Exit, Vec<(u64, Vec<u8>)>) {
         self.mem.copy_from_slice(&self.mem0);
-        BAD.with(|c| c.set(false));
-        // SAFETY: the state has the A64 layout; every memory access was checked to stay inside
-        // `mem` by the instrumentation (or the block has none).
-        let e = unsafe { self.interp.run(b, st.as_mut_ptr(), self.mem.as_mut_ptr() as usize, PC) };
-        (e, BAD.with(|c| c.get()))
+        TRACE.with(|t| t.borrow_mut().clear());
+        STATE_LEN.with(|l| l.set(st.bytes().len()));
+        // SAFETY: the state has the layout the block was built for; every memory access was
+        // redirected into `mem` by the instrumentation (or the block has none).
+        let e = unsafe { self.interp.run(b, st.as_mut_ptr(), self.mem.as_mut_ptr() as usize, pc_off) };
+        (e, TRACE.with(|t| std::mem::take(&mut *t.borrow_mut())))
+    }
+
+    /// Run the instrumented original and optimised blocks from `st0`; panic on any difference.
+    pub(super) fn compare(&mut self, orig: &Block, opt: &Block, st0: &CpuState, pc_off: usize, what: &dyn Fn() -> String) {
+        let (ri, oi) = (instrument(orig), instrument(opt));
+        let mut a = st0.clone();
+        let (ea, ta) = self.run(&ri, &mut a, pc_off);
+        let mem_a = self.mem.clone();
+        let mut b = st0.clone();
+        let (eb, tb) = self.run(&oi, &mut b, pc_off);
+        self.stats.runs += 1;
+        let fail = |why: String| -> ! {
+            panic!("optimised block differs ({why}) for {}\noriginal:\n{orig}\noptimised:\n{opt}", what())
+        };
+        if ea != eb {
+            fail(format!("exit {ea:?} vs {eb:?}"));
+        }
+        let diff = |x: &[u8], y: &[u8]| -> String {
+            if pc_off == PC {
+                let names: Vec<&str> =
+                    REGISTERS.iter().filter(|r| x[r.1..r.1 + r.2] != y[r.1..r.1 + r.2]).map(|r| r.0).collect();
+                names.join(" ")
+            } else {
+                format!("byte {}", x.iter().zip(y).position(|(p, q)| p != q).unwrap_or(0))
+            }
+        };
+        if a.bytes() != b.bytes() {
+            fail(format!("final state: {}", diff(a.bytes(), b.bytes())));
+        }
+        if mem_a != self.mem {
+            let at = mem_a.iter().zip(&self.mem).position(|(x, y)| x != y).unwrap_or(0);
+            fail(format!("memory at {at:#x}"));
+        }
+        if ta.len() != tb.len() {
+            fail(format!("{} vs {} memory ops", ta.len(), tb.len()));
+        }
+        for (i, (x, y)) in ta.iter().zip(&tb).enumerate() {
+            if x != y {
+                fail(format!("state at memory op {i} (pc {:#x} vs {:#x}): {}", x.0, y.0, diff(&x.1, &y.1)));
+            }
+        }
     }
 
     /// Translate `words` at CODE_PC, optimise, and compare on `states` random states.
@@ -191,46 +237,9 @@ impl Harness {
         self.stats.blocks += 1;
         self.stats.before += orig.insts.len();
         self.stats.after += opt.insts.len();
-        let mem = has_memory_op(&orig);
-        let (ri, oi) = if mem { (instrument(&orig), instrument(&opt)) } else { (orig.clone(), opt.clone()) };
-        let mut ran = 0;
-        for _ in 0..states * 4 {
-            if ran == states {
-                break;
-            }
+        for _ in 0..states {
             let st0 = random_state(&mut self.rng, init);
-            let mut a = st0.clone();
-            let (ea, bad) = self.run(&ri, &mut a);
-            if bad {
-                self.stats.skipped += 1;
-                continue;
-            }
-            let mem_a = self.mem.clone();
-            let mut b = st0.clone();
-            let (eb, bad_b) = self.run(&oi, &mut b);
-            self.stats.runs += 1;
-            ran += 1;
-            let fail = |what: String| -> ! {
-                panic!("optimised block differs ({what}) for words {words:08x?}\noriginal:\n{orig}\noptimised:\n{opt}")
-            };
-            if bad_b {
-                fail("the optimised block accessed memory outside the buffer".into());
-            }
-            if ea != eb {
-                fail(format!("exit {ea:?} vs {eb:?}"));
-            }
-            if a.bytes() != b.bytes() {
-                let diff: Vec<String> = REGISTERS
-                    .iter()
-                    .filter(|r| a.bytes()[r.1..r.1 + r.2] != b.bytes()[r.1..r.1 + r.2])
-                    .map(|r| r.0.to_string())
-                    .collect();
-                fail(format!("state: {}", diff.join(" ")));
-            }
-            if mem_a != self.mem {
-                let at = mem_a.iter().zip(&self.mem).position(|(x, y)| x != y).unwrap_or(0);
-                fail(format!("memory at {at:#x}"));
-            }
+            self.compare(&orig, &opt, &st0, PC, &|| format!("words {words:08x?}"));
         }
     }
 }
@@ -305,10 +314,9 @@ fn equivalent_on_random_row_sequences() {
     }
     let s = &h.stats;
     eprintln!(
-        "row sequences: {} blocks, {} runs compared ({} skipped for out-of-buffer memory), IR insts {} -> {} ({:.1}% removed)",
+        "row sequences: {} blocks, {} runs compared, IR insts {} -> {} ({:.1}% removed)",
         s.blocks,
         s.runs,
-        s.skipped,
         s.before,
         s.after,
         100.0 * (s.before - s.after) as f64 / s.before.max(1) as f64
@@ -337,10 +345,9 @@ fn equivalent_on_test_sequences() {
     }
     let s = &h.stats;
     eprintln!(
-        "test sequences: {} blocks, {} runs compared ({} skipped), IR insts {} -> {} ({:.1}% removed)",
+        "test sequences: {} blocks, {} runs compared, IR insts {} -> {} ({:.1}% removed)",
         s.blocks,
         s.runs,
-        s.skipped,
         s.before,
         s.after,
         100.0 * (s.before - s.after) as f64 / s.before.max(1) as f64
