@@ -250,8 +250,9 @@ impl Fwd {
 
     fn bin(&mut self, op: BinOp, t: Ty, mut a: Val, mut b: Val) -> Simp {
         if let (Some(x), Some(y)) = (self.c(a), self.c(b)) {
-            // MulHS has no 128-bit definition.
-            if !(op == BinOp::MulHS && t == Ty::I128) {
+            // The 128-bit high multiplies are left to the backend (MulHS has no 128-bit
+            // definition; MulHU's would run the interpreter's unchecked u128 path).
+            if !(matches!(op, BinOp::MulHS | BinOp::MulHU) && t == Ty::I128) {
                 return Simp::Const(scalar::bin(op, t, x, y));
             }
             return Simp::Keep;
@@ -278,19 +279,16 @@ impl Fwd {
                 BinOp::RemU | BinOp::RemS if y == 1 => return Simp::Const(0),
                 BinOp::Or if y == mask => return Simp::Const(mask),
                 BinOp::AndNot if y == mask => return Simp::Const(0),
-                BinOp::Sub => {
-                    // x - c == x + (-c): lets chains of constant adjustments merge.
-                    let k = self.konst(t, y.wrapping_neg());
-                    return Simp::Op(Op::Bin { a, b: k, op: BinOp::Add, ty: t });
-                }
-                BinOp::Add => {
-                    if let Some(&Op::Bin { a: x, b: k1, op: BinOp::Add, ty: t1 }) = self.def(a) {
-                        if t1 == t {
-                            if let Some(c1) = self.c(k1) {
-                                let k = self.konst(t, c1.wrapping_add(y));
-                                return Simp::Op(Op::Bin { a: x, b: k, op: BinOp::Add, ty: t });
-                            }
+                BinOp::Add | BinOp::Sub => {
+                    // (x ± c1) ± c2 == x + (±c1 ± c2). A lone Sub stays a Sub (a backend may
+                    // pair it with the SubNzcv of the same operands).
+                    if let Some((x, c1)) = self.offset_of(a, t) {
+                        let k = if op == BinOp::Add { c1.wrapping_add(y) } else { c1.wrapping_sub(y) } & mask;
+                        if k == 0 {
+                            return Simp::Use(x);
                         }
+                        let k = self.konst(t, k);
+                        return Simp::Op(Op::Bin { a: x, b: k, op: BinOp::Add, ty: t });
                     }
                 }
                 _ => {}
@@ -328,6 +326,15 @@ impl Fwd {
         }
     }
 
+    /// `v` as `x + k` when it is an add or subtract of a constant at width `t`.
+    fn offset_of(&self, v: Val, t: Ty) -> Option<(Val, u128)> {
+        match *self.def(v)? {
+            Op::Bin { a, b, op: BinOp::Add, ty } if ty == t => Some((a, self.c(b)?)),
+            Op::Bin { a, b, op: BinOp::Sub, ty } if ty == t => Some((a, self.c(b)?.wrapping_neg())),
+            _ => None,
+        }
+    }
+
     fn ext(&mut self, a: Val, from: Ty, to: Ty, signed: bool) -> Simp {
         if from == to {
             return Simp::Use(a);
@@ -343,7 +350,8 @@ impl Fwd {
             return Simp::Keep;
         }
         // x: f0 --(s0)--> from --(signed)--> to
-        let same = |x: Val, s: bool| if f0 == to { Simp::Use(x) } else { Simp::Op(Op::Ext { a: x, from: f0, to, signed: s }) };
+        let same =
+            |x: Val, s: bool| if f0 == to { Simp::Use(x) } else { Simp::Op(Op::Ext { a: x, from: f0, to, signed: s }) };
         if f0 < from {
             if to <= f0 {
                 // Truncating back to (or below) the original width.

@@ -25,6 +25,8 @@ mod tests;
 #[cfg(test)]
 mod tests_equiv;
 #[cfg(test)]
+mod tests_hot;
+#[cfg(test)]
 mod tests_ir_fuzz;
 
 use super::*;

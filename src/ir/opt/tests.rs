@@ -336,14 +336,15 @@ fn identities() {
     let zero = b.konst(Ty::I64, 0);
     let ones = b.konst(Ty::I64, u64::MAX);
     let k64 = b.konst(Ty::I64, 64);
-    let mut outs = vec![];
-    outs.push(b.add(x, zero));
-    outs.push(b.or(zero, x));
-    outs.push(b.xor(x, zero));
-    outs.push(b.and(ones, x));
-    outs.push(b.shl(x, zero));
-    outs.push(b.lshr(x, k64)); // shift amounts are modulo the width
-    outs.push(b.sub(x, zero));
+    let mut outs = vec![
+        b.add(x, zero),
+        b.or(zero, x),
+        b.xor(x, zero),
+        b.and(ones, x),
+        b.shl(x, zero),
+        b.lshr(x, k64), // shift amounts are modulo the width
+        b.sub(x, zero),
+    ];
     let e = b.zext(x, Ty::I64);
     outs.push(e);
     let c = b.cmp(CmpCc::Eq, x, zero);

@@ -179,7 +179,14 @@ impl Harness {
     }
 
     /// Run the instrumented original and optimised blocks from `st0`; panic on any difference.
-    pub(super) fn compare(&mut self, orig: &Block, opt: &Block, st0: &CpuState, pc_off: usize, what: &dyn Fn() -> String) {
+    pub(super) fn compare(
+        &mut self,
+        orig: &Block,
+        opt: &Block,
+        st0: &CpuState,
+        pc_off: usize,
+        what: &dyn Fn() -> String,
+    ) {
         let (ri, oi) = (instrument(orig), instrument(opt));
         let mut a = st0.clone();
         let (ea, ta) = self.run(&ri, &mut a, pc_off);
@@ -244,8 +251,11 @@ impl Harness {
     }
 }
 
+/// Instruction words, initial registers and flags of one test case.
+type Sequence = (Vec<u32>, Vec<(u32, u64)>, u64);
+
 /// Instruction sequences (and initial registers) of the translator's qemu-checked tests.
-fn case_sequences() -> Vec<(Vec<u32>, Vec<(u32, u64)>, u64)> {
+fn case_sequences() -> Vec<Sequence> {
     const SPR: u32 = 31;
     #[allow(dead_code)]
     const NZCV_R: u32 = 32;
