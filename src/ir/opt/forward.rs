@@ -4,6 +4,7 @@
 //! exists (a forwarded register, an operand an identity reduces to, a deduplicated constant)
 //! or is emitted, possibly rewritten, at the end of the new list.
 
+use super::cse;
 use super::*;
 use crate::interp::scalar;
 
@@ -39,6 +40,8 @@ struct Fwd {
     /// Constants emitted so far, for reuse (only when folding).
     consts: Vec<(Ty, u128, Val)>,
     known: Vec<Known>,
+    /// Pure ops emitted so far, for reuse (only when folding).
+    cse: cse::Table,
 }
 
 /// Placeholder mapping for instructions without a result.
@@ -46,7 +49,13 @@ const NO_VAL: Val = Val(u32::MAX);
 
 pub(super) fn run(block: &mut Block, mode: Mode) {
     let old = std::mem::take(&mut block.insts);
-    let mut f = Fwd { mode, out: Vec::with_capacity(old.len()), consts: Vec::new(), known: Vec::new() };
+    let mut f = Fwd {
+        mode,
+        out: Vec::with_capacity(old.len()),
+        consts: Vec::new(),
+        known: Vec::new(),
+        cse: Default::default(),
+    };
     let mut map: Vec<Val> = Vec::with_capacity(old.len());
     for inst in old {
         let mut op = inst.op;
@@ -149,12 +158,25 @@ impl Fwd {
             return self.push(op, ty);
         }
         match self.simplify(&op) {
-            Simp::Keep => self.push(op, ty),
+            Simp::Keep => self.emit_pure(op, ty),
             Simp::Use(v) => v,
             Simp::Const(c) => self.konst(ty, c),
             Simp::Op(o) if depth < 4 => self.value(o, ty, depth + 1),
-            Simp::Op(o) => self.push(o, ty),
+            Simp::Op(o) => self.emit_pure(o, ty),
         }
+    }
+
+    /// Emit a pure op, or reuse an earlier identical one.
+    fn emit_pure(&mut self, op: Op, ty: Ty) -> Val {
+        let k = cse::key(&op);
+        if let Some(&v) = k.as_ref().and_then(|k| self.cse.get(k)) {
+            return v;
+        }
+        let v = self.push(op, ty);
+        if let Some(k) = k {
+            self.cse.insert(k, v);
+        }
+        v
     }
 
     /// A known value for a `GetReg` of `ty` at `off`, if forwarding can supply one.
@@ -214,8 +236,13 @@ impl Fwd {
                     let r = matches!(cc, CmpCc::Eq | CmpCc::Ule | CmpCc::Uge | CmpCc::Sle | CmpCc::Sge);
                     return Simp::Const(r as u128);
                 }
-                Simp::Keep
+                self.narrow_cmp(a, b, cc, t)
             }
+            Op::VBin { a, b, op, .. } if a == b => match op {
+                VBinOp::And | VBinOp::Or => Simp::Use(a),
+                VBinOp::Xor | VBinOp::Sub | VBinOp::Bic => Simp::Const(0),
+                _ => Simp::Keep,
+            },
             Op::Select { c, a, b, .. } => match self.c(c) {
                 Some(x) => Simp::Use(if x != 0 { a } else { b }),
                 None if a == b => Simp::Use(a),
@@ -260,8 +287,9 @@ impl Fwd {
         let commutative =
             matches!(op, BinOp::Add | BinOp::Mul | BinOp::MulHU | BinOp::MulHS | BinOp::And | BinOp::Or | BinOp::Xor);
         let mut swapped = false;
-        if commutative && self.c(a).is_some() {
-            // Constant on the right, where the backend can use it as an immediate.
+        if commutative && (self.c(a).is_some() || (self.c(b).is_none() && a > b)) {
+            // Constant on the right, where the backend can use it as an immediate; otherwise
+            // operands in value order, so `x+y` and `y+x` are one subexpression.
             std::mem::swap(&mut a, &mut b);
             swapped = true;
         }
@@ -324,6 +352,30 @@ impl Fwd {
         } else {
             Simp::Keep
         }
+    }
+
+    /// An unsigned or equality compare of zero-extended values done at the narrower width
+    /// (`ldrb w0, ..; cbz w0` compares the loaded byte).
+    fn narrow_cmp(&mut self, a: Val, b: Val, cc: CmpCc, t: Ty) -> Simp {
+        if matches!(cc, CmpCc::Slt | CmpCc::Sle | CmpCc::Sgt | CmpCc::Sge) {
+            return Simp::Keep;
+        }
+        let Some(&Op::Ext { a: x, from, to, signed: false }) = self.def(a) else { return Simp::Keep };
+        if to != t || from >= t || self.ty(x) != Some(from) {
+            return Simp::Keep;
+        }
+        let y = if let Some(c) = self.c(b) {
+            if c & t.mask() > from.mask() {
+                return Simp::Keep;
+            }
+            self.konst(from, c)
+        } else {
+            match *self.def(b).unwrap_or(&Op::Fence { kind: FenceKind::Light }) {
+                Op::Ext { a: y, from: f2, to: t2, signed: false } if f2 == from && t2 == t => y,
+                _ => return Simp::Keep,
+            }
+        };
+        Simp::Op(Op::Cmp { a: x, b: y, cc, ty: from })
     }
 
     /// `v` as `x + k` when it is an add or subtract of a constant at width `t`.

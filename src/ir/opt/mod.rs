@@ -18,6 +18,7 @@
 //! the two cannot disagree.
 
 mod backward;
+mod cse;
 mod forward;
 
 #[cfg(test)]

@@ -429,3 +429,106 @@ fn logic_flag_conditions() {
     assert_eq!(count(&blk, "CondHolds"), 0, "{blk}");
     assert_eq!(count(&blk, "LogicNzcv"), 0, "{blk}");
 }
+
+#[test]
+fn common_subexpressions() {
+    // ldrb w0, [x7, #1]; add x7, x7, #1: one address computation.
+    let mut b = Builder::new(0);
+    let x7 = b.get(Ty::I64, 56);
+    let one = b.konst(Ty::I64, 1);
+    let a = b.add(x7, one);
+    let l = b.load(Ty::I8, a, false);
+    let l64 = b.zext(l, Ty::I64);
+    b.set(Ty::I64, 0, l64);
+    let x7b = b.get(Ty::I64, 56);
+    let one_b = b.konst(Ty::I64, 1);
+    let a2 = b.add(x7b, one_b);
+    b.set(Ty::I64, 56, a2);
+    // Commuted operands are the same subexpression.
+    let y = b.get(Ty::I64, 8);
+    let s1 = b.add(x7, y);
+    let s2 = b.add(y, x7);
+    let d = b.xor(s1, s2);
+    b.set(Ty::I64, 16, d);
+    let mut blk = b.finish(jump());
+    optimize(&mut blk);
+    check(&blk);
+    assert_eq!(count(&blk, "Bin"), 1, "{blk}");
+    assert_eq!(count(&blk, "Const"), 2, "{blk}");
+    assert_eq!(*stored(&blk, 16), Op::Const { ty: Ty::I64, imm: 0 });
+}
+
+#[test]
+fn narrow_compares() {
+    // ldrb w0, [x1]; cbnz w0: the byte is compared directly.
+    let mut b = Builder::new(0);
+    let x1 = b.get(Ty::I64, 8);
+    let l = b.load(Ty::I8, x1, false);
+    let w = b.zext(l, Ty::I32);
+    let z = b.konst(Ty::I32, 0);
+    let c = b.cmp(CmpCc::Ne, w, z);
+    b.set(Ty::I8, 100, c);
+    // Unsigned compare of two zero-extended halfwords.
+    let h1 = b.get(Ty::I16, 16);
+    let h2 = b.get(Ty::I16, 24);
+    let (e1, e2) = (b.zext(h1, Ty::I64), b.zext(h2, Ty::I64));
+    let c2 = b.cmp(CmpCc::Ult, e1, e2);
+    b.set(Ty::I8, 101, c2);
+    // Not narrowed: a constant that does not fit, a signed compare.
+    let big = b.konst(Ty::I32, 0x100);
+    let c3 = b.cmp(CmpCc::Ult, w, big);
+    b.set(Ty::I8, 102, c3);
+    let c4 = b.cmp(CmpCc::Slt, w, z);
+    b.set(Ty::I8, 103, c4);
+    let mut blk = b.finish(jump());
+    optimize(&mut blk);
+    check(&blk);
+    assert!(matches!(*stored(&blk, 100), Op::Cmp { ty: Ty::I8, cc: CmpCc::Ne, .. }), "{blk}");
+    assert!(matches!(*stored(&blk, 101), Op::Cmp { ty: Ty::I16, cc: CmpCc::Ult, .. }), "{blk}");
+    assert!(matches!(*stored(&blk, 102), Op::Cmp { ty: Ty::I32, .. }), "{blk}");
+    assert!(matches!(*stored(&blk, 103), Op::Cmp { ty: Ty::I32, .. }), "{blk}");
+}
+
+#[test]
+fn vector_self_ops() {
+    let mut b = Builder::new(0);
+    let v = b.get(Ty::I128, 320);
+    let m = b.vbin(VBinOp::Or, 1, v, v); // mov v1.16b, v0.16b
+    b.set(Ty::I128, 336, m);
+    let z = b.vbin(VBinOp::Xor, 1, v, v); // eor v2.16b, v0.16b, v0.16b
+    b.set(Ty::I128, 352, z);
+    let mut blk = b.finish(jump());
+    optimize(&mut blk);
+    check(&blk);
+    assert_eq!(*stored(&blk, 336), Op::GetReg { ty: Ty::I128, off: 320 });
+    assert_eq!(*stored(&blk, 352), Op::Const { ty: Ty::I128, imm: 0 });
+}
+
+#[test]
+fn half_of_extension() {
+    // The halves of a zero- or sign-extended scalar, and a read of a vector's second lane
+    // (not a half: stays a read).
+    let mut b = Builder::new(0);
+    let w = b.get(Ty::I32, 0);
+    let z = b.zext(w, Ty::I128);
+    let s = b.sext(w, Ty::I128);
+    let (zl, zh, sl, sh) = (b.half(z, false), b.half(z, true), b.half(s, false), b.half(s, true));
+    for (i, v) in [zl, zh, sl, sh].into_iter().enumerate() {
+        b.set(Ty::I64, 8 + 8 * i, v);
+    }
+    b.set(Ty::I128, 64, s);
+    let lane1 = b.get(Ty::I32, 68);
+    b.set(Ty::I32, 96, lane1);
+    let mut blk = b.finish(jump());
+    optimize(&mut blk);
+    check(&blk);
+    let ext = |op: &Op| match *op {
+        Op::Ext { from, to, signed, .. } => Some((from, to, signed)),
+        _ => None,
+    };
+    assert_eq!(ext(stored(&blk, 8)), Some((Ty::I32, Ty::I64, false)), "{blk}");
+    assert_eq!(*stored(&blk, 16), Op::Const { ty: Ty::I64, imm: 0 }, "{blk}");
+    assert_eq!(ext(stored(&blk, 24)), Some((Ty::I32, Ty::I64, true)), "{blk}");
+    assert!(matches!(stored(&blk, 32), Op::Half { hi: true, .. }), "{blk}");
+    assert_eq!(*stored(&blk, 96), Op::GetReg { ty: Ty::I32, off: 68 }, "{blk}");
+}

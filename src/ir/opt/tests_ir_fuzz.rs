@@ -222,6 +222,23 @@ impl Gen<'_> {
                 let (addr, v) = (self.val(Ty::I64), self.val(ty));
                 self.b.push(Op::Store { addr, v, ty, be: false }, ty);
             }
+            20 if self.rng.below(2) == 0 => {
+                const VOPS: [VBinOp; 8] = [
+                    VBinOp::And,
+                    VBinOp::Or,
+                    VBinOp::Xor,
+                    VBinOp::Sub,
+                    VBinOp::Bic,
+                    VBinOp::Add,
+                    VBinOp::Orn,
+                    VBinOp::CmEq,
+                ];
+                let a = self.val(Ty::I128);
+                let b = if self.rng.below(2) == 0 { a } else { self.val(Ty::I128) };
+                let op = VOPS[self.rng.below(8) as usize];
+                let esize = 1 << self.rng.below(4);
+                self.add(Op::VBin { a, b, op, esize }, Ty::I128);
+            }
             20 => {
                 if self.rng.below(3) == 0 {
                     let args = [self.val(Ty::I64), self.val(Ty::I64), self.val(Ty::I64)];
