@@ -60,6 +60,8 @@ fn hot_blocks() {
     let mut h = Harness::new(7);
     let (mut tot_s, mut tot_d) = ((0usize, 0usize), (0u64, 0u64));
     // Time spent translating and optimising.
+    // Executed count of each opcode, before and after.
+    let mut by_op: HashMap<&'static str, [u64; 2]> = HashMap::new();
     let mut time = (std::time::Duration::ZERO, std::time::Duration::ZERO, std::time::Duration::ZERO);
     eprintln!("IR instructions (InsnStart markers not counted): before -> after");
     for name in names {
@@ -114,6 +116,11 @@ fn hot_blocks() {
             {
                 eprintln!("{name}: before\n{orig}after\n{opt}");
             }
+            for (blk, side) in [(&orig, 0), (&opt, 1)] {
+                for i in &blk.insts {
+                    by_op.entry(i.op.name()).or_insert([0u64; 2])[side] += n;
+                }
+            }
             rows.push((pc, n, ir_len(&orig), ir_len(&opt)));
         }
         rows.sort_by_key(|r| std::cmp::Reverse(r.1 * r.2 as u64));
@@ -145,6 +152,12 @@ fn hot_blocks() {
         tot_d.1,
         100.0 * (tot_d.0 - tot_d.1) as f64 / tot_d.0.max(1) as f64
     );
+    let mut ops: Vec<_> = by_op.into_iter().filter(|o| o.0 != "InsnStart").collect();
+    ops.sort_by_key(|o| std::cmp::Reverse(o.1[0]));
+    eprintln!("executed, by opcode:");
+    for (name, [b, a]) in ops.iter().take(14) {
+        eprintln!("  {name:>10}: {b:>10} -> {a:>10} (-{:.0}%)", 100.0 * (*b as f64 - *a as f64) / (*b).max(1) as f64);
+    }
     eprintln!(
         "time: translate {:?}, optimise {:?} (warm average of RUSER_OPT_REPS runs: {:?})",
         time.0, time.1, time.2
