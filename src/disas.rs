@@ -33,3 +33,20 @@ pub fn aarch64_mnemonic(word: u32) -> Option<(String, String)> {
     let ins = insns.iter().next()?;
     Some((ins.mnemonic()?.to_string(), ins.op_str().unwrap_or("").to_string()))
 }
+
+/// Disassemble host x86-64 code, one `0xADDR:  mnemonic operands` line per instruction.
+pub fn disassemble_x86_64(code: &[u8], addr: u64) -> String {
+    let mut out = String::new();
+    let Ok(cs) = Capstone::new().x86().mode(arch::x86::ArchMode::Mode64).build() else { return out };
+    if let Ok(insns) = cs.disasm_all(code, addr) {
+        for ins in insns.iter() {
+            out.push_str(&format!(
+                "0x{:016x}:  {} {}\n",
+                ins.address(),
+                ins.mnemonic().unwrap_or(""),
+                ins.op_str().unwrap_or("")
+            ));
+        }
+    }
+    out
+}

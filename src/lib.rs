@@ -9,6 +9,7 @@ pub mod exec;
 pub mod guest;
 pub mod interp;
 pub mod ir;
+pub mod jit;
 pub mod linux;
 pub mod log;
 pub mod mem;

@@ -6,27 +6,38 @@ use std::cell::Cell;
 
 thread_local! {
     static IN_GUEST: Cell<bool> = const { Cell::new(false) };
+    /// The guest state this thread is running (null outside `Engine::run`).
+    static STATE: Cell<*mut u8> = const { Cell::new(std::ptr::null_mut()) };
 }
 
-/// Marks the current thread as running guest code while alive.
-pub struct GuestGuard(bool);
+/// Marks the current thread as running guest code (on the state at `state`) while alive.
+pub struct GuestGuard(bool, *mut u8);
 
 impl GuestGuard {
-    pub fn enter() -> GuestGuard {
-        GuestGuard(IN_GUEST.with(|g| g.replace(true)))
+    pub fn enter(state: *mut u8) -> GuestGuard {
+        GuestGuard(IN_GUEST.with(|g| g.replace(true)), STATE.with(|s| s.replace(state)))
     }
 }
 
 impl Drop for GuestGuard {
     fn drop(&mut self) {
-        let prev = self.0;
+        let (prev, st) = (self.0, self.1);
         IN_GUEST.with(|g| g.set(prev));
+        STATE.with(|s| s.set(st));
     }
 }
 
-extern "C" fn on_fault(sig: libc::c_int, info: *mut libc::siginfo_t, _uc: *mut libc::c_void) {
+/// The guest pc of a host fault at `rip`: from the JIT's side table when `rip` is in
+/// translated code, else the instruction the interpreter (or a helper) was running.
+fn guest_pc(rip: usize) -> u64 {
+    crate::jit::guest_pc_at(rip).unwrap_or_else(|| CURRENT_PC.try_with(|c| c.get()).unwrap_or(0))
+}
+
+extern "C" fn on_fault(sig: libc::c_int, info: *mut libc::siginfo_t, uc: *mut libc::c_void) {
     let in_guest = IN_GUEST.try_with(|g| g.get()).unwrap_or(false);
-    let pc = CURRENT_PC.try_with(|c| c.get()).unwrap_or(0);
+    // SAFETY: the kernel passes a valid ucontext to an SA_SIGINFO handler.
+    let rip = unsafe { (*(uc as *const libc::ucontext_t)).uc_mcontext.gregs[libc::REG_RIP as usize] } as usize;
+    let pc = guest_pc(rip);
     let addr = unsafe { (*info).si_addr() } as usize;
     if in_guest {
         if crate::log::enabled(crate::log::Item::Unimp) || std::env::var_os("RUSER_DEBUG_FAULTS").is_some() {

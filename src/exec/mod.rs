@@ -1,16 +1,19 @@
 //! Ties a guest frontend to a backend: the dispatcher loop and the block cache.
 
 mod cache;
+mod crosscheck;
 pub mod fault;
 
 pub use cache::BlockCache;
 
-use crate::guest::{CodeFetch, CpuState, GuestArch, TranslateOpts};
+use crate::guest::{exit_flag_offset, CodeFetch, CpuState, GuestArch, TranslateOpts};
 use crate::interp::{Exit, Interp};
-use crate::ir::Trap;
+use crate::ir::{Block, Trap};
+use crate::jit::{Exit as JitExit, Jit};
 use crate::log::Item;
 use crate::logf;
 use crate::mem::GuestMem;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Which backend runs translated blocks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,6 +50,15 @@ impl CodeFetch for MemFetch<'_> {
     }
 }
 
+/// Bumped whenever guest code may have changed; interpreter caches check it.
+static CODE_EPOCH: AtomicU64 = AtomicU64::new(0);
+
+/// Drop every translation of guest code in `[start, end)` (the memory layer's hook).
+fn code_changed(start: u64, end: u64) {
+    crate::jit::invalidate_all(start, end);
+    CODE_EPOCH.fetch_add(1, Ordering::Release);
+}
+
 /// One guest thread's execution engine.
 pub struct Engine {
     pub arch: &'static dyn GuestArch,
@@ -54,50 +66,124 @@ pub struct Engine {
     cache: BlockCache,
     interp: Interp,
     opts: TranslateOpts,
+    /// The CODE_EPOCH the interpreter's block cache is valid for.
+    epoch: u64,
 }
 
 impl Engine {
     pub fn new(arch: &'static dyn GuestArch, backend: Backend) -> Engine {
-        Engine { arch, backend, cache: BlockCache::new(), interp: Interp::new(), opts: TranslateOpts::default() }
+        crate::mem::set_code_change_hook(code_changed);
+        Engine {
+            arch,
+            backend,
+            cache: BlockCache::new(),
+            interp: Interp::new(),
+            opts: TranslateOpts::default(),
+            epoch: CODE_EPOCH.load(Ordering::Acquire),
+        }
     }
 
     /// Drop every translation (after the guest changes code).
     pub fn flush(&mut self) {
         self.cache.clear();
+        crate::jit::flush_all();
     }
 
     /// Drop translations overlapping `[start, end)`.
     pub fn invalidate(&mut self, start: u64, end: u64) {
         self.cache.invalidate(start, end);
+        crate::jit::invalidate_all(start, end);
+    }
+
+    /// Translate the block at `pc` (with logging and the IR passes).
+    fn translate(arch: &dyn GuestArch, mem: &GuestMem, pc: u64, opts: &TranslateOpts) -> Block {
+        let b = arch.translate(&MemFetch(mem), pc, opts);
+        if crate::log::enabled(Item::InAsm) {
+            let code = mem.fetch_code(pc, b.guest_len as usize).unwrap_or(&[]);
+            logf!(Item::InAsm, "IN: \n{}", arch.disassemble(code, pc));
+        }
+        logf!(Item::Op, "{b}");
+        b
+    }
+
+    fn jit(&self, chained: bool, mem: &GuestMem) -> &'static Jit {
+        let off = exit_flag_offset(self.arch.state_size());
+        crate::jit::shared(chained, mem.base(), self.arch.pc_offset(), off)
     }
 
     /// Run guest code until it needs the Linux layer.
     pub fn run(&mut self, cpu: &mut CpuState, mem: &GuestMem) -> Stop {
+        let _guard = fault::GuestGuard::enter(cpu.as_mut_ptr());
+        match self.backend {
+            Backend::Interp => self.run_interp(cpu, mem),
+            Backend::Jit => self.run_jit(cpu, mem),
+            Backend::Crosscheck => crosscheck::run(self, cpu, mem),
+        }
+    }
+
+    fn run_interp(&mut self, cpu: &mut CpuState, mem: &GuestMem) -> Stop {
         let pc_off = self.arch.pc_offset();
-        let base = mem.base();
-        let _guard = fault::GuestGuard::enter();
         loop {
             let pc = cpu.read_u64(pc_off);
+            self.check_epoch();
             let block = match self.cache.get(pc) {
                 Some(b) => b,
-                None => {
-                    let b = self.arch.translate(&MemFetch(mem), pc, &self.opts);
-                    if crate::log::enabled(Item::InAsm) {
-                        let code = mem.fetch_code(pc, b.guest_len as usize).unwrap_or(&[]);
-                        logf!(Item::InAsm, "IN: \n{}", self.arch.disassemble(code, pc));
-                    }
-                    logf!(Item::Op, "{b}");
-                    self.cache.insert(b)
-                }
+                None => self.cache.insert(Self::translate(self.arch, mem, pc, &self.opts)),
             };
             logf!(Item::Exec, "Trace: [{pc:016x}]");
-            // SAFETY: the state has the layout the guest translated for; faults in guest memory
-            // are handled by `fault`.
-            let exit = unsafe { self.interp.run(&block, cpu.as_mut_ptr(), base, pc_off) };
-            match exit {
-                Exit::Next => {}
-                Exit::Syscall => return Stop::Syscall,
-                Exit::Trap(t) => return Stop::Trap(t),
+            if let Some(stop) = self.interp_block(&block, cpu, mem) {
+                return stop;
+            }
+        }
+    }
+
+    /// Forget the interpreter's translations if guest code changed since they were made.
+    fn check_epoch(&mut self) {
+        let now = CODE_EPOCH.load(Ordering::Acquire);
+        if now != self.epoch {
+            self.epoch = now;
+            self.cache.clear();
+        }
+    }
+
+    /// Run one block on the interpreter; `Some` when the guest needs the Linux layer.
+    fn interp_block(&mut self, block: &Block, cpu: &mut CpuState, mem: &GuestMem) -> Option<Stop> {
+        // SAFETY: the state has the layout the guest translated for; faults in guest memory
+        // are handled by `fault`.
+        let exit = unsafe { self.interp.run(block, cpu.as_mut_ptr(), mem.base(), self.arch.pc_offset()) };
+        match exit {
+            Exit::Next => None,
+            Exit::Syscall => Some(Stop::Syscall),
+            Exit::Trap(t) => Some(Stop::Trap(t)),
+        }
+    }
+
+    fn run_jit(&mut self, cpu: &mut CpuState, mem: &GuestMem) -> Stop {
+        let pc_off = self.arch.pc_offset();
+        let flag_off = exit_flag_offset(self.arch.state_size());
+        let jit = self.jit(true, mem);
+        let (arch, opts) = (self.arch, self.opts);
+        let mut link = None;
+        let mut indirect = false;
+        loop {
+            let pc = cpu.read_u64(pc_off);
+            let code = jit.code_for(pc, || Self::translate(arch, mem, pc, &opts), link.take(), indirect);
+            indirect = false;
+            if let Some(block) = &code.interp {
+                if let Some(stop) = self.interp_block(block, cpu, mem) {
+                    return stop;
+                }
+                continue;
+            }
+            logf!(Item::Exec, "Trace: [{pc:016x}]");
+            // SAFETY: the state is this guest's, with the engine trailer; guest memory is at
+            // mem.base(); faults in translated code are handled by `fault`.
+            match unsafe { jit.enter(&code, cpu.as_mut_ptr(), mem.base()) } {
+                JitExit::Jump { field } => link = Some((code.generation, field)),
+                JitExit::Indirect => indirect = true,
+                JitExit::Syscall => return Stop::Syscall,
+                JitExit::Trap(t) => return Stop::Trap(t),
+                JitExit::ExitRequest => cpu.write_u8(flag_off, 0),
             }
         }
     }

@@ -29,9 +29,18 @@ pub struct CpuState {
     buf: Box<[u128]>,
 }
 
+/// Bytes after the guest's own state that belong to the execution engine (16-byte aligned):
+/// byte 0 is the exit-request flag that translated code polls at every block entry.
+pub const ENGINE_TRAILER: usize = 16;
+
+/// Offset of the exit-request flag in a state of `guest_size` bytes.
+pub const fn exit_flag_offset(guest_size: usize) -> usize {
+    guest_size.div_ceil(16) * 16
+}
+
 impl CpuState {
     pub fn new(size: usize) -> CpuState {
-        CpuState { buf: vec![0u128; size.div_ceil(16)].into_boxed_slice() }
+        CpuState { buf: vec![0u128; size.div_ceil(16) + ENGINE_TRAILER / 16].into_boxed_slice() }
     }
     pub fn as_ptr(&self) -> *const u8 {
         self.buf.as_ptr() as *const u8
@@ -45,6 +54,10 @@ impl CpuState {
     }
     fn check(&self, off: usize, n: usize) {
         assert!(off + n <= self.buf.len() * 16, "CPU state access out of range");
+    }
+    pub fn write_u8(&mut self, off: usize, v: u8) {
+        self.check(off, 1);
+        unsafe { self.as_mut_ptr().add(off).write(v) }
     }
     pub fn read_u32(&self, off: usize) -> u32 {
         self.check(off, 4);

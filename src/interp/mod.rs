@@ -6,7 +6,7 @@ pub(crate) mod scalar;
 mod vec;
 
 use crate::ir::*;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 /// How a block left the interpreter. The guest pc in the state is already set for `Next`.
 #[derive(Debug, PartialEq, Eq, Clone, Copy)]
@@ -22,6 +22,42 @@ pub enum Exit {
 thread_local! {
     /// Guest pc of the instruction being executed, for fault reports.
     pub static CURRENT_PC: Cell<u64> = const { Cell::new(0) };
+    /// When set, every store records (address, size, previous bytes) so a caller can undo it
+    /// (the crosscheck backend runs each block twice).
+    static STORE_LOG: RefCell<Option<Vec<StoreRecord>>> = const { RefCell::new(None) };
+}
+
+/// One logged store: guest address, size in bytes, and the memory's previous contents.
+#[derive(Clone, Copy, Debug)]
+pub struct StoreRecord {
+    pub addr: u64,
+    pub size: usize,
+    pub old: u128,
+}
+
+/// Start logging this thread's interpreted stores.
+pub fn start_store_log() {
+    STORE_LOG.with(|l| *l.borrow_mut() = Some(Vec::new()));
+}
+
+/// Stop logging and return the records, oldest first.
+pub fn take_store_log() -> Vec<StoreRecord> {
+    STORE_LOG.with(|l| l.borrow_mut().take()).unwrap_or_default()
+}
+
+#[inline]
+unsafe fn log_store(base: usize, addr: u64, ty: Ty) {
+    STORE_LOG.with(|l| {
+        if let Some(log) = l.borrow_mut().as_mut() {
+            let p = (base as u64).wrapping_add(addr) as *const u8;
+            log.push(StoreRecord { addr, size: ty.bytes(), old: scalar::read_raw(p, ty) });
+        }
+    });
+}
+
+/// Arm condition evaluation, for cross-checking tables built elsewhere.
+pub fn cond_holds_for_tests(nzcv: u32, cond: u8) -> bool {
+    scalar::cond_holds(nzcv, cond)
 }
 
 /// Reusable value storage so running a block does not allocate.
@@ -79,8 +115,12 @@ impl Interp {
         }
     }
 
+    /// Evaluate one op whose operands are looked up in `vals` (indexed by `Val`).
+    ///
+    /// # Safety
+    /// As for `run`: `st` is a guest state of the right layout, memory is at `base`.
     #[inline]
-    unsafe fn eval(op: &Op, vals: &[u128], st: *mut u8, base: usize) -> u128 {
+    pub unsafe fn eval(op: &Op, vals: &[u128], st: *mut u8, base: usize) -> u128 {
         let v = |x: Val| vals[x.0 as usize];
         match *op {
             Op::Const { imm, .. } => imm,
@@ -128,6 +168,7 @@ impl Interp {
                 }
             }
             Op::Store { addr, v: x, ty, be } => {
+                log_store(base, v(addr) as u64, ty);
                 let x = if be { scalar::swap(v(x), ty) } else { v(x) };
                 scalar::write_raw((base as u64).wrapping_add(v(addr) as u64) as *mut u8, ty, x);
                 0
@@ -137,10 +178,12 @@ impl Interp {
                 if v(enable) == 0 {
                     m(!v(expected), ty)
                 } else {
+                    log_store(base, v(addr) as u64, ty);
                     scalar::cmpxchg(p, ty, be, v(expected), v(new))
                 }
             }
             Op::AtomicRmw { addr, v: x, op, ty, be } => {
+                log_store(base, v(addr) as u64, ty);
                 let p = (base as u64).wrapping_add(v(addr) as u64) as *mut u8;
                 scalar::atomic_rmw(p, op, ty, be, v(x))
             }

@@ -276,6 +276,9 @@ pub struct HelperCtx {
 pub struct HelperFn {
     pub name: &'static str,
     pub func: fn(&mut HelperCtx, [u128; 4]) -> u128,
+    /// The result depends on the outside world (a clock, say), so two runs of the same
+    /// block may differ; the crosscheck backend does not compare blocks that call it.
+    pub volatile: bool,
 }
 
 /// A reference to a helper; compared by identity.

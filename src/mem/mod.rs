@@ -25,6 +25,22 @@ pub fn page_up(a: u64) -> Option<u64> {
     a.checked_add(PAGE_SIZE - 1).map(page_down)
 }
 
+static CODE_HOOK: std::sync::OnceLock<fn(u64, u64)> = std::sync::OnceLock::new();
+
+/// Register the function told about guest memory whose contents or mapping changed in a way
+/// that may affect translated code (the execution layer drops those translations).
+pub fn set_code_change_hook(f: fn(u64, u64)) {
+    let _ = CODE_HOOK.set(f);
+}
+
+/// Report that guest code in `[start, end)` may have changed (unmapped, remapped, reprotected,
+/// or written with cache maintenance such as IC IVAU). Never call it with the memory lock held.
+pub fn code_changed(start: u64, end: u64) {
+    if let Some(f) = CODE_HOOK.get() {
+        f(start, end);
+    }
+}
+
 /// Highest guest address (exclusive) a 64-bit guest may map: the x86-64 user address space.
 const GUEST_TOP_64: u64 = 0x7fff_ffff_f000;
 
@@ -252,6 +268,10 @@ impl GuestMem {
         }
         let kind = if anon { VmaKind::Anon } else { VmaKind::File { name: name.unwrap_or_default(), offset: off } };
         st.vmas.insert(Vma { start: g, end: g + len, prot, shared, kind });
+        drop(st);
+        if fixed {
+            code_changed(g, g + len);
+        }
         Ok(g)
     }
 
@@ -295,6 +315,8 @@ impl GuestMem {
             unsafe { libc::munmap(self.g2h(s) as *mut _, (e - s) as usize) };
         }
         st.vmas.remove(addr, end);
+        drop(st);
+        code_changed(addr, end);
         Ok(())
     }
 
@@ -315,6 +337,8 @@ impl GuestMem {
             return Err(Errno::last());
         }
         st.vmas.protect(addr, end, prot);
+        drop(st);
+        code_changed(addr, end);
         Ok(())
     }
 
@@ -359,6 +383,9 @@ impl GuestMem {
         let g = self.h2g(p as usize);
         st.vmas.remove(old, old + old_len);
         st.vmas.insert(Vma { start: g, end: g + new_len, ..v });
+        drop(st);
+        code_changed(old, old + old_len);
+        code_changed(g, g + new_len);
         Ok(g)
     }
 

@@ -19,8 +19,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 /// Execution backends every guest test runs under (`--backend NAME`).
-/// Extend this list when a backend lands (e.g. "jit").
-pub const BACKENDS: &[&str] = &["interp"];
+/// Every execution test runs on each of them.
+pub const BACKENDS: &[&str] = &["jit", "interp", "crosscheck"];
 
 /// A child that runs longer than this is killed and the test fails.
 pub const TIMEOUT: Duration = Duration::from_secs(60);

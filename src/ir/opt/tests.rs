@@ -121,7 +121,7 @@ fn partial_overlap_kills_forwarding() {
 
 #[test]
 fn helper_kills_forwarding() {
-    static H: HelperFn = HelperFn { name: "nop", func: |_, _| 0 };
+    static H: HelperFn = HelperFn { name: "nop", func: |_, _| 0, volatile: false };
     let mut b = Builder::new(0);
     let a = b.konst(Ty::I64, 1);
     b.set(Ty::I64, 0, a);

@@ -26,7 +26,7 @@ fn scramble(ctx: &mut HelperCtx, args: [u128; 4]) -> u128 {
     }
 }
 
-static SCRAMBLE: HelperFn = HelperFn { name: "scramble", func: scramble };
+static SCRAMBLE: HelperFn = HelperFn { name: "scramble", func: scramble, volatile: false };
 
 struct Gen<'a> {
     rng: &'a mut Rng,

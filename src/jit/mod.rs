@@ -1,0 +1,442 @@
+//! The x86-64 block translator: compiled blocks, their cache, chaining, the indirect-branch
+//! table, invalidation and the host-pc → guest-pc map for faults.
+//!
+//! A `Jit` owns one code region. Blocks are keyed by guest pc. A direct exit first returns to
+//! the dispatcher with the address of its jump; once the target is compiled the dispatcher
+//! patches that jump to go straight to it (and records the link so invalidating the target
+//! can undo it). Indirect branches look their target up inline in a table of
+//! (guest pc, host code) pairs that the dispatcher fills on a miss.
+//!
+//! Sharing: all state sits behind one mutex, taken by the dispatcher between blocks and never
+//! while guest code runs; translated code reads only the lookup table and its own code.
+
+mod code;
+mod emit;
+mod emit_fp;
+mod emit_vec;
+mod regs;
+pub mod runtime;
+
+use crate::ir::Block;
+use code::CodeRegion;
+use emit::{Cg, Env};
+use runtime::{EntryFn, ExitKind, ExitPair};
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+pub use runtime::decode_trap;
+
+const TABLE_BITS: u32 = 14;
+
+/// One entry of the indirect-branch table.
+#[repr(C, align(16))]
+struct Entry {
+    pc: AtomicU64,
+    host: AtomicU64,
+}
+
+/// Process-wide settings, fixed before the first translation.
+#[derive(Clone, Copy, Debug)]
+pub struct Settings {
+    /// Link blocks and look indirect targets up inline (`-d nochain` turns it off).
+    pub chain: bool,
+    /// Append each block to /tmp/perf-<pid>.map.
+    pub perfmap: bool,
+    /// Code region size in bytes.
+    pub code_size: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { chain: true, perfmap: false, code_size: 64 << 20 }
+    }
+}
+
+static SETTINGS: Mutex<Option<Settings>> = Mutex::new(None);
+
+/// Set the process-wide JIT settings (call before any guest code runs).
+pub fn configure(s: Settings) {
+    *SETTINGS.lock().unwrap() = Some(s);
+}
+
+fn settings() -> Settings {
+    SETTINGS.lock().unwrap().unwrap_or_default()
+}
+
+/// What the dispatcher knows about one compiled block.
+struct Meta {
+    pc: u64,
+    guest_len: u32,
+    host: usize,
+    host_len: usize,
+    pcmap: Vec<(u32, u64)>,
+    _fallback_ops: Vec<Box<crate::ir::Op>>,
+    /// Patched jumps into this block: (rel32 field, its original stub).
+    incoming: Vec<(usize, usize)>,
+    valid: bool,
+    /// Set when the block could not be compiled and runs on the interpreter instead.
+    interp: Option<Arc<Block>>,
+}
+
+struct Inner {
+    region: CodeRegion,
+    /// Bytes of the region used by the trampoline (kept across flushes).
+    fixed: usize,
+    env: Env,
+    map: HashMap<u64, usize>,
+    by_pc: BTreeMap<u64, usize>,
+    blocks: Vec<Meta>,
+    max_guest_len: u64,
+    generation: u64,
+    perfmap: Option<std::fs::File>,
+}
+
+pub struct Jit {
+    inner: Mutex<Inner>,
+    entry: EntryFn,
+    table: Box<[Entry]>,
+    chain: bool,
+}
+
+/// The code of a block, ready to enter.
+#[derive(Clone, Debug)]
+pub struct Code {
+    pub host: usize,
+    pub generation: u64,
+    /// Set when the block could not be compiled: run this IR on the interpreter instead.
+    pub interp: Option<Arc<Block>>,
+}
+
+/// What running translated code ended with.
+#[derive(Clone, Copy, Debug)]
+pub enum Exit {
+    /// A direct jump to a target not yet linked: link `field` once the target exists.
+    Jump { field: usize },
+    Indirect,
+    Syscall,
+    Trap(crate::ir::Trap),
+    ExitRequest,
+}
+
+fn host_has(feature: &str) -> bool {
+    match feature {
+        "bmi2" => std::is_x86_feature_detected!("bmi2"),
+        "lzcnt" => std::is_x86_feature_detected!("lzcnt"),
+        _ => false,
+    }
+}
+
+impl Jit {
+    fn new(chain: bool, guest_base: usize, pc_off: usize, exit_flag_off: usize) -> std::io::Result<Jit> {
+        let s = settings();
+        let mut region = CodeRegion::new(s.code_size)?;
+        let at = region.next_addr();
+        let (tramp, exit_off) = runtime::trampoline(at);
+        let start = region.push(&tramp).expect("trampoline fits");
+        let table: Box<[Entry]> =
+            (0..1usize << TABLE_BITS).map(|_| Entry { pc: AtomicU64::new(u64::MAX), host: AtomicU64::new(0) }).collect();
+        let env = Env {
+            guest_base,
+            pc_off: pc_off as i32,
+            exit_flag_off: exit_flag_off as i32,
+            exit_addr: start + exit_off,
+            table_addr: table.as_ptr() as usize,
+            table_mask: (1 << TABLE_BITS) - 1,
+            inline_lookup: chain,
+            bmi2: host_has("bmi2"),
+            lzcnt: host_has("lzcnt"),
+        };
+        let perfmap = if s.perfmap {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(format!("/tmp/perf-{}.map", std::process::id()))
+                .ok()
+        } else {
+            None
+        };
+        // SAFETY: the trampoline was just written at `start` with the EntryFn ABI.
+        let entry: EntryFn = unsafe { std::mem::transmute::<usize, EntryFn>(start) };
+        let fixed = region.used();
+        Ok(Jit {
+            inner: Mutex::new(Inner {
+                region,
+                fixed,
+                env,
+                map: HashMap::new(),
+                by_pc: BTreeMap::new(),
+                blocks: Vec::new(),
+                max_guest_len: 0,
+                generation: 0,
+                perfmap,
+            }),
+            entry,
+            table,
+            chain,
+        })
+    }
+
+    /// The code for `pc`, compiling `translate()` on a miss. Links the jump `link` (from an
+    /// earlier `Exit::Jump` in `link_gen`) to it, and enters it in the indirect table when
+    /// `indirect` is set.
+    pub fn code_for(
+        &self,
+        pc: u64,
+        translate: impl FnOnce() -> Block,
+        link: Option<(u64, usize)>,
+        indirect: bool,
+    ) -> Code {
+        let mut g = self.inner.lock().unwrap();
+        let idx = match g.map.get(&pc) {
+            Some(&i) => i,
+            None => {
+                let block = translate();
+                self.insert(&mut g, block)
+            }
+        };
+        let host = g.blocks[idx].host;
+        if self.chain && g.blocks[idx].interp.is_none() {
+            if let Some((gen, field)) = link {
+                if gen == g.generation {
+                    // SAFETY: `field` is a rel32 jump field of a block in this generation.
+                    unsafe {
+                        let stub = g.region.rel32_target(field);
+                        g.region.patch_rel32(field, host);
+                        g.blocks[idx].incoming.push((field, stub));
+                    }
+                }
+            }
+            if indirect {
+                let e = &self.table[((pc >> 2) as usize) & ((1 << TABLE_BITS) - 1)];
+                // Readers compare pc then load host; invalidate, write host, then publish pc.
+                e.pc.store(u64::MAX, Ordering::Release);
+                e.host.store(host as u64, Ordering::Release);
+                e.pc.store(pc, Ordering::Release);
+            }
+        }
+        Code { host, generation: g.generation, interp: g.blocks[idx].interp.clone() }
+    }
+
+    fn insert(&self, g: &mut Inner, block: Block) -> usize {
+        let compiled = Cg::new(&block, g.env, g.region.next_addr()).compile();
+        let (compiled, interp) = match compiled {
+            Ok(c) if c.code.len() + 64 <= g.region.free() => (c, None),
+            Ok(_) => {
+                self.flush_locked(g);
+                return self.insert(g, block);
+            }
+            Err(e) => {
+                crate::logf!(crate::log::Item::Unimp, "jit: block at {:#x} runs on the interpreter ({e:?})\n", block.pc);
+                (interp_stub(g, block.pc), Some(Arc::new(block.clone())))
+            }
+        };
+        let Some(host) = g.region.push(&compiled.code) else {
+            self.flush_locked(g);
+            return self.insert(g, block);
+        };
+        if crate::log::enabled(crate::log::Item::OutAsm) {
+            crate::logf!(crate::log::Item::OutAsm, "OUT: [guest {:#x}]\n{}\n", block.pc, crate::disas::disassemble_x86_64(&compiled.code, host as u64));
+        }
+        if let Some(f) = g.perfmap.as_mut() {
+            let _ = writeln!(f, "{:x} {:x} guest_{:x}", host, compiled.code.len(), block.pc);
+        }
+        let idx = g.blocks.len();
+        g.blocks.push(Meta {
+            pc: block.pc,
+            guest_len: block.guest_len,
+            host,
+            host_len: compiled.code.len(),
+            pcmap: compiled.pcmap,
+            _fallback_ops: compiled.fallback_ops,
+            incoming: Vec::new(),
+            valid: true,
+            interp,
+        });
+        g.max_guest_len = g.max_guest_len.max(block.guest_len as u64);
+        g.map.insert(block.pc, idx);
+        g.by_pc.insert(block.pc, idx);
+        idx
+    }
+
+    /// Run translated code from `code` until it returns to the dispatcher.
+    ///
+    /// # Safety
+    /// `state` is the guest state this JIT's code was compiled for (with its engine trailer),
+    /// and guest memory is mapped at `guest_base`.
+    pub unsafe fn enter(&self, code: &Code, state: *mut u8, guest_base: usize) -> Exit {
+        let ExitPair { kind, aux } = (self.entry)(state, code.host, guest_base);
+        match ExitKind::from_raw(kind) {
+            Some(ExitKind::Jump) => Exit::Jump { field: aux as usize },
+            Some(ExitKind::Indirect) => Exit::Indirect,
+            Some(ExitKind::Syscall) => Exit::Syscall,
+            Some(ExitKind::Trap) => Exit::Trap(decode_trap(aux)),
+            Some(ExitKind::ExitRequest) | None => Exit::ExitRequest,
+        }
+    }
+
+    /// The current generation (bumped by every flush).
+    pub fn generation(&self) -> u64 {
+        self.inner.lock().unwrap().generation
+    }
+
+    /// Drop every translation.
+    pub fn flush(&self) {
+        let mut g = self.inner.lock().unwrap();
+        self.flush_locked(&mut g);
+    }
+
+    fn flush_locked(&self, g: &mut Inner) {
+        let fixed = g.fixed;
+        g.region.reset_to(fixed);
+        g.map.clear();
+        g.by_pc.clear();
+        g.blocks.clear();
+        g.max_guest_len = 0;
+        g.generation += 1;
+        self.clear_table();
+    }
+
+    fn clear_table(&self) {
+        for e in self.table.iter() {
+            e.pc.store(u64::MAX, Ordering::Release);
+        }
+    }
+
+    /// Drop translations of guest code overlapping `[start, end)`: unlink every jump into
+    /// them and forget them, so the next execution translates the current bytes.
+    pub fn invalidate(&self, start: u64, end: u64) {
+        let mut g = self.inner.lock().unwrap();
+        let from = start.saturating_sub(g.max_guest_len);
+        let hit: Vec<usize> = g
+            .by_pc
+            .range(from..end)
+            .map(|(_, &i)| i)
+            .filter(|&i| {
+                let m = &g.blocks[i];
+                m.pc < end && m.pc + m.guest_len.max(1) as u64 > start
+            })
+            .collect();
+        if hit.is_empty() {
+            return;
+        }
+        for i in hit {
+            let incoming = std::mem::take(&mut g.blocks[i].incoming);
+            for (field, stub) in incoming {
+                // SAFETY: `field` was patched by `code_for` in this generation.
+                unsafe { g.region.patch_rel32(field, stub) };
+            }
+            let pc = g.blocks[i].pc;
+            g.blocks[i].valid = false;
+            g.map.remove(&pc);
+            g.by_pc.remove(&pc);
+        }
+        self.clear_table();
+    }
+
+    /// The guest pc of the instruction whose code contains host address `rip`, if `rip` is
+    /// in translated code. Safe to call from a signal handler that interrupted guest code
+    /// (it only tries the lock).
+    pub fn guest_pc_at(&self, rip: usize) -> Option<u64> {
+        let g = self.inner.try_lock().ok()?;
+        if !g.region.contains(rip) {
+            return None;
+        }
+        let i = g.blocks.partition_point(|m| m.host <= rip).checked_sub(1)?;
+        let m = &g.blocks[i];
+        if rip >= m.host + m.host_len {
+            return None;
+        }
+        let off = (rip - m.host) as u32;
+        let k = m.pcmap.partition_point(|&(o, _)| o <= off);
+        Some(if k == 0 { m.pc } else { m.pcmap[k - 1].1 })
+    }
+
+    /// Number of valid blocks (for tests and statistics).
+    pub fn block_count(&self) -> usize {
+        self.inner.lock().unwrap().blocks.iter().filter(|m| m.valid).count()
+    }
+}
+
+/// Code that hands the block at `pc` to the interpreter.
+fn interp_stub(g: &Inner, pc: u64) -> emit::Compiled {
+    use dynasmrt::{dynasm, DynasmApi};
+    let mut a = emit::Asm::new(g.region.next_addr());
+    let pc_off = g.env.pc_off;
+    let ex = g.env.exit_addr;
+    dynasm!(a ; .arch x64
+        ; mov rax, QWORD pc as i64
+        ; mov QWORD [rbp + pc_off], rax
+        ; mov eax, ExitKind::ExitRequest as i32
+        ; xor edx, edx
+    );
+    emit::jmp_abs(&mut a, g.region.next_addr(), ex);
+    emit::Compiled { code: a.finalize().expect("stub assembles"), pcmap: Vec::new(), fallback_ops: Vec::new() }
+}
+
+static CHAINED: OnceLock<Jit> = OnceLock::new();
+static SINGLE: OnceLock<Jit> = OnceLock::new();
+
+/// The shared JIT for a guest with state layout (`pc_off`, `exit_flag_off`) and memory at
+/// `guest_base`. `chained = false` gives the instance that runs exactly one block per entry
+/// (for the crosscheck backend).
+pub fn shared(chained: bool, guest_base: usize, pc_off: usize, exit_flag_off: usize) -> &'static Jit {
+    let cell = if chained { &CHAINED } else { &SINGLE };
+    cell.get_or_init(|| {
+        let chain = chained && settings().chain;
+        Jit::new(chain, guest_base, pc_off, exit_flag_off).unwrap_or_else(|e| {
+            eprintln!("ruser: cannot map memory for translated code: {e}");
+            std::process::exit(1)
+        })
+    })
+}
+
+/// Invalidate `[start, end)` in every JIT that exists.
+pub fn invalidate_all(start: u64, end: u64) {
+    for j in [&CHAINED, &SINGLE] {
+        if let Some(j) = j.get() {
+            j.invalidate(start, end);
+        }
+    }
+}
+
+/// Flush every JIT that exists.
+pub fn flush_all() {
+    for j in [&CHAINED, &SINGLE] {
+        if let Some(j) = j.get() {
+            j.flush();
+        }
+    }
+}
+
+/// Map a host pc inside translated code to a guest pc.
+pub fn guest_pc_at(rip: usize) -> Option<u64> {
+    [&CHAINED, &SINGLE].iter().find_map(|j| j.get().and_then(|j| j.guest_pc_at(rip)))
+}
+
+/// Compile `block` on a private, unchained JIT and run it once on `state` (a guest state with
+/// its engine trailer) with guest memory at `guest_base`. For tests that compare the JIT with
+/// the interpreter op by op.
+///
+/// # Safety
+/// As for `Jit::enter`.
+pub unsafe fn run_once(block: &Block, state: *mut u8, guest_base: usize, pc_off: usize, exit_flag_off: usize) -> Exit {
+    thread_local! {
+        static TEST_JIT: std::cell::RefCell<Option<(Jit, usize, usize, usize)>> = const { std::cell::RefCell::new(None) };
+    }
+    TEST_JIT.with(|t| {
+        let mut t = t.borrow_mut();
+        let fits = matches!(&*t, Some((_, b, p, f)) if (*b, *p, *f) == (guest_base, pc_off, exit_flag_off));
+        if !fits {
+            let j = Jit::new(false, guest_base, pc_off, exit_flag_off).expect("map JIT code");
+            *t = Some((j, guest_base, pc_off, exit_flag_off));
+        }
+        let jit = &t.as_ref().unwrap().0;
+        jit.flush();
+        let b = block.clone();
+        let code = jit.code_for(block.pc, move || b, None, false);
+        assert!(code.interp.is_none(), "block did not compile");
+        jit.enter(&code, state, guest_base)
+    })
+}
