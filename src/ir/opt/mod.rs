@@ -1,12 +1,15 @@
 //! Optimisation passes run on every translated block before a backend sees it.
 //!
 //! Two walks do all the work:
-//! - a forward walk ([`forward`]) that forwards guest-register values (a `GetReg` after a
-//!   `SetReg`/`GetReg` of the same bytes reuses the known value) and folds/simplifies pure
-//!   integer ops (constant folding, algebraic identities, extension chains, flag tests of a
-//!   plain compare turned into `Cmp`). It rebuilds the instruction list, so values it makes
-//!   redundant are simply not emitted;
-//! - a backward walk ([`backward`]) that removes `SetReg`s overwritten before anything can
+//! - a forward walk (`forward.rs`) that forwards guest-register values (a `GetReg` after a
+//!   `SetReg`/`GetReg` of the same bytes reuses the known value; a narrower read of a known
+//!   wider value becomes a truncation or a `Half`) and folds/simplifies pure integer ops:
+//!   constant folding, algebraic identities, merged constant offsets, extension chains,
+//!   compares of zero-extended values at the narrow width, Arm conditions on the flags of a
+//!   plain compare or logical result turned into one `Cmp`, reuse of identical constants and
+//!   pure integer/flag ops (CSE). It rebuilds the instruction list, so values it makes
+//!   redundant are simply not emitted, and a branch on a known condition becomes a jump;
+//! - a backward walk (`backward.rs`) that removes `SetReg`s overwritten before anything can
 //!   observe them and instructions whose result is unused, then compacts the list.
 //!
 //! What counts as an observation of guest state: a `GetReg` reading any of the bytes, a
@@ -47,7 +50,7 @@ pub fn forward_regs(block: &mut Block) {
     forward::run(block, forward::Mode { forward: true, fold: false });
 }
 
-/// Constant folding and local simplification only.
+/// Constant folding, local simplification and CSE only (no register forwarding).
 pub fn fold(block: &mut Block) {
     forward::run(block, forward::Mode { forward: false, fold: true });
 }
