@@ -97,7 +97,8 @@ impl Engine {
 
     /// Translate the block at `pc` (with logging and the IR passes).
     fn translate(arch: &dyn GuestArch, mem: &GuestMem, pc: u64, opts: &TranslateOpts) -> Block {
-        let b = arch.translate(&MemFetch(mem), pc, opts);
+        let mut b = arch.translate(&MemFetch(mem), pc, opts);
+        crate::ir::opt::optimize(&mut b);
         // A later guest store into this code must drop the translation.
         mem.protect_code(pc, pc + b.guest_len.max(1) as u64);
         if crate::log::enabled(Item::InAsm) {
