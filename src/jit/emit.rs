@@ -106,6 +106,35 @@ struct AddrMode {
     disp: i32,
 }
 
+/// Registers hold values zero-extended, so a zero-extension is a no-op: uses of its result
+/// read its operand instead (and the extension itself becomes dead).
+fn alias_zero_extensions(b: &Block) -> std::borrow::Cow<'_, Block> {
+    let n = b.insts.len();
+    let mut root: Vec<u32> = (0..n as u32).collect();
+    let mut any = false;
+    for (i, inst) in b.insts.iter().enumerate() {
+        if let Op::Ext { a, from, to, signed: false } = inst.op {
+            if from < to && to != Ty::I128 {
+                root[i] = root[a.0 as usize];
+                any = true;
+            }
+        }
+    }
+    if !any {
+        return std::borrow::Cow::Borrowed(b);
+    }
+    let mut nb = b.clone();
+    for inst in nb.insts.iter_mut() {
+        inst.op.for_each_arg_mut(|v| *v = Val(root[v.0 as usize]));
+    }
+    match &mut nb.term {
+        Terminal::Branch { cond, .. } => *cond = Val(root[cond.0 as usize]),
+        Terminal::Indirect { target, .. } => *target = Val(root[target.0 as usize]),
+        _ => {}
+    }
+    std::borrow::Cow::Owned(nb)
+}
+
 /// Find the addressing mode of each Load/Store whose address is an add used only there.
 fn fold_addresses(b: &Block, uses: &[u32]) -> (Vec<Option<AddrMode>>, Vec<bool>) {
     let n = b.insts.len();
@@ -203,7 +232,7 @@ enum Stub {
 
 pub struct Cg<'a> {
     pub(super) a: Asm,
-    pub(super) b: &'a Block,
+    pub(super) b: std::borrow::Cow<'a, Block>,
     pub(super) env: Env,
     pub(super) al: Alloc,
     stubs: Vec<Stub>,
@@ -282,7 +311,9 @@ fn cc_of(cc: CmpCc) -> Cc {
 }
 
 impl<'a> Cg<'a> {
-    pub fn new(b: &'a Block, env: Env, base_addr: usize) -> Cg<'a> {
+    pub fn new(orig: &'a Block, env: Env, base_addr: usize) -> Cg<'a> {
+        let b = alias_zero_extensions(orig);
+        let b: &Block = &b;
         // Find fusable flag sources and make their operands live up to each use.
         let mut flag_src = vec![None; b.insts.len()];
         let konst = |v: Val| match b.insts[v.0 as usize].op {
@@ -357,7 +388,7 @@ impl<'a> Cg<'a> {
         extra.extend(term_uses.iter().map(|&v| (n as u32, v)));
         Cg {
             a: Asm::new(base_addr),
-            b,
+            b: std::borrow::Cow::Owned(b.clone()),
             env,
             al: Alloc::new(b, &extra),
             stubs: Vec::new(),
