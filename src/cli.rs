@@ -11,7 +11,7 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::PathBuf;
 
 /// Options that take a value (name without dashes).
-const VALUE_OPTS: &[&str] = &["L", "E", "U", "0", "s", "cpu", "d", "D", "backend"];
+const VALUE_OPTS: &[&str] = &["L", "E", "U", "0", "s", "cpu", "d", "D", "backend", "tb-size"];
 /// Options that take no value.
 const FLAG_OPTS: &[&str] = &["strace", "perfmap", "help", "h", "version", "V"];
 
@@ -49,6 +49,13 @@ fn command(bin: &str) -> Command {
         )
         .arg(Arg::new("0").short('0').value_name("ARGV0").env("RUSER_ARGV0").help("Use ARGV0 as the guest's argv[0]"))
         .arg(Arg::new("s").short('s').value_name("SIZE").env("RUSER_STACK_SIZE").help("Guest stack size (suffixes k, M, G) [default: 8M]"))
+        .arg(
+            Arg::new("tb-size")
+                .long("tb-size")
+                .value_name("SIZE")
+                .env("RUSER_TB_SIZE")
+                .help("Size of the translated-code cache (suffixes k, M, G) [default: 64M]; flushed when full"),
+        )
         .arg(Arg::new("cpu").long("cpu").value_name("NAME").env("RUSER_CPU").help("CPU model to emulate ('help' lists them)"))
         .arg(Arg::new("strace").long("strace").action(ArgAction::SetTrue).env("RUSER_STRACE").value_parser(clap::builder::FalseyValueParser::new()).help("Log every system call"))
         .arg(
@@ -189,10 +196,16 @@ pub fn main(forced_arch: Option<&'static str>) -> ! {
         }
         mask = crate::log::parse_items(d).unwrap_or_else(|bad| fail(&bin, &format!("unknown -d item '{bad}' (try -d help)")));
     }
+    let code_size = match m.get_one::<String>("tb-size") {
+        Some(s) => parse_size(s)
+            .filter(|&n| (64 << 10..=1 << 30).contains(&n))
+            .unwrap_or_else(|| fail(&bin, &format!("invalid translation cache size '{s}' (64k to 1G)"))),
+        None => crate::jit::Settings::default().code_size as u64,
+    };
     crate::jit::configure(crate::jit::Settings {
         chain: mask & crate::log::Item::Nochain as u32 == 0,
         perfmap: m.get_flag("perfmap"),
-        ..Default::default()
+        code_size: code_size as usize,
     });
     let strace = m.get_flag("strace");
     if strace {

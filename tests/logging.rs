@@ -160,3 +160,18 @@ fn perfmap_names_translated_blocks() {
         let _ = std::fs::remove_file(m.path());
     }
 }
+
+#[test]
+fn a_small_code_cache_is_flushed_and_refilled() {
+    // 64 KiB holds a few hundred blocks, so these programs flush the cache many times
+    // (with chained jumps and indirect-table entries pointing into it).
+    for prog in ["chain", "indirect", "smc", "printf"] {
+        let want = std::fs::read_to_string(expected_dir().join(format!("{prog}.stdout"))).unwrap();
+        let out = emu(&["--backend", "jit", "-tb-size", "64k", &bin(prog)]);
+        assert_eq!(out.code, Some(0), "{prog}: {}", out.stderr_str());
+        assert_eq!(out.stdout_str(), want, "{prog} with -tb-size 64k");
+    }
+    let out = emu(&["-tb-size", "1k", &bin("asm_exit42")]);
+    assert_eq!(out.code, Some(1));
+    assert!(out.stderr_str().contains("invalid translation cache size"), "{}", out.stderr_str());
+}
