@@ -2,7 +2,7 @@
 """Benchmark harness for ruser (Python 3 standard library only).
 
 Builds the workloads in bench/src for aarch64 and x86-64 (make -C bench),
-builds ruser (cargo build --release), then runs every workload natively,
+builds ruser statically (scripts/build-static.sh), then runs every workload natively,
 under ruser-aarch64 --backend jit, under qemu-aarch64 (when installed) and
 under ruser-aarch64 --backend interp, checks that each emulated run prints
 exactly what the native run prints, and prints a markdown table of median
@@ -197,18 +197,18 @@ def find_ruser(args):
         if not os.access(args.ruser, os.X_OK):
             sys.exit("run.py: --ruser %s is not an executable" % args.ruser)
         return os.path.abspath(args.ruser)
-    target_dir = os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target")
-    if not os.path.isabs(target_dir):
-        target_dir = os.path.join(ROOT, target_dir)
-    path = os.path.join(target_dir, "release", "ruser-aarch64")
+    # The static build (scripts/build-static.sh) is what gets installed and starts fastest.
+    target_dir = os.environ.get("RUSER_STATIC_TARGET_DIR") or os.path.join(ROOT, "target", "static")
+    path = os.path.join(target_dir, "x86_64-unknown-linux-gnu", "release", "ruser-aarch64")
     if not args.no_cargo or not os.access(path, os.X_OK):
-        progress("== cargo build --release")
+        progress("== scripts/build-static.sh")
         try:
-            r = subprocess.run(["cargo", "build", "--release", "--bin", "ruser-aarch64"], cwd=ROOT)
+            r = subprocess.run([os.path.join(ROOT, "scripts", "build-static.sh")], cwd=ROOT,
+                               stdout=subprocess.DEVNULL)
         except OSError as e:
-            sys.exit("run.py: cannot run cargo: %s" % e)
+            sys.exit("run.py: cannot run scripts/build-static.sh: %s" % e)
         if r.returncode != 0:
-            sys.exit("run.py: cargo build --release failed")
+            sys.exit("run.py: scripts/build-static.sh failed")
     if not os.access(path, os.X_OK):
         sys.exit("run.py: %s not found after the build" % path)
     return path
@@ -425,7 +425,7 @@ def main():
     ap.add_argument("--no-startup", action="store_true", help="skip the startup measurement")
     ap.add_argument("--ruser", metavar="PATH", help="ruser-aarch64 binary to use (default: build it)")
     ap.add_argument("--no-cargo", action="store_true",
-                    help="do not run cargo build when the ruser binary already exists")
+                    help="do not rebuild ruser (scripts/build-static.sh) when the binary already exists")
     ap.add_argument("--qemu", metavar="PATH", help="qemu-aarch64 binary (default: from PATH)")
     ap.add_argument("--markdown-out", metavar="FILE", help="also write the table to FILE")
     ap.add_argument("--quick", action="store_true",

@@ -11,9 +11,9 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::PathBuf;
 
 /// Options that take a value (name without dashes).
-const VALUE_OPTS: &[&str] = &["L", "E", "U", "0", "s", "cpu", "d", "D", "backend"];
+const VALUE_OPTS: &[&str] = &["L", "E", "U", "0", "s", "cpu", "d", "D", "backend", "tb-size"];
 /// Options that take no value.
-const FLAG_OPTS: &[&str] = &["strace", "help", "h", "version", "V"];
+const FLAG_OPTS: &[&str] = &["strace", "perfmap", "help", "h", "version", "V"];
 
 fn command(bin: &str) -> Command {
     Command::new(bin.to_string().leak() as &str)
@@ -49,8 +49,23 @@ fn command(bin: &str) -> Command {
         )
         .arg(Arg::new("0").short('0').value_name("ARGV0").env("RUSER_ARGV0").help("Use ARGV0 as the guest's argv[0]"))
         .arg(Arg::new("s").short('s').value_name("SIZE").env("RUSER_STACK_SIZE").help("Guest stack size (suffixes k, M, G) [default: 8M]"))
+        .arg(
+            Arg::new("tb-size")
+                .long("tb-size")
+                .value_name("SIZE")
+                .env("RUSER_TB_SIZE")
+                .help("Size of the translated-code cache (suffixes k, M, G) [default: 64M]; flushed when full"),
+        )
         .arg(Arg::new("cpu").long("cpu").value_name("NAME").env("RUSER_CPU").help("CPU model to emulate ('help' lists them)"))
-        .arg(Arg::new("strace").long("strace").action(ArgAction::SetTrue).env("RUSER_STRACE").help("Log every system call"))
+        .arg(Arg::new("strace").long("strace").action(ArgAction::SetTrue).env("RUSER_STRACE").value_parser(clap::builder::FalseyValueParser::new()).help("Log every system call"))
+        .arg(
+            Arg::new("perfmap")
+                .long("perfmap")
+                .action(ArgAction::SetTrue)
+                .env("RUSER_PERFMAP")
+                .value_parser(clap::builder::FalseyValueParser::new())
+                .help("Write /tmp/perf-<pid>.map so that perf names translated guest blocks"),
+        )
         .arg(Arg::new("d").short('d').value_name("ITEMS").env("RUSER_LOG").help("Enable logging of ITEMS, comma-separated ('help' lists them)"))
         .arg(Arg::new("D").short('D').value_name("FILE").env("RUSER_LOG_FILE").help("Write logs to FILE instead of stderr"))
         .arg(Arg::new("backend").long("backend").value_name("NAME").env("RUSER_BACKEND").help("Execution backend: jit (default), interp, or crosscheck (runs both and reports the first divergence)"))
@@ -181,6 +196,17 @@ pub fn main(forced_arch: Option<&'static str>) -> ! {
         }
         mask = crate::log::parse_items(d).unwrap_or_else(|bad| fail(&bin, &format!("unknown -d item '{bad}' (try -d help)")));
     }
+    let code_size = match m.get_one::<String>("tb-size") {
+        Some(s) => parse_size(s)
+            .filter(|&n| (64 << 10..=1 << 30).contains(&n))
+            .unwrap_or_else(|| fail(&bin, &format!("invalid translation cache size '{s}' (64k to 1G)"))),
+        None => crate::jit::Settings::default().code_size as u64,
+    };
+    crate::jit::configure(crate::jit::Settings {
+        chain: mask & crate::log::Item::Nochain as u32 == 0,
+        perfmap: m.get_flag("perfmap"),
+        code_size: code_size as usize,
+    });
     let strace = m.get_flag("strace");
     if strace {
         mask |= crate::log::Item::Strace as u32;

@@ -116,3 +116,62 @@ fn guest_arguments_are_never_options() {
         assert!(s.contains(a), "guest did not get {a}:\n{s}");
     }
 }
+
+#[test]
+fn out_asm_shows_host_code_through_capstone() {
+    let out = emu(&["--backend", "jit", "-d", "out_asm", &bin("asm_exit42")]);
+    assert_eq!(out.code, Some(42), "{}", out.stderr_str());
+    let log = out.stderr_str();
+    assert!(log.contains("OUT: [guest 0x"), "out_asm log lacks a block header:\n{log}");
+    // Every block starts by polling the exit-request flag in the guest state (rbp).
+    assert!(log.contains("cmp byte ptr [rbp"), "out_asm log lacks x86 code:\n{log}");
+}
+
+#[test]
+fn nochain_gives_the_same_results() {
+    // Chaining off: every block returns to the dispatcher; results must not change.
+    for prog in ["chain", "indirect", "smc"] {
+        let want = std::fs::read_to_string(expected_dir().join(format!("{prog}.stdout"))).unwrap();
+        let out = emu(&["--backend", "jit", "-d", "nochain", &bin(prog)]);
+        assert_eq!(out.code, Some(0), "{prog}: {}", out.stderr_str());
+        assert_eq!(out.stdout_str(), want, "{prog} with -d nochain");
+    }
+}
+
+#[test]
+fn perfmap_names_translated_blocks() {
+    let out = emu(&["--backend", "jit", "-perfmap", &bin("asm_exit42")]);
+    assert_eq!(out.code, Some(42), "{}", out.stderr_str());
+    // The child's pid is unknown here: find the newest map that names the entry block.
+    let entry = "guest_400";
+    let maps: Vec<_> = std::fs::read_dir("/tmp")
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("perf-"))
+        .filter(|e| std::fs::read_to_string(e.path()).map(|s| s.contains(entry)).unwrap_or(false))
+        .collect();
+    assert!(!maps.is_empty(), "no /tmp/perf-<pid>.map names a guest block");
+    for m in maps {
+        let text = std::fs::read_to_string(m.path()).unwrap();
+        let line = text.lines().next().unwrap();
+        let f: Vec<&str> = line.split(' ').collect();
+        assert_eq!(f.len(), 3, "perf map line {line:?}");
+        assert!(u64::from_str_radix(f[0], 16).is_ok() && u64::from_str_radix(f[1], 16).is_ok(), "{line:?}");
+        let _ = std::fs::remove_file(m.path());
+    }
+}
+
+#[test]
+fn a_small_code_cache_is_flushed_and_refilled() {
+    // 64 KiB holds a few hundred blocks, so these programs flush the cache many times
+    // (with chained jumps and indirect-table entries pointing into it).
+    for prog in ["chain", "indirect", "smc", "printf"] {
+        let want = std::fs::read_to_string(expected_dir().join(format!("{prog}.stdout"))).unwrap();
+        let out = emu(&["--backend", "jit", "-tb-size", "64k", &bin(prog)]);
+        assert_eq!(out.code, Some(0), "{prog}: {}", out.stderr_str());
+        assert_eq!(out.stdout_str(), want, "{prog} with -tb-size 64k");
+    }
+    let out = emu(&["-tb-size", "1k", &bin("asm_exit42")]);
+    assert_eq!(out.code, Some(1));
+    assert!(out.stderr_str().contains("invalid translation cache size"), "{}", out.stderr_str());
+}

@@ -24,6 +24,8 @@ macro_rules! testbins {
 testbins!(
     // minimal runtime, no libc
     asm_hello, asm_exit42, asm_enosys, asm_efault, alu, ldst, fpu, simd,
+    // control flow a JIT chains and predicts, self-modifying code
+    chain, indirect, smc,
     // guest faults: the guest (and so ruser) dies of SIGSEGV, SIGILL, SIGTRAP
     sig_segv, sig_ill, sig_trap,
     // static glibc

@@ -18,6 +18,7 @@ pub fn run(e: &mut Engine, cpu: &mut CpuState, mem: &GuestMem) -> Stop {
     let jit = e.jit(false, mem);
     loop {
         let pc = cpu.read_u64(pc_off);
+        e.check_epoch();
         let block: Rc<Block> = match e.cache.get(pc) {
             Some(b) => b,
             None => e.cache.insert(Engine::translate(e.arch, mem, pc, &e.opts)),

@@ -4,6 +4,9 @@
 use crate::interp::CURRENT_PC;
 use std::cell::Cell;
 
+/// `si_code` of a SIGSEGV for an access the page's permissions forbid.
+const SEGV_ACCERR: i32 = 2;
+
 thread_local! {
     static IN_GUEST: Cell<bool> = const { Cell::new(false) };
     /// The guest state this thread is running (null outside `Engine::run`).
@@ -37,8 +40,16 @@ extern "C" fn on_fault(sig: libc::c_int, info: *mut libc::siginfo_t, uc: *mut li
     let in_guest = IN_GUEST.try_with(|g| g.get()).unwrap_or(false);
     // SAFETY: the kernel passes a valid ucontext to an SA_SIGINFO handler.
     let rip = unsafe { (*(uc as *const libc::ucontext_t)).uc_mcontext.gregs[libc::REG_RIP as usize] } as usize;
-    let pc = guest_pc(rip);
     let addr = unsafe { (*info).si_addr() } as usize;
+    if sig == libc::SIGSEGV && unsafe { (*info).si_code } == SEGV_ACCERR {
+        // A store into guest code that has translations: drop them, make the page writable
+        // again and retry the store.
+        let guest = addr.wrapping_sub(crate::mem::codepages::base()) as u64;
+        if crate::mem::codepages::on_write_fault(guest) {
+            return;
+        }
+    }
+    let pc = guest_pc(rip);
     if in_guest {
         if crate::log::enabled(crate::log::Item::Unimp) || std::env::var_os("RUSER_DEBUG_FAULTS").is_some() {
             let msg = format!("ruser: guest signal {sig} at pc {pc:#x}, address {addr:#x}\n");

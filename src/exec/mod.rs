@@ -13,6 +13,7 @@ use crate::jit::{Exit as JitExit, Jit};
 use crate::log::Item;
 use crate::logf;
 use crate::mem::GuestMem;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Which backend runs translated blocks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,6 +50,15 @@ impl CodeFetch for MemFetch<'_> {
     }
 }
 
+/// Bumped whenever guest code may have changed; interpreter caches check it.
+static CODE_EPOCH: AtomicU64 = AtomicU64::new(0);
+
+/// Drop every translation of guest code in `[start, end)` (the memory layer's hook).
+fn code_changed(start: u64, end: u64) {
+    crate::jit::invalidate_all(start, end);
+    CODE_EPOCH.fetch_add(1, Ordering::Release);
+}
+
 /// One guest thread's execution engine.
 pub struct Engine {
     pub arch: &'static dyn GuestArch,
@@ -56,11 +66,21 @@ pub struct Engine {
     cache: BlockCache,
     interp: Interp,
     opts: TranslateOpts,
+    /// The CODE_EPOCH the interpreter's block cache is valid for.
+    epoch: u64,
 }
 
 impl Engine {
     pub fn new(arch: &'static dyn GuestArch, backend: Backend) -> Engine {
-        Engine { arch, backend, cache: BlockCache::new(), interp: Interp::new(), opts: TranslateOpts::default() }
+        crate::mem::set_code_change_hook(code_changed);
+        Engine {
+            arch,
+            backend,
+            cache: BlockCache::new(),
+            interp: Interp::new(),
+            opts: TranslateOpts::default(),
+            epoch: CODE_EPOCH.load(Ordering::Acquire),
+        }
     }
 
     /// Drop every translation (after the guest changes code).
@@ -77,7 +97,10 @@ impl Engine {
 
     /// Translate the block at `pc` (with logging and the IR passes).
     fn translate(arch: &dyn GuestArch, mem: &GuestMem, pc: u64, opts: &TranslateOpts) -> Block {
-        let b = arch.translate(&MemFetch(mem), pc, opts);
+        let mut b = arch.translate(&MemFetch(mem), pc, opts);
+        crate::ir::opt::optimize(&mut b);
+        // A later guest store into this code must drop the translation.
+        mem.protect_code(pc, pc + b.guest_len.max(1) as u64);
         if crate::log::enabled(Item::InAsm) {
             let code = mem.fetch_code(pc, b.guest_len as usize).unwrap_or(&[]);
             logf!(Item::InAsm, "IN: \n{}", arch.disassemble(code, pc));
@@ -105,6 +128,7 @@ impl Engine {
         let pc_off = self.arch.pc_offset();
         loop {
             let pc = cpu.read_u64(pc_off);
+            self.check_epoch();
             let block = match self.cache.get(pc) {
                 Some(b) => b,
                 None => self.cache.insert(Self::translate(self.arch, mem, pc, &self.opts)),
@@ -113,6 +137,15 @@ impl Engine {
             if let Some(stop) = self.interp_block(&block, cpu, mem) {
                 return stop;
             }
+        }
+    }
+
+    /// Forget the interpreter's translations if guest code changed since they were made.
+    fn check_epoch(&mut self) {
+        let now = CODE_EPOCH.load(Ordering::Acquire);
+        if now != self.epoch {
+            self.epoch = now;
+            self.cache.clear();
         }
     }
 

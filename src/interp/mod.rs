@@ -2,7 +2,7 @@
 //! obviously right over being fast.
 
 mod fp;
-mod scalar;
+pub(crate) mod scalar;
 mod vec;
 
 use crate::ir::*;

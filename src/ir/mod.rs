@@ -3,6 +3,7 @@
 
 mod builder;
 mod ops;
+pub mod opt;
 mod print;
 mod types;
 mod verify;

@@ -99,6 +99,88 @@ enum FlagSrc {
     Logic(Val, Ty),
 }
 
+/// `base + index * scale + disp`, folded into a memory access.
+#[derive(Clone, Copy, Debug)]
+struct AddrMode {
+    base: Val,
+    index: Option<(Val, u8)>,
+    disp: i32,
+}
+
+/// Registers hold values zero-extended, so a zero-extension is a no-op: uses of its result
+/// read its operand instead (and the extension itself becomes dead).
+fn alias_zero_extensions(b: &Block) -> std::borrow::Cow<'_, Block> {
+    let n = b.insts.len();
+    let mut root: Vec<u32> = (0..n as u32).collect();
+    let mut any = false;
+    for (i, inst) in b.insts.iter().enumerate() {
+        if let Op::Ext { a, from, to, signed: false } = inst.op {
+            if from < to && to != Ty::I128 {
+                root[i] = root[a.0 as usize];
+                any = true;
+            }
+        }
+    }
+    if !any {
+        return std::borrow::Cow::Borrowed(b);
+    }
+    let mut nb = b.clone();
+    for inst in nb.insts.iter_mut() {
+        inst.op.for_each_arg_mut(|v| *v = Val(root[v.0 as usize]));
+    }
+    match &mut nb.term {
+        Terminal::Branch { cond, .. } => *cond = Val(root[cond.0 as usize]),
+        Terminal::Indirect { target, .. } => *target = Val(root[target.0 as usize]),
+        _ => {}
+    }
+    std::borrow::Cow::Owned(nb)
+}
+
+/// Find the addressing mode of each Load/Store whose address is an add used only there.
+fn fold_addresses(b: &Block, uses: &[u32]) -> (Vec<Option<AddrMode>>, Vec<bool>) {
+    let n = b.insts.len();
+    let mut modes = vec![None; n];
+    let mut folded = vec![false; n];
+    let konst = |v: Val| match b.insts[v.0 as usize].op {
+        Op::Const { imm, .. } => Some(imm as u64),
+        _ => None,
+    };
+    for (j, inst) in b.insts.iter().enumerate() {
+        let addr = match inst.op {
+            Op::Load { addr, .. } | Op::Store { addr, .. } => addr,
+            _ => continue,
+        };
+        if uses[addr.0 as usize] != 1 {
+            continue;
+        }
+        let Op::Bin { op: BinOp::Add, ty: Ty::I64, a, b: off } = b.insts[addr.0 as usize].op else { continue };
+        if konst(a).is_some() {
+            continue;
+        }
+        let mode = if let Some(d) = konst(off) {
+            if !fits_i32(d) {
+                continue;
+            }
+            AddrMode { base: a, index: None, disp: d as i64 as i32 }
+        } else if let (Op::Bin { op: BinOp::Shl, ty: Ty::I64, a: y, b: k }, 1) =
+            (&b.insts[off.0 as usize].op, uses[off.0 as usize])
+        {
+            match konst(*k) {
+                Some(k @ 0..=3) if konst(*y).is_none() => {
+                    folded[off.0 as usize] = true;
+                    AddrMode { base: a, index: Some((*y, 1 << k)), disp: 0 }
+                }
+                _ => AddrMode { base: a, index: Some((off, 1)), disp: 0 },
+            }
+        } else {
+            AddrMode { base: a, index: Some((off, 1)), disp: 0 }
+        };
+        folded[addr.0 as usize] = true;
+        modes[j] = Some(mode);
+    }
+    (modes, folded)
+}
+
 fn arm_cond(src: &FlagSrc, cond: u8) -> Option<CondEval> {
     use CondEval::*;
     use Cc::*;
@@ -151,7 +233,7 @@ enum Stub {
 
 pub struct Cg<'a> {
     pub(super) a: Asm,
-    pub(super) b: &'a Block,
+    pub(super) b: std::borrow::Cow<'a, Block>,
     pub(super) env: Env,
     pub(super) al: Alloc,
     stubs: Vec<Stub>,
@@ -159,6 +241,15 @@ pub struct Cg<'a> {
     fallback_ops: Vec<Box<Op>>,
     /// Fusable flag sources, by NZCV value index.
     flag_src: Vec<Option<FlagSrc>>,
+    /// Values an instruction reads beyond its own operands (fused flag sources, folded
+    /// address operands), by instruction index.
+    extra_at: Vec<Vec<Val>>,
+    /// Folded addressing mode of a Load/Store, by instruction index.
+    addr_mode: Vec<Option<AddrMode>>,
+    /// Instructions folded into a user (an address computation, a branch), emitted there.
+    folded: Vec<bool>,
+    /// The block's conditional branch decided directly from x86 flags.
+    fused_branch: Option<(FlagSrc, Cc)>,
     pub(super) cur_pc: u64,
     base_addr: usize,
 }
@@ -221,7 +312,9 @@ fn cc_of(cc: CmpCc) -> Cc {
 }
 
 impl<'a> Cg<'a> {
-    pub fn new(b: &'a Block, env: Env, base_addr: usize) -> Cg<'a> {
+    pub fn new(orig: &'a Block, env: Env, base_addr: usize) -> Cg<'a> {
+        let b = alias_zero_extensions(orig);
+        let b: &Block = &b;
         // Find fusable flag sources and make their operands live up to each use.
         let mut flag_src = vec![None; b.insts.len()];
         let konst = |v: Val| match b.insts[v.0 as usize].op {
@@ -240,31 +333,73 @@ impl<'a> Cg<'a> {
                 _ => None,
             };
         }
-        let mut extra = Vec::new();
+        let n = b.insts.len();
+        let mut uses = vec![0u32; n];
+        for inst in &b.insts {
+            for a in inst.op.args().iter() {
+                uses[a.0 as usize] += 1;
+            }
+        }
+        match b.term {
+            Terminal::Branch { cond, .. } => uses[cond.0 as usize] += 1,
+            Terminal::Indirect { target, .. } => uses[target.0 as usize] += 1,
+            _ => {}
+        }
+        let mut extra_at: Vec<Vec<Val>> = vec![Vec::new(); n];
         for (i, inst) in b.insts.iter().enumerate() {
             if let Op::CondHolds { nzcv, cond } = inst.op {
                 if let Some(src) = flag_src[nzcv.0 as usize] {
                     if arm_cond(&src, cond).is_some() {
                         match src {
-                            FlagSrc::Sub(x, y, _) | FlagSrc::Add(x, y, _) => {
-                                extra.push((i as u32, x));
-                                extra.push((i as u32, y));
-                            }
-                            FlagSrc::Logic(x, _) => extra.push((i as u32, x)),
+                            FlagSrc::Sub(x, y, _) | FlagSrc::Add(x, y, _) => extra_at[i].extend([x, y]),
+                            FlagSrc::Logic(x, _) => extra_at[i].push(x),
                         }
                     }
                 }
             }
         }
+        let (addr_mode, mut folded) = fold_addresses(b, &uses);
+        // A conditional branch on a fusable condition used nowhere else becomes cmp + jcc.
+        let mut fused_branch = None;
+        let mut term_uses = Vec::new();
+        if let Terminal::Branch { cond, .. } = b.term {
+            if let Op::CondHolds { nzcv, cond: c } = b.insts[cond.0 as usize].op {
+                if let Some(src) = flag_src[nzcv.0 as usize] {
+                    if let (Some(CondEval::X86(cc)), 1) = (arm_cond(&src, c), uses[cond.0 as usize]) {
+                        fused_branch = Some((src, cc));
+                        folded[cond.0 as usize] = true;
+                        match src {
+                            FlagSrc::Sub(x, y, _) | FlagSrc::Add(x, y, _) => term_uses.extend([x, y]),
+                            FlagSrc::Logic(x, _) => term_uses.push(x),
+                        }
+                    }
+                }
+            }
+        }
+        for (j, m) in addr_mode.iter().enumerate() {
+            if let Some(m) = m {
+                extra_at[j].push(m.base);
+                if let Some((x, _)) = m.index {
+                    extra_at[j].push(x);
+                }
+            }
+        }
+        let mut extra: Vec<(u32, Val)> =
+            extra_at.iter().enumerate().flat_map(|(i, vs)| vs.iter().map(move |&v| (i as u32, v))).collect();
+        extra.extend(term_uses.iter().map(|&v| (n as u32, v)));
         Cg {
             a: Asm::new(base_addr),
-            b,
+            b: std::borrow::Cow::Owned(b.clone()),
             env,
             al: Alloc::new(b, &extra),
             stubs: Vec::new(),
             pcmap: Vec::new(),
             fallback_ops: Vec::new(),
             flag_src,
+            extra_at,
+            addr_mode,
+            folded,
+            fused_branch,
             cur_pc: b.pc,
             base_addr,
         }
@@ -362,8 +497,8 @@ impl<'a> Cg<'a> {
                 self.al.kill(a.0);
             }
         }
-        for (j, v) in self.extra_uses_at(i) {
-            let _ = j;
+        for k in 0..self.extra_at[i].len() {
+            let v = self.extra_at[i][k];
             if self.al.last_use[v.0 as usize] == i as u32 && self.al.loc[v.0 as usize] != Loc::None {
                 self.al.kill(v.0);
             }
@@ -372,20 +507,6 @@ impl<'a> Cg<'a> {
             self.al.kill(i as u32);
         }
         self.al.pinned = 0;
-    }
-
-    fn extra_uses_at(&self, i: usize) -> Vec<(u32, Val)> {
-        if let Op::CondHolds { nzcv, cond } = self.b.insts[i].op {
-            if let Some(src) = self.flag_src[nzcv.0 as usize] {
-                if arm_cond(&src, cond).is_some() {
-                    return match src {
-                        FlagSrc::Sub(x, y, _) | FlagSrc::Add(x, y, _) => vec![(i as u32, x), (i as u32, y)],
-                        FlagSrc::Logic(x, _) => vec![(i as u32, x)],
-                    };
-                }
-            }
-        }
-        Vec::new()
     }
 
     /// Zero-extend the low `ty` bits of `d` in place (for I8/I16 results).
@@ -529,6 +650,12 @@ impl<'a> Cg<'a> {
     fn terminal(&mut self) -> Result<(), CompileError> {
         match self.b.term.clone() {
             Terminal::Jump { target } => self.chain_to(target, None),
+            Terminal::Branch { taken, not_taken, .. } if self.fused_branch.is_some() => {
+                let (src, cc) = self.fused_branch.unwrap();
+                self.flags_of(src);
+                self.chain_to(taken, Some(cc));
+                self.chain_to(not_taken, None);
+            }
             Terminal::Branch { cond, taken, not_taken } => {
                 match self.opnd(cond) {
                     Opnd::I(x) => {
@@ -582,8 +709,9 @@ impl<'a> Cg<'a> {
         let inst = &self.b.insts[i];
         let ty = inst.ty;
         let op = inst.op.clone();
-        // Pure ops whose result nobody reads generate no code.
-        if op.has_result() && self.al.last_use[i] == i as u32 && is_pure(&op) {
+        // Pure ops whose result nobody reads generate no code; folded ones are emitted by
+        // their user.
+        if self.folded[i] || (op.has_result() && self.al.last_use[i] == i as u32 && is_pure(&op)) {
             return Ok(());
         }
         match op {
@@ -691,7 +819,7 @@ impl<'a> Cg<'a> {
             }
             Op::CondHolds { nzcv, cond } => self.cond_holds(i, nzcv, cond)?,
             Op::Load { addr, ty, be } => self.load(i, addr, ty, be)?,
-            Op::Store { addr, v, ty, be } => self.store(addr, v, ty, be),
+            Op::Store { addr, v, ty, be } => self.store(i, addr, v, ty, be),
             Op::CmpXchg { addr, expected, new, enable, ty, be: false } if ty != Ty::I128 => {
                 self.cmpxchg(i, addr, expected, new, enable, ty)?
             }
@@ -768,6 +896,22 @@ impl<'a> Cg<'a> {
         Ok(())
     }
 
+    /// Recompute the x86 flags of a fusable flag source.
+    fn flags_of(&mut self, src: FlagSrc) {
+        match src {
+            FlagSrc::Sub(a, b, ty) => self.arith_flags(a, b, None, ty, true),
+            FlagSrc::Add(a, b, ty) => self.arith_flags(a, b, None, ty, false),
+            FlagSrc::Logic(a, ty) => {
+                let r = self.in_reg(a, RAX);
+                if ty == Ty::I64 {
+                    dynasm!(self.a ; .arch x64 ; test Rq(r), Rq(r));
+                } else {
+                    dynasm!(self.a ; .arch x64 ; test Rd(r), Rd(r));
+                }
+            }
+        }
+    }
+
     fn cond_holds(&mut self, i: usize, nzcv: Val, cond: u8) -> Result<(), CompileError> {
         if let Some(src) = self.flag_src[nzcv.0 as usize] {
             if let Some(ev) = arm_cond(&src, cond) {
@@ -776,18 +920,7 @@ impl<'a> Cg<'a> {
                         self.al.loc[i] = Loc::Imm(t as u64);
                     }
                     CondEval::X86(cc) => {
-                        match src {
-                            FlagSrc::Sub(a, b, ty) => self.arith_flags(a, b, None, ty, true),
-                            FlagSrc::Add(a, b, ty) => self.arith_flags(a, b, None, ty, false),
-                            FlagSrc::Logic(a, ty) => {
-                                let r = self.in_reg(a, RAX);
-                                if ty == Ty::I64 {
-                                    dynasm!(self.a ; .arch x64 ; test Rq(r), Rq(r));
-                                } else {
-                                    dynasm!(self.a ; .arch x64 ; test Rd(r), Rd(r));
-                                }
-                            }
-                        }
+                        self.flags_of(src);
                         let d = self.def_reg(i)?;
                         self.setcc(cc, d);
                         dynasm!(self.a ; .arch x64 ; movzx Rd(d), Rb(d));
@@ -1050,23 +1183,59 @@ impl<'a> Cg<'a> {
 
     // ------------------------------------------------------------------ memory
 
-    /// The host address of guest address `addr` as a register (rdx when computed).
-    fn host_addr(&mut self, addr: Val) -> u8 {
-        let r = self.in_reg(addr, RDX);
-        if self.env.guest_base == 0 {
-            r
-        } else {
+    /// The host address of the access made by instruction `i` to guest address `addr`, as a
+    /// register and a displacement.
+    fn host_addr(&mut self, i: usize, addr: Val) -> (u8, i32) {
+        let Some(m) = self.addr_mode[i] else {
+            let r = self.in_reg(addr, RDX);
+            if self.env.guest_base == 0 {
+                return (r, 0);
+            }
             dynasm!(self.a ; .arch x64 ; lea rdx, [Rq(r) + r15]);
-            RDX
+            return (RDX, 0);
+        };
+        let rb = self.in_reg(m.base, RDX);
+        let disp = m.disp;
+        match m.index {
+            None if self.env.guest_base == 0 => (rb, disp),
+            None => {
+                dynasm!(self.a ; .arch x64 ; lea rdx, [Rq(rb) + r15 + disp]);
+                (RDX, 0)
+            }
+            Some((x, scale)) => {
+                let rx = self.in_reg(x, RCX);
+                match scale {
+                    1 => dynasm!(self.a ; .arch x64 ; lea rdx, [Rq(rb) + Rq(rx) + disp]),
+                    2 => dynasm!(self.a ; .arch x64 ; lea rdx, [Rq(rb) + Rq(rx) * 2 + disp]),
+                    4 => dynasm!(self.a ; .arch x64 ; lea rdx, [Rq(rb) + Rq(rx) * 4 + disp]),
+                    _ => dynasm!(self.a ; .arch x64 ; lea rdx, [Rq(rb) + Rq(rx) * 8 + disp]),
+                }
+                if self.env.guest_base != 0 {
+                    dynasm!(self.a ; .arch x64 ; add rdx, r15);
+                }
+                (RDX, 0)
+            }
+        }
+    }
+
+    fn pin_addr(&mut self, i: usize, addr: Val) {
+        match self.addr_mode[i] {
+            None => self.pin(addr),
+            Some(m) => {
+                self.pin(m.base);
+                if let Some((x, _)) = m.index {
+                    self.pin(x);
+                }
+            }
         }
     }
 
     fn load(&mut self, i: usize, addr: Val, ty: Ty, be: bool) -> Result<(), CompileError> {
-        self.pin(addr);
-        let p = self.host_addr(addr);
+        self.pin_addr(i, addr);
+        let (p, o) = self.host_addr(i, addr);
         if ty == Ty::I128 {
             let s = self.def_slot(i)?;
-            dynasm!(self.a ; .arch x64 ; movdqu xmm0, [Rq(p)]);
+            dynasm!(self.a ; .arch x64 ; movdqu xmm0, [Rq(p) + o]);
             if be {
                 let m = runtime::bswap128_mask_addr() as i64;
                 dynasm!(self.a ; .arch x64 ; mov rax, QWORD m ; pshufb xmm0, [rax]);
@@ -1076,10 +1245,10 @@ impl<'a> Cg<'a> {
         }
         let d = self.def_reg(i)?;
         match ty {
-            Ty::I8 => dynasm!(self.a ; .arch x64 ; movzx Rd(d), BYTE [Rq(p)]),
-            Ty::I16 => dynasm!(self.a ; .arch x64 ; movzx Rd(d), WORD [Rq(p)]),
-            Ty::I32 => dynasm!(self.a ; .arch x64 ; mov Rd(d), DWORD [Rq(p)]),
-            _ => dynasm!(self.a ; .arch x64 ; mov Rq(d), QWORD [Rq(p)]),
+            Ty::I8 => dynasm!(self.a ; .arch x64 ; movzx Rd(d), BYTE [Rq(p) + o]),
+            Ty::I16 => dynasm!(self.a ; .arch x64 ; movzx Rd(d), WORD [Rq(p) + o]),
+            Ty::I32 => dynasm!(self.a ; .arch x64 ; mov Rd(d), DWORD [Rq(p) + o]),
+            _ => dynasm!(self.a ; .arch x64 ; mov Rq(d), QWORD [Rq(p) + o]),
         }
         if be {
             match ty {
@@ -1092,8 +1261,8 @@ impl<'a> Cg<'a> {
         Ok(())
     }
 
-    fn store(&mut self, addr: Val, v: Val, ty: Ty, be: bool) {
-        let p = self.host_addr(addr);
+    fn store(&mut self, i: usize, addr: Val, v: Val, ty: Ty, be: bool) {
+        let (p, o) = self.host_addr(i, addr);
         if ty == Ty::I128 {
             let Opnd::M(s) = self.opnd(v) else { unreachable!("I128 outside a slot") };
             dynasm!(self.a ; .arch x64 ; movdqa xmm0, [rsp + s]);
@@ -1101,17 +1270,17 @@ impl<'a> Cg<'a> {
                 let m = runtime::bswap128_mask_addr() as i64;
                 dynasm!(self.a ; .arch x64 ; mov rax, QWORD m ; pshufb xmm0, [rax]);
             }
-            dynasm!(self.a ; .arch x64 ; movdqu [Rq(p)], xmm0);
+            dynasm!(self.a ; .arch x64 ; movdqu [Rq(p) + o], xmm0);
             return;
         }
         let vo = self.opnd(v);
         if !be {
             match (vo, ty) {
-                (Opnd::I(x), Ty::I8) => return dynasm!(self.a ; .arch x64 ; mov BYTE [Rq(p)], x as i8),
-                (Opnd::I(x), Ty::I16) => return dynasm!(self.a ; .arch x64 ; mov WORD [Rq(p)], x as i16),
-                (Opnd::I(x), Ty::I32) => return dynasm!(self.a ; .arch x64 ; mov DWORD [Rq(p)], x as i32),
+                (Opnd::I(x), Ty::I8) => return dynasm!(self.a ; .arch x64 ; mov BYTE [Rq(p) + o], x as i8),
+                (Opnd::I(x), Ty::I16) => return dynasm!(self.a ; .arch x64 ; mov WORD [Rq(p) + o], x as i16),
+                (Opnd::I(x), Ty::I32) => return dynasm!(self.a ; .arch x64 ; mov DWORD [Rq(p) + o], x as i32),
                 (Opnd::I(x), Ty::I64) if fits_i32(x) => {
-                    return dynasm!(self.a ; .arch x64 ; mov QWORD [Rq(p)], x as i32)
+                    return dynasm!(self.a ; .arch x64 ; mov QWORD [Rq(p) + o], x as i32)
                 }
                 _ => {}
             }
@@ -1129,10 +1298,10 @@ impl<'a> Cg<'a> {
             self.in_reg(v, RAX)
         };
         match ty {
-            Ty::I8 => dynasm!(self.a ; .arch x64 ; mov BYTE [Rq(p)], Rb(r)),
-            Ty::I16 => dynasm!(self.a ; .arch x64 ; mov WORD [Rq(p)], Rw(r)),
-            Ty::I32 => dynasm!(self.a ; .arch x64 ; mov DWORD [Rq(p)], Rd(r)),
-            _ => dynasm!(self.a ; .arch x64 ; mov QWORD [Rq(p)], Rq(r)),
+            Ty::I8 => dynasm!(self.a ; .arch x64 ; mov BYTE [Rq(p) + o], Rb(r)),
+            Ty::I16 => dynasm!(self.a ; .arch x64 ; mov WORD [Rq(p) + o], Rw(r)),
+            Ty::I32 => dynasm!(self.a ; .arch x64 ; mov DWORD [Rq(p) + o], Rd(r)),
+            _ => dynasm!(self.a ; .arch x64 ; mov QWORD [Rq(p) + o], Rq(r)),
         }
     }
 
@@ -1151,14 +1320,14 @@ impl<'a> Cg<'a> {
                 dynasm!(self.a ; .arch x64 ; test cl, cl ; jz =>skip);
             }
         }
-        let p = self.host_addr(addr);
+        let (p, o) = self.host_addr(i, addr);
         self.mov_to(RAX, eo);
         let nr = self.in_reg(new, RCX);
         match ty {
-            Ty::I8 => dynasm!(self.a ; .arch x64 ; lock cmpxchg BYTE [Rq(p)], Rb(nr) ; movzx Rd(d), al),
-            Ty::I16 => dynasm!(self.a ; .arch x64 ; lock cmpxchg WORD [Rq(p)], Rw(nr) ; movzx Rd(d), ax),
-            Ty::I32 => dynasm!(self.a ; .arch x64 ; lock cmpxchg DWORD [Rq(p)], Rd(nr) ; mov Rd(d), eax),
-            _ => dynasm!(self.a ; .arch x64 ; lock cmpxchg QWORD [Rq(p)], Rq(nr) ; mov Rq(d), rax),
+            Ty::I8 => dynasm!(self.a ; .arch x64 ; lock cmpxchg BYTE [Rq(p) + o], Rb(nr) ; movzx Rd(d), al),
+            Ty::I16 => dynasm!(self.a ; .arch x64 ; lock cmpxchg WORD [Rq(p) + o], Rw(nr) ; movzx Rd(d), ax),
+            Ty::I32 => dynasm!(self.a ; .arch x64 ; lock cmpxchg DWORD [Rq(p) + o], Rd(nr) ; mov Rd(d), eax),
+            _ => dynasm!(self.a ; .arch x64 ; lock cmpxchg QWORD [Rq(p) + o], Rq(nr) ; mov Rq(d), rax),
         }
         dynasm!(self.a ; .arch x64 ; jmp =>done ; =>skip);
         // Disabled: the result is !expected (masked), touching no memory.

@@ -5,6 +5,7 @@
 //! keeps the guest from mapping over, unmapping or protecting ruser's own memory, and what
 //! syscalls consult to return EFAULT for bad guest pointers.
 
+pub mod codepages;
 mod vma;
 
 pub use vma::{Vma, VmaKind, VmaMap};
@@ -23,6 +24,22 @@ pub fn page_down(a: u64) -> u64 {
 }
 pub fn page_up(a: u64) -> Option<u64> {
     a.checked_add(PAGE_SIZE - 1).map(page_down)
+}
+
+static CODE_HOOK: std::sync::OnceLock<fn(u64, u64)> = std::sync::OnceLock::new();
+
+/// Register the function told about guest memory whose contents or mapping changed in a way
+/// that may affect translated code (the execution layer drops those translations).
+pub fn set_code_change_hook(f: fn(u64, u64)) {
+    let _ = CODE_HOOK.set(f);
+}
+
+/// Report that guest code in `[start, end)` may have changed (unmapped, remapped, reprotected,
+/// or written with cache maintenance such as IC IVAU). Never call it with the memory lock held.
+pub fn code_changed(start: u64, end: u64) {
+    if let Some(f) = CODE_HOOK.get() {
+        f(start, end);
+    }
 }
 
 /// Highest guest address (exclusive) a 64-bit guest may map: the x86-64 user address space.
@@ -102,7 +119,23 @@ impl GuestMem {
             return true;
         }
         let Some(end) = addr.checked_add(len) else { return false };
-        self.lock().vmas.covers(addr, end, prot)
+        if !self.lock().vmas.covers(addr, end, prot) {
+            return false;
+        }
+        if prot & PROT_WRITE != 0 {
+            // The caller is about to write (or let the kernel write) there.
+            if let Some((s, e)) = codepages::unprotect(addr, end) {
+                code_changed(s, e);
+            }
+        }
+        true
+    }
+
+    /// Write-protect the host pages under guest code `[start, end)` that was just translated
+    /// (see `codepages`).
+    pub fn protect_code(&self, start: u64, end: u64) {
+        let st = self.lock();
+        codepages::protect(self.base, start, end, |page| st.vmas.find(page).map(|v| host_prot(v.prot)));
     }
 
     /// EFAULT unless `[addr, addr+len)` is guest memory allowing `prot`.
@@ -137,6 +170,8 @@ impl GuestMem {
             return Err(Errno::EFAULT);
         }
         let (start, stop) = (page_down(addr), page_up(end).ok_or(Errno::EFAULT)?);
+        // Written code must be retranslated; the pages get their VMA protection back below.
+        codepages::forget(start, stop);
         let st = self.lock();
         // Temporarily make the pages writable on the host, then restore each VMA's protection.
         unsafe {
@@ -149,6 +184,8 @@ impl GuestMem {
             let (s, e) = (v.start.max(start), v.end.min(stop));
             unsafe { libc::mprotect(self.g2h(s) as *mut _, (e - s) as usize, host_prot(v.prot)) };
         }
+        drop(st);
+        code_changed(start, stop);
         Ok(())
     }
 
@@ -233,6 +270,7 @@ impl GuestMem {
                 // Claim every part of the range the guest does not own yet, so that a MAP_FIXED
                 // can never replace ruser's own memory.
                 self.claim_gaps(&st.vmas, addr, end)?;
+                codepages::forget(addr, end);
                 hflags |= libc::MAP_FIXED;
             }
             target = addr;
@@ -252,6 +290,10 @@ impl GuestMem {
         }
         let kind = if anon { VmaKind::Anon } else { VmaKind::File { name: name.unwrap_or_default(), offset: off } };
         st.vmas.insert(Vma { start: g, end: g + len, prot, shared, kind });
+        drop(st);
+        if fixed {
+            code_changed(g, g + len);
+        }
         Ok(g)
     }
 
@@ -289,12 +331,15 @@ impl GuestMem {
             return Err(Errno::EINVAL);
         }
         let end = addr.checked_add(page_up(len).ok_or(Errno::EINVAL)?).ok_or(Errno::EINVAL)?;
+        codepages::forget(addr, end);
         let mut st = self.lock();
         for v in st.vmas.overlapping(addr, end) {
             let (s, e) = (v.start.max(addr), v.end.min(end));
             unsafe { libc::munmap(self.g2h(s) as *mut _, (e - s) as usize) };
         }
         st.vmas.remove(addr, end);
+        drop(st);
+        code_changed(addr, end);
         Ok(())
     }
 
@@ -311,10 +356,13 @@ impl GuestMem {
         if !st.vmas.covers(addr, end, 0) {
             return Err(Errno::ENOMEM);
         }
+        codepages::forget(addr, end);
         if unsafe { libc::mprotect(self.g2h(addr) as *mut _, (end - addr) as usize, host_prot(prot)) } != 0 {
             return Err(Errno::last());
         }
         st.vmas.protect(addr, end, prot);
+        drop(st);
+        code_changed(addr, end);
         Ok(())
     }
 
@@ -350,6 +398,7 @@ impl GuestMem {
         if old + old_len > v.end {
             return Err(Errno::EFAULT);
         }
+        codepages::forget(old, old + old_len);
         let p = unsafe {
             libc::mremap(self.g2h(old) as *mut _, old_len as usize, new_len as usize, if flags & MREMAP_MAYMOVE != 0 { libc::MREMAP_MAYMOVE } else { 0 })
         };
@@ -359,6 +408,9 @@ impl GuestMem {
         let g = self.h2g(p as usize);
         st.vmas.remove(old, old + old_len);
         st.vmas.insert(Vma { start: g, end: g + new_len, ..v });
+        drop(st);
+        code_changed(old, old + old_len);
+        code_changed(g, g + new_len);
         Ok(g)
     }
 

@@ -100,6 +100,7 @@ case("sminv h0, v1.8h\numaxv s1, v2.4s\nuaddlv d2, v3.4s\nuaddlp v3.8h, v4.16b\n
 case("shrn v0.8b, v1.8h, #4\nshrn2 v0.16b, v2.8h, #4\nshrn v2.4h, v3.4s, #16\nushr v3.16b, v4.16b, #3\nsshr v4.4s, v5.4s, #31\nshl v5.2d, v6.2d, #3\nusra v6.8h, v7.8h, #15\nssra v7.2s, v1.2s, #1")
 case("ushll v0.8h, v1.8b, #2\nsshll2 v2.4s, v3.8h, #0\nuxtl v4.2d, v5.2s\nsxtl2 v6.8h, v7.16b\nshrn v1.2s, v3.2d, #32\nsshr v3.16b, v3.16b, #8\nshl v5.8b, v5.8b, #7\nushr v7.2d, v7.2d, #64")
 case("xtn v0.8b, v1.8h\nxtn2 v0.16b, v2.8h\nxtn v3.2s, v4.2d\nxtn v5.4h, v6.4s\nxtn2 v6.4s, v7.2d")
+case("shll v0.8h, v1.8b, #8\nshll2 v2.4s, v3.8h, #16\nshll v4.2d, v5.2s, #32\nshll2 v6.8h, v7.16b, #8")
 case("ext v0.16b, v1.16b, v2.16b, #3\next v3.8b, v1.8b, v2.8b, #5\next v4.16b, v4.16b, v4.16b, #8\next v5.16b, v1.16b, v2.16b, #0\next v6.8b, v2.8b, v1.8b, #0")
 case("rev16 v0.16b, v1.16b\nrev32 v2.8b, v3.8b\nrev32 v3.8h, v3.8h\nrev64 v4.2s, v5.2s\nrev64 v5.16b, v5.16b\ncnt v6.16b, v7.16b\ncnt v7.8b, v1.8b\nclz v1.4s, v2.4s")
 case("rbit v0.16b, v1.16b\nclz v2.16b, v2.16b\nclz v3.4h, v3.4h\nrbit v4.8b, v5.8b")

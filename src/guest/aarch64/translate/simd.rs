@@ -298,6 +298,16 @@ fn two_misc(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
                 r
             }
         }
+        (true, 0b10011) => {
+            // SHLL / SHLL2: widen the low (high) half's lanes and shift left by their width.
+            if size == 3 {
+                return Err(Undef::Unallocated);
+            }
+            let w = widen(ctx, a, es, q, false);
+            let r = ctx.b.vimm(VImmOp::Shl, es * 2, w, 8 * es as u32);
+            ctx.set_v(d, r);
+            return Ok(());
+        }
         (false, 0b10010) => {
             // XTN / XTN2: narrow 2*es lanes to es.
             if size == 3 {

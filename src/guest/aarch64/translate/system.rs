@@ -120,8 +120,18 @@ fn sys(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
             }
             Ok(())
         }
-        // IC IVAU, DC CVAC, DC CVAU, DC CVAP, DC CVADP, DC CIVAC: nothing to do (yet).
-        5 | 10 | 11 | 12 | 13 | 14 => Ok(()),
+        5 => {
+            // IC IVAU: the guest wrote code in this cache line; drop its translations. The
+            // block ends here so that the next instruction is fetched afresh.
+            let x = ctx.x(rd(insn), true);
+            let zero = ctx.konst(Ty::I64, 0);
+            ctx.b.helper(&IC_IVAU_HELPER, Ty::I64, &[x, zero, zero, zero]);
+            let target = ctx.next_pc();
+            ctx.end_block(Terminal::Jump { target });
+            Ok(())
+        }
+        // DC CVAC, DC CVAU, DC CVAP, DC CVADP, DC CIVAC: caches are coherent on the host.
+        10 | 11 | 12 | 13 | 14 => Ok(()),
         _ => Err(Undef::Unallocated),
     }
 }
@@ -132,6 +142,15 @@ fn cntvct(_ctx: &mut HelperCtx, _args: [u128; 4]) -> u128 {
     unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
     (ts.tv_sec as u64).wrapping_mul(1_000_000_000).wrapping_add(ts.tv_nsec as u64) as u128
 }
+
+fn ic_ivau(_ctx: &mut HelperCtx, args: [u128; 4]) -> u128 {
+    // The line size CTR_EL0 reports (IminLine = 4: 16 words).
+    let line = args[0] as u64 & !63;
+    crate::mem::code_changed(line, line.wrapping_add(64));
+    0
+}
+
+static IC_IVAU_HELPER: HelperFn = HelperFn { name: "ic_ivau", func: ic_ivau, volatile: false };
 
 static CNTVCT_HELPER: HelperFn = HelperFn { name: "cntvct", func: cntvct, volatile: true };
 

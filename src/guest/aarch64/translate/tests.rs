@@ -516,8 +516,10 @@ fn system_registers_hints_barriers() {
     assert_eq!(st.read_u64(TPIDR_EL0), 0xdeadbeef);
     assert!(buf.0[0x40..0x80].iter().all(|&b| b == 0));
     assert!(buf.0[..0x40].iter().chain(&buf.0[0x80..]).all(|&b| b == 0xff));
-    // ISB ends its block.
+    // IC IVAU ends its block (so the next fetch sees changed code), and so does ISB.
     let b = translate_block(&code, code.base(), &TranslateOpts::default());
+    assert_eq!(b.term, Terminal::Jump { target: code.base() + 4 * 26 });
+    let b = translate_block(&code, code.base() + 4 * 26, &TranslateOpts::default());
     assert_eq!(b.term, Terminal::Jump { target: code.base() + 4 * 29 });
 }
 
