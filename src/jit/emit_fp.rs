@@ -608,19 +608,14 @@ pub(super) const K_SIGN16: i32 = 6;
 pub(super) const K_SIGN32: i32 = 7;
 pub(super) const K_SIGN64: i32 = 8;
 pub(super) const K_LOBYTE16: i32 = 9; // 0x00ff in every 16-bit lane
-/// pshufb masks for Uzp (even / odd lanes of one register into its low 8 bytes), esize 1, 2.
-pub(super) const K_UZP1_1: i32 = 10;
-pub(super) const K_UZP2_1: i32 = 11;
-pub(super) const K_UZP1_2: i32 = 12;
-pub(super) const K_UZP2_2: i32 = 13;
 /// pshufb masks for Xtn of esize 2, 4 (the high 8 bytes zeroed).
-pub(super) const K_XTN_2: i32 = 14;
-pub(super) const K_XTN_4: i32 = 15;
+pub(super) const K_XTN_2: i32 = 10;
+pub(super) const K_XTN_4: i32 = 11;
 /// pshufb masks for Rev(container) of esize: (1,2) (1,4) (1,8) (2,4) (2,8) (4,8).
-pub(super) const K_REV: i32 = 16;
-pub(super) const K_ONES8: i32 = 22; // 0x01 in every byte
-pub(super) const K_ONES16: i32 = 23; // 0x0001 in every 16-bit lane
-const NCONSTS: usize = 24;
+pub(super) const K_REV: i32 = 12;
+pub(super) const K_ONES8: i32 = 18; // 0x01 in every byte
+pub(super) const K_ONES16: i32 = 19; // 0x0001 in every 16-bit lane
+const NCONSTS: usize = 20;
 
 #[repr(C, align(16))]
 struct Consts([[u8; 16]; NCONSTS]);
@@ -642,18 +637,6 @@ fn build_consts() -> Consts {
         t[K_LOBYTE16 as usize][j] = if j % 2 == 0 { 0xff } else { 0 };
         t[K_ONES8 as usize][j] = 1;
         t[K_ONES16 as usize][j] = if j % 2 == 0 { 1 } else { 0 };
-    }
-    // Uzp: the even (odd) lanes of 16 bytes into bytes 0..8, the rest zero.
-    for (idx, es, odd) in [(K_UZP1_1, 1, 0), (K_UZP2_1, 1, 1), (K_UZP1_2, 2, 0), (K_UZP2_2, 2, 1)] {
-        let m = &mut t[idx as usize];
-        for j in 0..16 {
-            m[j] = 0x80;
-        }
-        for lane in 0..8 / es {
-            for byte in 0..es {
-                m[lane * es + byte] = ((2 * lane + odd) * es + byte) as u8;
-            }
-        }
     }
     // Xtn: the low half of each 2*half-byte lane into bytes 0..8.
     for (idx, es) in [(K_XTN_2, 2usize), (K_XTN_4, 4)] {

@@ -45,37 +45,105 @@ fn valid_es(es: u8) -> bool {
 impl Cg<'_> {
     /// Emit `op` (instruction `i`, result type `ty`) natively; false leaves it to the fallback.
     pub(super) fn emit_vec(&mut self, i: usize, op: &Op, _ty: Ty) -> Result<bool, CompileError> {
-        // Every vector operand must be in a slot (always true for I128 values).
+        if !self.vec_native(op) {
+            return Ok(false);
+        }
+        // I128 values always live in slots (regs.rs); anything else is left to the fallback.
         for &v in op.args().iter() {
             if self.b.ty_of(v) == Ty::I128 && !matches!(self.opnd(v), Opnd::M(_)) {
                 return Ok(false);
             }
         }
         match *op {
-            Op::VBin { a, b, op, esize } if valid_es(esize) => self.v_bin(i, op, esize, a, b),
-            Op::VUn { a, op, esize } if valid_es(esize) => self.v_un(i, op, esize, a),
-            Op::VImm { a, op, esize, imm } if valid_es(esize) => self.v_imm(i, op, esize, imm, a),
-            Op::VIns { a, v, esize, lane } if valid_es(esize) && (lane as usize) < 16 / esize as usize => {
-                self.v_ins(i, esize, lane, a, v)
-            }
-            Op::VExt { a, esize, lane } if valid_es(esize) && (lane as usize) < 16 / esize as usize => {
-                self.v_ext(i, esize, lane, a)
-            }
-            Op::VDup { v, esize } if valid_es(esize) => self.v_dup(i, esize, v),
-            Op::Ext { a, from, to, signed } if from == Ty::I128 || to == Ty::I128 => self.v_ext_ty(i, a, from, to, signed),
-            Op::Bin { a, b, op, ty: Ty::I128 } => {
+            Op::VBin { a, b, op, esize } => self.v_bin(i, op, esize, a, b),
+            Op::VUn { a, op, esize } => self.v_un(i, op, esize, a),
+            Op::VImm { a, op, esize, imm } => self.v_imm(i, op, esize, imm, a),
+            Op::VIns { a, v, esize, lane } => self.v_ins(i, esize, lane, a, v),
+            Op::VExt { a, esize, lane } => self.v_ext(i, esize, lane, a),
+            Op::VDup { v, esize } => self.v_dup(i, esize, v),
+            Op::Ext { a, from, to, signed } => self.v_ext_ty(i, a, from, to, signed),
+            Op::Bin { a, b, op, .. } => {
                 let vop = match op {
                     BinOp::And => VBinOp::And,
                     BinOp::Or => VBinOp::Or,
                     BinOp::Xor => VBinOp::Xor,
-                    BinOp::AndNot => VBinOp::Bic,
-                    _ => return Ok(false),
+                    _ => VBinOp::Bic,
                 };
                 self.v_bin(i, vop, 1, a, b)
             }
-            Op::Un { a, op: UnOp::Not, ty: Ty::I128 } => self.v_un(i, VUnOp::Not, 1, a),
-            Op::Select { c, a, b, ty: Ty::I128 } => self.v_select(i, c, a, b),
+            Op::Un { a, .. } => self.v_un(i, VUnOp::Not, 1, a),
+            Op::Select { c, a, b, .. } => self.v_select(i, c, a, b),
             _ => Ok(false),
+        }
+    }
+
+    /// Whether `emit_vec` compiles `op` natively. It depends only on the op and the host, so
+    /// it also tells whether an earlier instruction's code left its result in xmm0.
+    fn vec_native(&self, op: &Op) -> bool {
+        let s = self.env.simd;
+        match *op {
+            Op::VBin { op, esize, .. } => valid_es(esize) && self.vbin_native(op, esize),
+            Op::VUn { op, esize, .. } => valid_es(esize) && self.vun_native(op, esize),
+            Op::VImm { op, esize, imm, .. } => {
+                valid_es(esize)
+                    && match op {
+                        VImmOp::Shl | VImmOp::UShr | VImmOp::SShr => true,
+                        VImmOp::Shrn => esize >= 2 && imm < esize as u32 * 8 && (esize == 8 || s.ssse3),
+                    }
+            }
+            Op::VIns { esize, lane, .. } => {
+                valid_es(esize) && (lane as usize) < 16 / esize as usize && (esize == 2 || s.sse41)
+            }
+            Op::VExt { esize, lane, .. } => valid_es(esize) && (lane as usize) < 16 / esize as usize,
+            Op::VDup { esize, .. } => valid_es(esize),
+            Op::Ext { from, to, .. } => from == Ty::I128 || to == Ty::I128,
+            Op::Bin { op, ty: Ty::I128, .. } => matches!(op, BinOp::And | BinOp::Or | BinOp::Xor | BinOp::AndNot),
+            Op::Un { op: UnOp::Not, ty: Ty::I128, .. } => true,
+            Op::Select { ty: Ty::I128, .. } => true,
+            _ => false,
+        }
+    }
+
+    fn vbin_native(&self, op: VBinOp, es: u8) -> bool {
+        use VBinOp::*;
+        let s = self.env.simd;
+        match op {
+            And | Or | Xor | Bic | Orn | Add | Sub | Zip1 | Zip2 | Trn1 | Trn2 => true,
+            Mul => self.p_avail(P::Mul, es),
+            CmEq | CmTst => self.p_avail(P::CmpEq, es),
+            CmGt | CmGe | CmHi | CmHs => self.p_avail(P::CmpGt, es),
+            UMin => self.p_avail(P::MinU, es),
+            UMax => self.p_avail(P::MaxU, es),
+            SMin => self.p_avail(P::MinS, es),
+            SMax => self.p_avail(P::MaxS, es),
+            AddP => es == 1 || es == 8 || s.ssse3,
+            UMinP | UMaxP => self.p_avail(P::MinU, es),
+            SMinP | SMaxP => self.p_avail(P::MinS, es),
+            Uzp1 | Uzp2 => true,
+            Ext(k) => k < 16 && (k == 0 || s.ssse3),
+            Tbl => s.ssse3 && es == 1,
+            SShl | UShl => false,
+        }
+    }
+
+    fn vun_native(&self, op: VUnOp, es: u8) -> bool {
+        use VUnOp::*;
+        let s = self.env.simd;
+        match op {
+            Not | Neg | ZeroHigh => true,
+            Abs => es == 8 || s.ssse3,
+            Cnt | Rbit => es == 1 && s.ssse3,
+            Rev(c) => s.ssse3 && REV_SHAPES.contains(&(es as usize, c as usize)),
+            AddV => es == 1 || es == 8 || s.ssse3,
+            UMaxV | UMinV => es < 8 && self.p_avail(P::MaxU, es),
+            SMaxV | SMinV => es < 8 && self.p_avail(P::MaxS, es),
+            Xtn => es >= 2 && (es == 8 || s.ssse3),
+            UXtl => es < 8,
+            SXtl => es < 8 && s.sse41,
+            UAddLP => es == 1 && s.ssse3 || es == 2 || es == 4,
+            SAddLP => es == 1 && s.ssse3 || es == 2,
+            UAddLV => es == 1,
+            Clz | SAddLV => false,
         }
     }
 
@@ -112,10 +180,39 @@ impl Cg<'_> {
     }
 
     /// Store xmm `x` as the result of instruction `i`.
+    /// The result is also left in xmm0 (see `prev_in_xmm0`).
     fn vdef(&mut self, i: usize, x: u8) -> Result<bool, CompileError> {
         let s = self.def_slot(i)?;
         dynasm!(self.a ; .arch x64 ; movdqa [rsp + s], Rx(x));
+        if x != 0 {
+            dynasm!(self.a ; .arch x64 ; movdqa xmm0, Rx(x));
+        }
         Ok(true)
+    }
+
+    /// Whether `v` is the result of the instruction just before `i` and the code emitted for
+    /// it left that result in xmm0: every I128 result of `emit_vec` does (`vdef`), and
+    /// nothing is emitted between two instructions. (This relies on `Cg::inst` passing
+    /// these ops to `emit_vec`, which it does for all of them.)
+    fn prev_in_xmm0(&self, i: usize, v: Val) -> bool {
+        let j = v.0 as usize;
+        j + 1 == i && self.b.insts[j].ty == Ty::I128 && self.vec_native(&self.b.insts[j].op)
+    }
+
+    /// Load vector operands into the given xmm registers at the start of instruction `i`,
+    /// taking the previous instruction's result from xmm0 when it is one of them.
+    fn vloads(&mut self, i: usize, ops: &[(u8, Val)]) {
+        let fwd: Vec<bool> = ops.iter().map(|&(_, v)| self.prev_in_xmm0(i, v)).collect();
+        for (k, &(x, _)) in ops.iter().enumerate() {
+            if fwd[k] && x != 0 {
+                dynasm!(self.a ; .arch x64 ; movdqa Rx(x), xmm0);
+            }
+        }
+        for (k, &(x, v)) in ops.iter().enumerate() {
+            if !fwd[k] {
+                self.vload(x, v);
+            }
+        }
     }
 
     /// rax = the constant table.
@@ -177,76 +274,26 @@ impl Cg<'_> {
         dynasm!(self.a ; .arch x64 ; pxor Rx(x), [rax + k] ; pxor Rx(y), [rax + k]);
     }
 
-    /// Can `uzp(x, y)` be emitted for this element size?
-    fn uzp_avail(&self, es: u8) -> bool {
-        es >= 4 || self.env.simd.ssse3
-    }
-
-    /// xmm0 = even lanes of (xmm0, xmm1) (`odd`: the odd lanes), the concatenation b:a with a
-    /// = xmm0 in the low half. Clobbers xmm1; rax = constant table for esize 1/2.
-    fn uzp(&mut self, es: u8, odd: bool) {
-        match (es, odd) {
-            (8, false) => dynasm!(self.a ; .arch x64 ; punpcklqdq xmm0, xmm1),
-            (8, true) => dynasm!(self.a ; .arch x64 ; punpckhqdq xmm0, xmm1),
-            (4, false) => dynasm!(self.a ; .arch x64 ; shufps xmm0, xmm1, 0x88u8 as i8),
-            (4, true) => dynasm!(self.a ; .arch x64 ; shufps xmm0, xmm1, 0xddu8 as i8),
-            _ => {
-                let k = match (es, odd) {
-                    (1, false) => K_UZP1_1,
-                    (1, true) => K_UZP2_1,
-                    (_, false) => K_UZP1_2,
-                    (_, true) => K_UZP2_2,
-                } * 16;
-                dynasm!(self.a ; .arch x64
-                    ; pshufb xmm0, [rax + k]
-                    ; pshufb xmm1, [rax + k]
-                    ; punpcklqdq xmm0, xmm1
-                );
-            }
-        }
-    }
-
     // ------------------------------------------------------------------ VBin
 
     fn v_bin(&mut self, i: usize, op: VBinOp, es: u8, a: Val, b: Val) -> Result<bool, CompileError> {
         use VBinOp::*;
-        let s = self.env.simd;
-        // Decide first.
-        let elementwise = |p: P| Some(p);
+        // (Supported: `vbin_native`.)
         let p = match op {
-            Add => elementwise(P::Add),
-            Sub => elementwise(P::Sub),
-            Mul => elementwise(P::Mul),
-            CmEq | CmTst => elementwise(P::CmpEq),
-            CmGt | CmGe | CmHi => elementwise(P::CmpGt),
-            CmHs if es < 8 && self.p_avail(P::MaxU, es) => elementwise(P::MaxU),
-            CmHs => elementwise(P::CmpGt),
-            UMin | UMinP => elementwise(P::MinU),
-            UMax | UMaxP => elementwise(P::MaxU),
-            SMin | SMinP => elementwise(P::MinS),
-            SMax | SMaxP => elementwise(P::MaxS),
-            AddP => elementwise(P::Add),
+            Add | AddP => Some(P::Add),
+            Sub => Some(P::Sub),
+            Mul => Some(P::Mul),
+            CmEq | CmTst => Some(P::CmpEq),
+            CmGt | CmGe | CmHi => Some(P::CmpGt),
+            CmHs if es < 8 && self.p_avail(P::MaxU, es) => Some(P::MaxU),
+            CmHs => Some(P::CmpGt),
+            UMin | UMinP => Some(P::MinU),
+            UMax | UMaxP => Some(P::MaxU),
+            SMin | SMinP => Some(P::MinS),
+            SMax | SMaxP => Some(P::MaxS),
             _ => None,
         };
-        if let Some(p) = p {
-            if !self.p_avail(p, es) {
-                return Ok(false);
-            }
-        }
-        let ok = match op {
-            UMinP | UMaxP | SMinP | SMaxP => self.uzp_avail(es),
-            AddP => es == 8 || s.ssse3,
-            Uzp1 | Uzp2 => self.uzp_avail(es),
-            Ext(k) => k < 16 && (k == 0 || s.ssse3),
-            Tbl => s.ssse3 && es == 1,
-            SShl | UShl => false,
-            _ => true,
-        };
-        if !ok {
-            return Ok(false);
-        }
-        self.vload(0, a);
-        self.vload(1, b);
+        self.vloads(i, &[(0, a), (1, b)]);
         let r = match op {
             And => {
                 dynasm!(self.a ; .arch x64 ; pand xmm0, xmm1);
@@ -318,15 +365,49 @@ impl Cg<'_> {
                 0
             }
             AddP | UMinP | UMaxP | SMinP | SMaxP => {
-                // evens(b:a) OP odds(b:a)
-                if es <= 2 {
-                    self.kbase();
+                // evens(b:a) OP odds(b:a): each register's pairs are combined in place in
+                // 2*es lanes, then the two halves are packed.
+                let p = p.unwrap_or(P::Add);
+                match es {
+                    1 => {
+                        // Low byte of each word: even OP odd (high bytes stay 0); pack words.
+                        self.kbase();
+                        dynasm!(self.a ; .arch x64 ; movdqa xmm2, xmm0 ; psrlw xmm2, 8 ; pand xmm0, [rax + K_LOBYTE16 * 16]);
+                        self.p_emit(p, 1, 0, 2);
+                        if a == b {
+                            dynasm!(self.a ; .arch x64 ; packuswb xmm0, xmm0);
+                        } else {
+                            dynasm!(self.a ; .arch x64 ; movdqa xmm3, xmm1 ; psrlw xmm3, 8 ; pand xmm1, [rax + K_LOBYTE16 * 16]);
+                            self.p_emit(p, 1, 1, 3);
+                            dynasm!(self.a ; .arch x64 ; packuswb xmm0, xmm1);
+                        }
+                    }
+                    2 => {
+                        // Low word of each dword: even OP odd; sign-extend it and pack exactly.
+                        dynasm!(self.a ; .arch x64 ; movdqa xmm2, xmm0 ; psrld xmm2, 16);
+                        self.p_emit(p, 2, 0, 2);
+                        dynasm!(self.a ; .arch x64 ; pslld xmm0, 16 ; psrad xmm0, 16);
+                        if a == b {
+                            dynasm!(self.a ; .arch x64 ; packssdw xmm0, xmm0);
+                        } else {
+                            dynasm!(self.a ; .arch x64 ; movdqa xmm3, xmm1 ; psrld xmm3, 16);
+                            self.p_emit(p, 2, 1, 3);
+                            dynasm!(self.a ; .arch x64 ; pslld xmm1, 16 ; psrad xmm1, 16 ; packssdw xmm0, xmm1);
+                        }
+                    }
+                    4 => {
+                        dynasm!(self.a ; .arch x64
+                            ; movdqa xmm2, xmm0
+                            ; shufps xmm0, xmm1, 0x88u8 as i8
+                            ; shufps xmm2, xmm1, 0xddu8 as i8
+                        );
+                        self.p_emit(p, 4, 0, 2);
+                    }
+                    _ => {
+                        dynasm!(self.a ; .arch x64 ; movdqa xmm2, xmm0 ; punpcklqdq xmm0, xmm1 ; punpckhqdq xmm2, xmm1);
+                        self.p_emit(p, 8, 0, 2);
+                    }
                 }
-                dynasm!(self.a ; .arch x64 ; movdqa xmm2, xmm0 ; movdqa xmm3, xmm1);
-                self.uzp(es, false);
-                dynasm!(self.a ; .arch x64 ; movdqa xmm4, xmm0 ; movdqa xmm0, xmm2 ; movdqa xmm1, xmm3);
-                self.uzp(es, true);
-                self.p_emit(p.unwrap(), es, 0, 4);
                 0
             }
             Zip1 => {
@@ -338,10 +419,26 @@ impl Cg<'_> {
                 0
             }
             Uzp1 | Uzp2 => {
-                if es <= 2 {
-                    self.kbase();
+                let odd = op == Uzp2;
+                match (es, odd) {
+                    (1, false) => {
+                        self.kbase();
+                        dynasm!(self.a ; .arch x64
+                            ; pand xmm0, [rax + K_LOBYTE16 * 16]
+                            ; pand xmm1, [rax + K_LOBYTE16 * 16]
+                            ; packuswb xmm0, xmm1
+                        );
+                    }
+                    (1, true) => dynasm!(self.a ; .arch x64 ; psrlw xmm0, 8 ; psrlw xmm1, 8 ; packuswb xmm0, xmm1),
+                    (2, false) => dynasm!(self.a ; .arch x64
+                        ; pslld xmm0, 16 ; psrad xmm0, 16 ; pslld xmm1, 16 ; psrad xmm1, 16 ; packssdw xmm0, xmm1
+                    ),
+                    (2, true) => dynasm!(self.a ; .arch x64 ; psrad xmm0, 16 ; psrad xmm1, 16 ; packssdw xmm0, xmm1),
+                    (4, false) => dynasm!(self.a ; .arch x64 ; shufps xmm0, xmm1, 0x88u8 as i8),
+                    (4, true) => dynasm!(self.a ; .arch x64 ; shufps xmm0, xmm1, 0xddu8 as i8),
+                    (_, false) => dynasm!(self.a ; .arch x64 ; punpcklqdq xmm0, xmm1),
+                    (_, true) => dynasm!(self.a ; .arch x64 ; punpckhqdq xmm0, xmm1),
                 }
-                self.uzp(es, op == Uzp2);
                 0
             }
             Trn1 | Trn2 => {
@@ -379,32 +476,16 @@ impl Cg<'_> {
 
     fn v_un(&mut self, i: usize, op: VUnOp, es: u8, a: Val) -> Result<bool, CompileError> {
         use VUnOp::*;
-        let s = self.env.simd;
-        let ok = match op {
-            Not | Neg | ZeroHigh => true,
-            Abs => es == 8 || s.ssse3,
-            Cnt | Rbit => es == 1 && s.ssse3,
-            Rev(c) => s.ssse3 && REV_SHAPES.contains(&(es as usize, c as usize)),
-            AddV => es == 1 || es == 8 || s.ssse3,
-            UMaxV | UMinV => es < 8 && self.p_avail(P::MaxU, es),
-            SMaxV | SMinV => es < 8 && self.p_avail(P::MaxS, es),
-            Xtn => es >= 2 && (es == 8 || s.ssse3),
-            UXtl => es < 8,
-            SXtl => es < 8 && s.sse41,
-            UAddLP => es == 1 && s.ssse3 || es == 2 || es == 4,
-            SAddLP => es == 1 && s.ssse3 || es == 2,
-            UAddLV => es == 1,
-            Clz | SAddLV => false,
-        };
-        if !ok {
-            return Ok(false);
-        }
         if op == ZeroHigh {
-            let Opnd::M(sa) = self.opnd(a) else { unreachable!("I128 outside a slot") };
-            dynasm!(self.a ; .arch x64 ; movq xmm0, QWORD [rsp + sa]);
+            if self.prev_in_xmm0(i, a) {
+                dynasm!(self.a ; .arch x64 ; movq xmm0, xmm0);
+            } else {
+                let Opnd::M(sa) = self.opnd(a) else { unreachable!("I128 outside a slot") };
+                dynasm!(self.a ; .arch x64 ; movq xmm0, QWORD [rsp + sa]);
+            }
             return self.vdef(i, 0);
         }
-        self.vload(0, a);
+        self.vloads(i, &[(0, a)]);
         let r = match op {
             Not => {
                 self.ones(1);
@@ -561,18 +642,11 @@ impl Cg<'_> {
 
     fn v_imm(&mut self, i: usize, op: VImmOp, es: u8, imm: u32, a: Val) -> Result<bool, CompileError> {
         let bits = es as u32 * 8;
-        let ok = match op {
-            VImmOp::Shl | VImmOp::UShr | VImmOp::SShr => true,
-            VImmOp::Shrn => es >= 2 && imm < bits && (es == 8 || self.env.simd.ssse3),
-        };
-        if !ok {
-            return Ok(false);
-        }
         if matches!(op, VImmOp::Shl | VImmOp::UShr) && imm >= bits {
             dynasm!(self.a ; .arch x64 ; pxor xmm0, xmm0);
             return self.vdef(i, 0);
         }
-        self.vload(0, a);
+        self.vloads(i, &[(0, a)]);
         match op {
             VImmOp::Shl => {
                 let n = imm as i8;
@@ -654,10 +728,7 @@ impl Cg<'_> {
     // ------------------------------------------------------------------ lanes
 
     fn v_ins(&mut self, i: usize, es: u8, lane: u8, a: Val, v: Val) -> Result<bool, CompileError> {
-        if es != 2 && !self.env.simd.sse41 {
-            return Ok(false);
-        }
-        self.vload(0, a);
+        self.vloads(i, &[(0, a)]);
         let l = lane as i8;
         let o = match self.opnd(v) {
             Opnd::I(k) => {
@@ -707,14 +778,19 @@ impl Cg<'_> {
     /// Ext to or from I128.
     fn v_ext_ty(&mut self, i: usize, a: Val, from: Ty, to: Ty, signed: bool) -> Result<bool, CompileError> {
         if from == Ty::I128 && to == Ty::I128 {
-            self.vload(0, a);
+            self.vloads(i, &[(0, a)]);
             return self.vdef(i, 0);
         }
         if from == Ty::I128 {
             // Truncation to a scalar.
+            let fwd = self.prev_in_xmm0(i, a);
             let Opnd::M(s) = self.opnd(a) else { unreachable!("I128 outside a slot") };
             let d = self.def_reg(i)?;
-            dynasm!(self.a ; .arch x64 ; mov Rq(d), QWORD [rsp + s]);
+            if fwd {
+                dynasm!(self.a ; .arch x64 ; movq Rq(d), xmm0);
+            } else {
+                dynasm!(self.a ; .arch x64 ; mov Rq(d), QWORD [rsp + s]);
+            }
             self.truncate(d, to);
             return Ok(true);
         }
@@ -741,8 +817,7 @@ impl Cg<'_> {
             ; movq xmm2, rax
             ; punpcklqdq xmm2, xmm2
         );
-        self.vload(0, a);
-        self.vload(1, b);
+        self.vloads(i, &[(0, a), (1, b)]);
         dynasm!(self.a ; .arch x64 ; pand xmm1, xmm2 ; pandn xmm2, xmm0 ; por xmm1, xmm2);
         self.vdef(i, 1)
     }

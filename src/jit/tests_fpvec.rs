@@ -779,3 +779,79 @@ mod insns {
         assert!(ran > 500, "only {ran} instructions found");
     }
 }
+
+/// Random straight-line chains of vector ops, each usually consuming the previous result
+/// (which the native code forwards in xmm0 instead of reloading it), compared as a whole.
+#[test]
+fn vec_random_chains() {
+    let mut rng = Rng::new(97);
+    let bins = [
+        VBinOp::Add, VBinOp::Sub, VBinOp::Mul, VBinOp::And, VBinOp::Or, VBinOp::Xor, VBinOp::Bic, VBinOp::Orn,
+        VBinOp::CmEq, VBinOp::CmGt, VBinOp::CmGe, VBinOp::CmHi, VBinOp::CmHs, VBinOp::CmTst, VBinOp::UMin,
+        VBinOp::UMax, VBinOp::SMin, VBinOp::SMax, VBinOp::AddP, VBinOp::UMinP, VBinOp::UMaxP, VBinOp::SMinP,
+        VBinOp::SMaxP, VBinOp::Zip1, VBinOp::Zip2, VBinOp::Uzp1, VBinOp::Uzp2, VBinOp::Trn1, VBinOp::Trn2,
+        VBinOp::Ext(3), VBinOp::Ext(8), VBinOp::Tbl,
+    ];
+    let uns = [VUnOp::Not, VUnOp::Neg, VUnOp::Abs, VUnOp::AddV, VUnOp::UMaxV, VUnOp::SMinV, VUnOp::ZeroHigh, VUnOp::UXtl, VUnOp::SXtl];
+    for round in 0..300 {
+        let mut b = Builder::new(0x1000);
+        b.insn_start(0x1000, 4);
+        let mut vals: Vec<Val> = (0..4).map(|j| b.get(Ty::I128, IN_OFF + 16 * j)).collect();
+        vals.push(b.konst128(0));
+        let s0 = b.get(Ty::I64, IN_OFF + 64);
+        let mut outs = Vec::new();
+        for _ in 0..24 {
+            let prev = *vals.last().unwrap();
+            let pick = |rng: &mut Rng, vals: &[Val]| if rng.below(3) > 0 { prev } else { vals[rng.below(vals.len())] };
+            let es = ESIZES[rng.below(4)];
+            let r = match rng.below(10) {
+                0..=4 => {
+                    let (x, y) = (pick(&mut rng, &vals), pick(&mut rng, &vals));
+                    let (x, y) = if rng.below(2) == 0 { (x, y) } else { (y, x) };
+                    b.vbin(bins[rng.below(bins.len())], es, x, y)
+                }
+                5 | 6 => {
+                    let op = uns[rng.below(uns.len())];
+                    let es = if matches!(op, VUnOp::UXtl | VUnOp::SXtl) { ESIZES[rng.below(3)] } else { es };
+                    let x = pick(&mut rng, &vals);
+                    b.vun(op, es, x)
+                }
+                7 => {
+                    let x = pick(&mut rng, &vals);
+                    let op = [VImmOp::Shl, VImmOp::UShr, VImmOp::SShr][rng.below(3)];
+                    b.vimm(op, es, x, rng.below(es as usize * 8) as u32)
+                }
+                8 => {
+                    let x = pick(&mut rng, &vals);
+                    let lane = rng.below(16 / es as usize) as u8;
+                    b.push(Op::VIns { a: x, v: s0, esize: es, lane }, Ty::I128)
+                }
+                _ => {
+                    // A scalar round trip: lane out, back in as a dup.
+                    let x = pick(&mut rng, &vals);
+                    let lane = rng.below(16 / es as usize) as u8;
+                    let e = b.push(Op::VExt { a: x, esize: es, lane }, Ty::I64);
+                    b.push(Op::VDup { v: e, esize: es }, Ty::I128)
+                }
+            };
+            vals.push(r);
+            if rng.below(4) == 0 {
+                outs.push(r);
+            }
+        }
+        outs.push(*vals.last().unwrap());
+        for (k, &r) in outs.iter().take(K).enumerate() {
+            b.set(Ty::I128, OUT_OFF + 16 * k, r);
+        }
+        let blk = b.finish(Terminal::Jump { target: 0x2000 });
+        let mut st = CpuState::new(SZ);
+        for j in 0..4 {
+            st.write_u128(IN_OFF + 16 * j, rand_vec(&mut rng));
+        }
+        st.write_u64(IN_OFF + 64, rng.next());
+        let (mut sj, mut si) = (st.clone(), st.clone());
+        run_jit(&blk, &mut sj);
+        run_interp(&blk, &mut si);
+        assert!(sj.bytes() == si.bytes(), "round {round}: block\n{blk}");
+    }
+}
