@@ -623,8 +623,9 @@ struct Consts([[u8; 16]; NCONSTS]);
 fn build_consts() -> Consts {
     let mut t = [[0u8; 16]; NCONSTS];
     let rev4 = |n: u8| ((n & 1) << 3) | ((n & 2) << 1) | ((n & 4) >> 1) | ((n & 8) >> 3);
+    #[allow(clippy::needless_range_loop)] // j indexes 12 tables at once
     for j in 0..16 {
-        let n = (j % 16) as u8;
+        let n = j as u8;
         t[K_NIB as usize][j] = 0x0f;
         t[K_REV_HI as usize][j] = rev4(n) << 4;
         t[K_REV_LO as usize][j] = rev4(n);
@@ -642,9 +643,7 @@ fn build_consts() -> Consts {
     for (idx, es) in [(K_XTN_2, 2usize), (K_XTN_4, 4)] {
         let m = &mut t[idx as usize];
         let half = es / 2;
-        for j in 0..16 {
-            m[j] = 0x80;
-        }
+        m.fill(0x80);
         for lane in 0..16 / es {
             for byte in 0..half {
                 m[lane * half + byte] = (lane * es + byte) as u8;

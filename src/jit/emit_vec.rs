@@ -795,6 +795,11 @@ impl Cg<'_> {
             return Ok(true);
         }
         // Widening a scalar: through xmm, so the 16-byte slot is written by one store.
+        if !signed && self.b.ty_of(a) <= from {
+            // Already zero-extended (as every value is held).
+            self.xload(0, a, true);
+            return self.vdef(i, 0);
+        }
         let o = self.opnd(a);
         self.mov_to(RAX, o);
         if signed {
