@@ -13,7 +13,7 @@ use super::emit::{Cg, CompileError, Opnd};
 use super::regs::*;
 use crate::interp::Interp;
 use crate::ir::*;
-use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
+use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
 
 /// Host SIMD extensions the native FP and vector code may use (checked when the JIT is made).
 #[derive(Clone, Copy, Debug, Default)]
@@ -586,12 +586,6 @@ impl Cg<'_> {
             dynasm!(self.a ; .arch x64 ; movd Rd(d), xmm2 ; bswap Rd(d));
         }
         Ok(true)
-    }
-
-    /// A label for code that follows (convenience for callers in emit_vec).
-    #[allow(dead_code)]
-    pub(super) fn new_label(&mut self) -> DynamicLabel {
-        self.a.new_dynamic_label()
     }
 }
 
