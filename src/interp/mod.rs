@@ -55,8 +55,8 @@ unsafe fn log_store(base: usize, addr: u64, ty: Ty) {
     });
 }
 
-/// Arm condition evaluation, for cross-checking tables built elsewhere.
-pub fn cond_holds_for_tests(nzcv: u32, cond: u8) -> bool {
+/// Whether Arm condition `cond` (0..15) holds for flags `nzcv` (bits 31..28).
+pub fn cond_holds(nzcv: u32, cond: u8) -> bool {
     scalar::cond_holds(nzcv, cond)
 }
 

@@ -734,7 +734,10 @@ impl<'a> Cg<'a> {
                 let off = off as i32;
                 if ty == Ty::I128 {
                     let s = self.def_slot(i)?;
-                    dynasm!(self.a ; .arch x64 ; movdqu xmm0, [rbp + off] ; movdqa [rsp + s], xmm0);
+                    dynasm!(self.a ; .arch x64 ; movdqu xmm0, [rbp + off]);
+                    if !self.only_next_reads_xmm0(i) {
+                        dynasm!(self.a ; .arch x64 ; movdqa [rsp + s], xmm0);
+                    }
                 } else {
                     let d = self.def_reg(i)?;
                     match ty {
@@ -748,8 +751,11 @@ impl<'a> Cg<'a> {
             Op::SetReg { v, ty, off } => {
                 let off = off as i32;
                 if ty == Ty::I128 {
-                    let Opnd::M(s) = self.opnd(v) else { unreachable!("I128 outside a slot") };
-                    dynasm!(self.a ; .arch x64 ; movdqa xmm0, [rsp + s] ; movdqu [rbp + off], xmm0);
+                    if !self.prev_in_xmm0(i, v) {
+                        let Opnd::M(s) = self.opnd(v) else { unreachable!("I128 outside a slot") };
+                        dynasm!(self.a ; .arch x64 ; movdqa xmm0, [rsp + s]);
+                    }
+                    dynasm!(self.a ; .arch x64 ; movdqu [rbp + off], xmm0);
                 } else {
                     match (self.opnd(v), ty) {
                         (Opnd::I(x), Ty::I8) => dynasm!(self.a ; .arch x64 ; mov BYTE [rbp + off], x as i8),
@@ -1264,8 +1270,10 @@ impl<'a> Cg<'a> {
     fn store(&mut self, i: usize, addr: Val, v: Val, ty: Ty, be: bool) {
         let (p, o) = self.host_addr(i, addr);
         if ty == Ty::I128 {
-            let Opnd::M(s) = self.opnd(v) else { unreachable!("I128 outside a slot") };
-            dynasm!(self.a ; .arch x64 ; movdqa xmm0, [rsp + s]);
+            if !self.prev_in_xmm0(i, v) {
+                let Opnd::M(s) = self.opnd(v) else { unreachable!("I128 outside a slot") };
+                dynasm!(self.a ; .arch x64 ; movdqa xmm0, [rsp + s]);
+            }
             if be {
                 let m = runtime::bswap128_mask_addr() as i64;
                 dynasm!(self.a ; .arch x64 ; mov rax, QWORD m ; pshufb xmm0, [rax]);
@@ -1412,6 +1420,19 @@ impl<'a> Cg<'a> {
         Ok(())
     }
 
+    /// Whether the I128 result of instruction `i` is read only by instruction `i + 1`, and
+    /// that one takes it from xmm0 (`prev_in_xmm0`) without looking at its slot, so the slot
+    /// need not be written.
+    pub(super) fn only_next_reads_xmm0(&self, i: usize) -> bool {
+        self.al.last_use[i] == i as u32 + 1
+            && matches!(
+                self.b.insts.get(i + 1).map(|n| &n.op),
+                Some(Op::SetReg { ty: Ty::I128, .. })
+                    | Some(Op::Store { ty: Ty::I128, .. })
+                    | Some(Op::VUn { op: VUnOp::ZeroHigh, .. })
+            )
+    }
+
     /// Native code for FP and vector ops (`emit_fp`, `emit_vec`); false when the op is left
     /// to the fallback.
     fn native_fp(&mut self, i: usize, op: &Op, ty: Ty) -> Result<bool, CompileError> {
@@ -1424,15 +1445,6 @@ impl<'a> Cg<'a> {
 
 /// Ops without side effects (safe to drop when unused). Loads may fault, so they stay.
 fn is_pure(op: &Op) -> bool {
-    !matches!(
-        op,
-        Op::SetReg { .. }
-            | Op::Store { .. }
-            | Op::Load { .. }
-            | Op::CmpXchg { .. }
-            | Op::AtomicRmw { .. }
-            | Op::Fence { .. }
-            | Op::Helper { .. }
-            | Op::InsnStart { .. }
-    )
+    use crate::ir::opt::Effect;
+    matches!(crate::ir::opt::effect(op), Effect::Pure | Effect::ReadState)
 }

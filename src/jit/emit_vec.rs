@@ -183,7 +183,9 @@ impl Cg<'_> {
     /// The result is also left in xmm0 (see `prev_in_xmm0`).
     fn vdef(&mut self, i: usize, x: u8) -> Result<bool, CompileError> {
         let s = self.def_slot(i)?;
-        dynasm!(self.a ; .arch x64 ; movdqa [rsp + s], Rx(x));
+        if !self.only_next_reads_xmm0(i) {
+            dynasm!(self.a ; .arch x64 ; movdqa [rsp + s], Rx(x));
+        }
         if x != 0 {
             dynasm!(self.a ; .arch x64 ; movdqa xmm0, Rx(x));
         }
@@ -191,12 +193,17 @@ impl Cg<'_> {
     }
 
     /// Whether `v` is the result of the instruction just before `i` and the code emitted for
-    /// it left that result in xmm0: every I128 result of `emit_vec` does (`vdef`), and
-    /// nothing is emitted between two instructions. (This relies on `Cg::inst` passing
+    /// it left that result in xmm0: every I128 result of `emit_vec` does (`vdef`), so do
+    /// I128 GetReg and Load in emit.rs, and nothing is emitted between two instructions. (This relies on `Cg::inst` passing
     /// these ops to `emit_vec`, which it does for all of them.)
-    fn prev_in_xmm0(&self, i: usize, v: Val) -> bool {
+    pub(super) fn prev_in_xmm0(&self, i: usize, v: Val) -> bool {
         let j = v.0 as usize;
-        j + 1 == i && self.b.insts[j].ty == Ty::I128 && self.vec_native(&self.b.insts[j].op)
+        if j + 1 != i || self.b.insts[j].ty != Ty::I128 {
+            return false;
+        }
+        // emit.rs loads I128 guest registers and memory through xmm0 too.
+        let op = &self.b.insts[j].op;
+        matches!(op, Op::GetReg { .. } | Op::Load { .. }) || self.vec_native(op)
     }
 
     /// Load vector operands into the given xmm registers at the start of instruction `i`,

@@ -101,18 +101,7 @@ fn cond_table() -> &'static [u8; 256] {
         let mut t = Box::new([0u8; 256]);
         for cond in 0..16u8 {
             for f in 0..16u32 {
-                let (n, z, c, v) = (f & 8 != 0, f & 4 != 0, f & 2 != 0, f & 1 != 0);
-                let base = match cond >> 1 {
-                    0 => z,
-                    1 => c,
-                    2 => n,
-                    3 => v,
-                    4 => c && !z,
-                    5 => n == v,
-                    6 => n == v && !z,
-                    _ => true,
-                };
-                let holds = if cond & 1 == 1 && cond != 15 { !base } else { base };
+                let holds = crate::interp::cond_holds(f << 28, cond);
                 t[cond as usize * 16 + f as usize] = holds as u8;
             }
         }
@@ -137,14 +126,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cond_table_matches_the_interpreter() {
+    fn cond_table_spot_checks() {
         let t = cond_table();
-        for cond in 0..16u8 {
-            for f in 0..16u32 {
-                let want = crate::interp::cond_holds_for_tests(f << 28, cond);
-                assert_eq!(t[cond as usize * 16 + f as usize] != 0, want, "cond {cond} nzcv {f:04b}");
-            }
-        }
+        let at = |cond: usize, nzcv: usize| t[cond * 16 + nzcv] != 0;
+        assert!(at(0, 0b0100) && !at(0, 0)); // EQ: Z
+        assert!(at(8, 0b0010) && !at(8, 0b0110)); // HI: C && !Z
+        assert!(at(10, 0b1001) && !at(10, 0b1000)); // GE: N == V
+        assert!((0..16).all(|f| at(14, f) && at(15, f))); // AL, NV
     }
 
     #[test]
