@@ -99,6 +99,15 @@ enum FlagSrc {
     Logic(Val, Ty),
 }
 
+/// What sets the x86 flags for a branch fused with its condition.
+#[derive(Clone, Copy, Debug)]
+enum FusedCond {
+    /// The flags of an Arm flag-setting op.
+    Flags(FlagSrc),
+    /// An IR integer comparison: `cmp a, b` at `ty` (signed narrow compares sign-extend).
+    Cmp(Val, Val, Ty, bool),
+}
+
 /// `base + index * scale + disp`, folded into a memory access.
 #[derive(Clone, Copy, Debug)]
 struct AddrMode {
@@ -249,7 +258,7 @@ pub struct Cg<'a> {
     /// Instructions folded into a user (an address computation, a branch), emitted there.
     folded: Vec<bool>,
     /// The block's conditional branch decided directly from x86 flags.
-    fused_branch: Option<(FlagSrc, Cc)>,
+    fused_branch: Option<(FusedCond, Cc)>,
     pub(super) cur_pc: u64,
     base_addr: usize,
 }
@@ -363,16 +372,27 @@ impl<'a> Cg<'a> {
         let mut fused_branch = None;
         let mut term_uses = Vec::new();
         if let Terminal::Branch { cond, .. } = b.term {
-            if let Op::CondHolds { nzcv, cond: c } = b.insts[cond.0 as usize].op {
-                if let Some(src) = flag_src[nzcv.0 as usize] {
-                    if let (Some(CondEval::X86(cc)), 1) = (arm_cond(&src, c), uses[cond.0 as usize]) {
-                        fused_branch = Some((src, cc));
-                        folded[cond.0 as usize] = true;
-                        match src {
-                            FlagSrc::Sub(x, y, _) | FlagSrc::Add(x, y, _) => term_uses.extend([x, y]),
-                            FlagSrc::Logic(x, _) => term_uses.push(x),
+            if uses[cond.0 as usize] == 1 {
+                match b.insts[cond.0 as usize].op {
+                    Op::CondHolds { nzcv, cond: c } => {
+                        if let Some(src) = flag_src[nzcv.0 as usize] {
+                            if let Some(CondEval::X86(cc)) = arm_cond(&src, c) {
+                                fused_branch = Some((FusedCond::Flags(src), cc));
+                                folded[cond.0 as usize] = true;
+                                match src {
+                                    FlagSrc::Sub(x, y, _) | FlagSrc::Add(x, y, _) => term_uses.extend([x, y]),
+                                    FlagSrc::Logic(x, _) => term_uses.push(x),
+                                }
+                            }
                         }
                     }
+                    Op::Cmp { a, b: y, cc, ty } if ty != Ty::I128 => {
+                        let signed = matches!(cc, CmpCc::Slt | CmpCc::Sle | CmpCc::Sgt | CmpCc::Sge);
+                        fused_branch = Some((FusedCond::Cmp(a, y, ty, signed), cc_of(cc)));
+                        folded[cond.0 as usize] = true;
+                        term_uses.extend([a, y]);
+                    }
+                    _ => {}
                 }
             }
         }
@@ -652,7 +672,10 @@ impl<'a> Cg<'a> {
             Terminal::Jump { target } => self.chain_to(target, None),
             Terminal::Branch { taken, not_taken, .. } if self.fused_branch.is_some() => {
                 let (src, cc) = self.fused_branch.unwrap();
-                self.flags_of(src);
+                match src {
+                    FusedCond::Flags(f) => self.flags_of(f),
+                    FusedCond::Cmp(a, b, ty, signed) => self.compare(a, b, ty, signed),
+                }
                 self.chain_to(taken, Some(cc));
                 self.chain_to(not_taken, None);
             }
