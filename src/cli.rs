@@ -11,7 +11,7 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::PathBuf;
 
 /// Options that take a value (name without dashes).
-const VALUE_OPTS: &[&str] = &["L", "E", "U", "0", "s", "cpu", "d", "D", "backend", "tb-size"];
+const VALUE_OPTS: &[&str] = &["L", "E", "U", "0", "s", "cpu", "d", "D", "backend", "tb-size", "jit-threshold"];
 /// Options that take no value.
 const FLAG_OPTS: &[&str] = &["strace", "perfmap", "help", "h", "version", "V"];
 
@@ -55,6 +55,13 @@ fn command(bin: &str) -> Command {
                 .value_name("SIZE")
                 .env("RUSER_TB_SIZE")
                 .help("Size of the translated-code cache (suffixes k, M, G) [default: 64M]; flushed when full"),
+        )
+        .arg(
+            Arg::new("jit-threshold")
+                .long("jit-threshold")
+                .value_name("N")
+                .env("RUSER_JIT_THRESHOLD")
+                .help("Interpret a block N times before compiling it (0: compile at once) [default: 2]"),
         )
         .arg(Arg::new("cpu").long("cpu").value_name("NAME").env("RUSER_CPU").help("CPU model to emulate ('help' lists them)"))
         .arg(Arg::new("strace").long("strace").action(ArgAction::SetTrue).env("RUSER_STRACE").value_parser(clap::builder::FalseyValueParser::new()).help("Log every system call"))
@@ -202,10 +209,19 @@ pub fn main(forced_arch: Option<&'static str>) -> ! {
             .unwrap_or_else(|| fail(&bin, &format!("invalid translation cache size '{s}' (64k to 1G)"))),
         None => crate::jit::Settings::default().code_size as u64,
     };
+    let threshold = match m.get_one::<String>("jit-threshold") {
+        Some(s) => s
+            .parse::<u32>()
+            .ok()
+            .filter(|&n| n <= 1000)
+            .unwrap_or_else(|| fail(&bin, &format!("invalid JIT threshold '{s}' (0 to 1000)"))),
+        None => 2,
+    };
     crate::jit::configure(crate::jit::Settings {
         chain: mask & crate::log::Item::Nochain as u32 == 0,
         perfmap: m.get_flag("perfmap"),
         code_size: code_size as usize,
+        threshold,
     });
     let strace = m.get_flag("strace");
     if strace {

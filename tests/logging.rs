@@ -119,7 +119,7 @@ fn guest_arguments_are_never_options() {
 
 #[test]
 fn out_asm_shows_host_code_through_capstone() {
-    let out = emu(&["--backend", "jit", "-d", "out_asm", &bin("asm_exit42")]);
+    let out = emu(&["--backend", "jit", "--jit-threshold", "0", "-d", "out_asm", &bin("asm_exit42")]);
     assert_eq!(out.code, Some(42), "{}", out.stderr_str());
     let log = out.stderr_str();
     assert!(log.contains("OUT: [guest 0x"), "out_asm log lacks a block header:\n{log}");
@@ -140,7 +140,7 @@ fn nochain_gives_the_same_results() {
 
 #[test]
 fn perfmap_names_translated_blocks() {
-    let out = emu(&["--backend", "jit", "-perfmap", &bin("asm_exit42")]);
+    let out = emu(&["--backend", "jit", "--jit-threshold", "0", "-perfmap", &bin("asm_exit42")]);
     assert_eq!(out.code, Some(42), "{}", out.stderr_str());
     // The child's pid is unknown here: find the newest map that names the entry block.
     let entry = "guest_400";
@@ -174,4 +174,19 @@ fn a_small_code_cache_is_flushed_and_refilled() {
     let out = emu(&["-tb-size", "1k", &bin("asm_exit42")]);
     assert_eq!(out.code, Some(1));
     assert!(out.stderr_str().contains("invalid translation cache size"), "{}", out.stderr_str());
+}
+
+#[test]
+fn jit_threshold_zero_compiles_every_block() {
+    // By default a block runs twice on the interpreter before it is compiled; with 0 every
+    // block, even code that runs once, goes through the JIT.
+    for prog in ["alu", "ldst", "fpu", "simd", "printf", "chain", "indirect", "smc"] {
+        let want = std::fs::read_to_string(expected_dir().join(format!("{prog}.stdout"))).unwrap();
+        let out = emu(&["--backend", "jit", "--jit-threshold", "0", &bin(prog)]);
+        assert_eq!(out.code, Some(0), "{prog}: {}", out.stderr_str());
+        assert_eq!(out.stdout_str(), want, "{prog} with --jit-threshold 0");
+    }
+    let out = emu(&["--jit-threshold", "x", &bin("asm_exit42")]);
+    assert_eq!(out.code, Some(1));
+    assert!(out.stderr_str().contains("invalid JIT threshold"), "{}", out.stderr_str());
 }

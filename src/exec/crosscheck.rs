@@ -21,7 +21,7 @@ pub fn run(e: &mut Engine, cpu: &mut CpuState, mem: &GuestMem) -> Stop {
         e.check_epoch();
         let block: Rc<Block> = match e.cache.get(pc) {
             Some(b) => b,
-            None => e.cache.insert(Engine::translate(e.arch, mem, pc, &e.opts)),
+            None => e.cache.insert(Engine::translate(e.arch, mem, pc, &e.opts, true)),
         };
         let before = cpu.clone();
 

@@ -68,6 +68,8 @@ pub struct Engine {
     opts: TranslateOpts,
     /// The CODE_EPOCH the interpreter's block cache is valid for.
     epoch: u64,
+    /// How often each not-yet-compiled block has run on the interpreter (JIT tiering).
+    runs: std::collections::HashMap<u64, u32>,
 }
 
 impl Engine {
@@ -80,6 +82,7 @@ impl Engine {
             interp: Interp::new(),
             opts: TranslateOpts::default(),
             epoch: CODE_EPOCH.load(Ordering::Acquire),
+            runs: std::collections::HashMap::new(),
         }
     }
 
@@ -96,9 +99,13 @@ impl Engine {
     }
 
     /// Translate the block at `pc` (with logging and the IR passes).
-    fn translate(arch: &dyn GuestArch, mem: &GuestMem, pc: u64, opts: &TranslateOpts) -> Block {
+    /// Translate the block at `pc`, with the IR passes when `optimize` (code that runs once
+    /// is cheaper to interpret unoptimised).
+    fn translate(arch: &dyn GuestArch, mem: &GuestMem, pc: u64, opts: &TranslateOpts, optimize: bool) -> Block {
         let mut b = arch.translate(&MemFetch(mem), pc, opts);
-        crate::ir::opt::optimize(&mut b);
+        if optimize {
+            crate::ir::opt::optimize(&mut b);
+        }
         // A later guest store into this code must drop the translation.
         mem.protect_code(pc, pc + b.guest_len.max(1) as u64);
         if crate::log::enabled(Item::InAsm) {
@@ -131,7 +138,7 @@ impl Engine {
             self.check_epoch();
             let block = match self.cache.get(pc) {
                 Some(b) => b,
-                None => self.cache.insert(Self::translate(self.arch, mem, pc, &self.opts)),
+                None => self.cache.insert(Self::translate(self.arch, mem, pc, &self.opts, true)),
             };
             logf!(Item::Exec, "Trace: [{pc:016x}]");
             if let Some(stop) = self.interp_block(&block, cpu, mem) {
@@ -146,6 +153,7 @@ impl Engine {
         if now != self.epoch {
             self.epoch = now;
             self.cache.clear();
+            self.runs.clear();
         }
     }
 
@@ -165,12 +173,38 @@ impl Engine {
         let pc_off = self.arch.pc_offset();
         let flag_off = exit_flag_offset(self.arch.state_size());
         let jit = self.jit(true, mem);
+        let threshold = crate::jit::settings().threshold;
         let (arch, opts) = (self.arch, self.opts);
         let mut link = None;
         let mut indirect = false;
         loop {
             let pc = cpu.read_u64(pc_off);
-            let code = jit.code_for(pc, || Self::translate(arch, mem, pc, &opts), link.take(), indirect);
+            let translate = || Self::translate(arch, mem, pc, &opts, true);
+            let code = if threshold == 0 {
+                jit.code_for(pc, translate, link.take(), indirect)
+            } else {
+                match jit.code_if(pc, None::<fn() -> Block>, link.take(), indirect) {
+                    Some(c) => c,
+                    None => {
+                        // Cold code runs on the interpreter until it has run `threshold` times.
+                        self.check_epoch();
+                        let runs = self.runs.entry(pc).or_insert(0);
+                        *runs += 1;
+                        if *runs <= threshold {
+                            indirect = false;
+                            let block = match self.cache.get(pc) {
+                                Some(b) => b,
+                                None => self.cache.insert(Self::translate(arch, mem, pc, &opts, false)),
+                            };
+                            if let Some(stop) = self.interp_block(&block, cpu, mem) {
+                                return stop;
+                            }
+                            continue;
+                        }
+                        jit.code_for(pc, translate, None, indirect)
+                    }
+                }
+            };
             indirect = false;
             if let Some(block) = &code.interp {
                 if let Some(stop) = self.interp_block(block, cpu, mem) {

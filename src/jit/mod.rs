@@ -48,11 +48,15 @@ pub struct Settings {
     pub perfmap: bool,
     /// Code region size in bytes.
     pub code_size: usize,
+    /// How many times a block runs on the interpreter before it is compiled (0: compile
+    /// at once). Most blocks of a program's start-up run once or twice, so compiling them
+    /// would cost more than interpreting them.
+    pub threshold: u32,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { chain: true, perfmap: false, code_size: 64 << 20 }
+        Settings { chain: true, perfmap: false, code_size: 64 << 20, threshold: 0 }
     }
 }
 
@@ -63,7 +67,7 @@ pub fn configure(s: Settings) {
     *SETTINGS.lock().unwrap() = Some(s);
 }
 
-fn settings() -> Settings {
+pub fn settings() -> Settings {
     SETTINGS.lock().unwrap().unwrap_or_default()
 }
 
@@ -191,13 +195,25 @@ impl Jit {
         link: Option<(u64, usize)>,
         indirect: bool,
     ) -> Code {
+        self.code_if(pc, Some(translate), link, indirect).expect("compiled on a miss")
+    }
+
+    /// As `code_for`, but on a miss only compiles when `translate` is given; `None` then.
+    pub fn code_if(
+        &self,
+        pc: u64,
+        translate: Option<impl FnOnce() -> Block>,
+        link: Option<(u64, usize)>,
+        indirect: bool,
+    ) -> Option<Code> {
         let mut g = self.inner.lock().unwrap();
-        let idx = match g.map.get(&pc) {
-            Some(&i) => i,
-            None => {
+        let idx = match (g.map.get(&pc), translate) {
+            (Some(&i), _) => i,
+            (None, Some(translate)) => {
                 let block = translate();
                 self.insert(&mut g, block)
             }
+            (None, None) => return None,
         };
         let host = g.blocks[idx].host;
         if self.chain && g.blocks[idx].interp.is_none() {
@@ -219,7 +235,7 @@ impl Jit {
                 e.pc.store(pc, Ordering::Release);
             }
         }
-        Code { host, generation: g.generation, interp: g.blocks[idx].interp.clone() }
+        Some(Code { host, generation: g.generation, interp: g.blocks[idx].interp.clone() })
     }
 
     fn insert(&self, g: &mut Inner, block: Block) -> usize {
