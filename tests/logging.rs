@@ -127,15 +127,25 @@ fn out_asm_shows_host_code_through_capstone() {
     assert!(log.contains("cmp byte ptr [rbp"), "out_asm log lacks x86 code:\n{log}");
 }
 
+/// Run each of `progs` on the JIT with the extra options `opts`; each must exit 0 with its
+/// expected output.
+fn jit_runs_as_expected(progs: &[&str], opts: &[&str]) {
+    for prog in progs {
+        let want = std::fs::read_to_string(expected_dir().join(format!("{prog}.stdout"))).unwrap();
+        let b = bin(prog);
+        let mut args = vec!["--backend", "jit"];
+        args.extend_from_slice(opts);
+        args.push(&b);
+        let out = emu(&args);
+        assert_eq!(out.code, Some(0), "{prog} {opts:?}: {}", out.stderr_str());
+        assert_eq!(out.stdout_str(), want, "{prog} with {opts:?}");
+    }
+}
+
 #[test]
 fn nochain_gives_the_same_results() {
     // Chaining off: every block returns to the dispatcher; results must not change.
-    for prog in ["chain", "indirect", "smc"] {
-        let want = std::fs::read_to_string(expected_dir().join(format!("{prog}.stdout"))).unwrap();
-        let out = emu(&["--backend", "jit", "-d", "nochain", &bin(prog)]);
-        assert_eq!(out.code, Some(0), "{prog}: {}", out.stderr_str());
-        assert_eq!(out.stdout_str(), want, "{prog} with -d nochain");
-    }
+    jit_runs_as_expected(&["chain", "indirect", "smc"], &["-d", "nochain"]);
 }
 
 #[test]
@@ -165,12 +175,7 @@ fn perfmap_names_translated_blocks() {
 fn a_small_code_cache_is_flushed_and_refilled() {
     // 64 KiB holds a few hundred blocks, so these programs flush the cache many times
     // (with chained jumps and indirect-table entries pointing into it).
-    for prog in ["chain", "indirect", "smc", "printf"] {
-        let want = std::fs::read_to_string(expected_dir().join(format!("{prog}.stdout"))).unwrap();
-        let out = emu(&["--backend", "jit", "-tb-size", "64k", &bin(prog)]);
-        assert_eq!(out.code, Some(0), "{prog}: {}", out.stderr_str());
-        assert_eq!(out.stdout_str(), want, "{prog} with -tb-size 64k");
-    }
+    jit_runs_as_expected(&["chain", "indirect", "smc", "printf"], &["-tb-size", "64k"]);
     let out = emu(&["-tb-size", "1k", &bin("asm_exit42")]);
     assert_eq!(out.code, Some(1));
     assert!(out.stderr_str().contains("invalid translation cache size"), "{}", out.stderr_str());
@@ -180,12 +185,7 @@ fn a_small_code_cache_is_flushed_and_refilled() {
 fn jit_threshold_zero_compiles_every_block() {
     // By default a block runs twice on the interpreter before it is compiled; with 0 every
     // block, even code that runs once, goes through the JIT.
-    for prog in ["alu", "ldst", "fpu", "simd", "printf", "chain", "indirect", "smc"] {
-        let want = std::fs::read_to_string(expected_dir().join(format!("{prog}.stdout"))).unwrap();
-        let out = emu(&["--backend", "jit", "--jit-threshold", "0", &bin(prog)]);
-        assert_eq!(out.code, Some(0), "{prog}: {}", out.stderr_str());
-        assert_eq!(out.stdout_str(), want, "{prog} with --jit-threshold 0");
-    }
+    jit_runs_as_expected(&["alu", "ldst", "fpu", "simd", "printf", "chain", "indirect", "smc"], &["--jit-threshold", "0"]);
     let out = emu(&["--jit-threshold", "x", &bin("asm_exit42")]);
     assert_eq!(out.code, Some(1));
     assert!(out.stderr_str().contains("invalid JIT threshold"), "{}", out.stderr_str());
