@@ -322,8 +322,8 @@ fn cc_of(cc: CmpCc) -> Cc {
 
 impl<'a> Cg<'a> {
     pub fn new(orig: &'a Block, env: Env, base_addr: usize) -> Cg<'a> {
-        let b = alias_zero_extensions(orig);
-        let b: &Block = &b;
+        let block = alias_zero_extensions(orig);
+        let b: &Block = &block;
         // Find fusable flag sources and make their operands live up to each use.
         let mut flag_src = vec![None; b.insts.len()];
         let konst = |v: Val| match b.insts[v.0 as usize].op {
@@ -407,11 +407,13 @@ impl<'a> Cg<'a> {
         let mut extra: Vec<(u32, Val)> =
             extra_at.iter().enumerate().flat_map(|(i, vs)| vs.iter().map(move |&v| (i as u32, v))).collect();
         extra.extend(term_uses.iter().map(|&v| (n as u32, v)));
+        let al = Alloc::new(b, &extra);
+        let cur_pc = b.pc;
         Cg {
             a: Asm::new(base_addr),
-            b: std::borrow::Cow::Owned(b.clone()),
+            b: block,
             env,
-            al: Alloc::new(b, &extra),
+            al,
             stubs: Vec::new(),
             pcmap: Vec::new(),
             fallback_ops: Vec::new(),
@@ -420,7 +422,7 @@ impl<'a> Cg<'a> {
             addr_mode,
             folded,
             fused_branch,
-            cur_pc: b.pc,
+            cur_pc,
             base_addr,
         }
     }

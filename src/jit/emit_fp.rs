@@ -567,19 +567,8 @@ impl Cg<'_> {
         let w = ty == Ty::I64;
         let d = self.fp_def(i, &[a])?;
         self.xload(0, a, true);
-        let k = consts_addr() as i64;
-        dynasm!(self.a ; .arch x64
-            ; mov rax, QWORD k
-            ; movdqa xmm1, xmm0
-            ; psrlw xmm1, 4
-            ; pand xmm0, [rax + K_NIB * 16]
-            ; pand xmm1, [rax + K_NIB * 16]
-            ; movdqa xmm2, [rax + K_REV_HI * 16]
-            ; pshufb xmm2, xmm0
-            ; movdqa xmm3, [rax + K_REV_LO * 16]
-            ; pshufb xmm3, xmm1
-            ; por xmm2, xmm3
-        );
+        self.nibble_lookups(K_REV_HI, K_REV_LO);
+        dynasm!(self.a ; .arch x64 ; por xmm2, xmm3);
         if w {
             dynasm!(self.a ; .arch x64 ; movq Rq(d), xmm2 ; bswap Rq(d));
         } else {

@@ -222,6 +222,22 @@ impl Cg<'_> {
         }
     }
 
+    /// xmm2 = table `lo_t` looked up by the low nibble of each byte of xmm0, xmm3 = table
+    /// `hi_t` looked up by the high nibble (pshufb); rax = the constant table.
+    pub(super) fn nibble_lookups(&mut self, lo_t: i32, hi_t: i32) {
+        self.kbase();
+        dynasm!(self.a ; .arch x64
+            ; movdqa xmm1, xmm0
+            ; psrlw xmm1, 4
+            ; pand xmm0, [rax + K_NIB * 16]
+            ; pand xmm1, [rax + K_NIB * 16]
+            ; movdqa xmm2, [rax + lo_t * 16]
+            ; pshufb xmm2, xmm0
+            ; movdqa xmm3, [rax + hi_t * 16]
+            ; pshufb xmm3, xmm1
+        );
+    }
+
     /// rax = the constant table.
     fn kbase(&mut self) {
         let k = consts_addr() as i64;
@@ -522,17 +538,7 @@ impl Cg<'_> {
             Cnt | Rbit => {
                 // Two nibble lookups per byte.
                 let (lo_t, hi_t) = if op == Cnt { (K_POPCNT, K_POPCNT) } else { (K_REV_HI, K_REV_LO) };
-                self.kbase();
-                dynasm!(self.a ; .arch x64
-                    ; movdqa xmm1, xmm0
-                    ; psrlw xmm1, 4
-                    ; pand xmm0, [rax + K_NIB * 16]
-                    ; pand xmm1, [rax + K_NIB * 16]
-                    ; movdqa xmm2, [rax + lo_t * 16]
-                    ; pshufb xmm2, xmm0
-                    ; movdqa xmm3, [rax + hi_t * 16]
-                    ; pshufb xmm3, xmm1
-                );
+                self.nibble_lookups(lo_t, hi_t);
                 if op == Cnt {
                     dynasm!(self.a ; .arch x64 ; paddb xmm2, xmm3);
                 } else {

@@ -248,7 +248,9 @@ impl Jit {
             }
             Err(e) => {
                 crate::logf!(crate::log::Item::Unimp, "jit: block at {:#x} runs on the interpreter ({e:?})\n", block.pc);
-                (interp_stub(g, block.pc), Some(Arc::new(block.clone())))
+                // No code: the dispatcher sees `Code::interp` and never enters it, and nothing
+                // links or enters it from the indirect table.
+                (emit::Compiled { code: Vec::new(), pcmap: Vec::new(), fallback_ops: Vec::new() }, Some(Arc::new(block.clone())))
             }
         };
         let Some(host) = g.region.push(&compiled.code) else {
@@ -376,22 +378,6 @@ impl Jit {
     pub fn block_count(&self) -> usize {
         self.inner.lock().unwrap().blocks.iter().filter(|m| m.valid).count()
     }
-}
-
-/// Code that hands the block at `pc` to the interpreter.
-fn interp_stub(g: &Inner, pc: u64) -> emit::Compiled {
-    use dynasmrt::{dynasm, DynasmApi};
-    let mut a = emit::Asm::new(g.region.next_addr());
-    let pc_off = g.env.pc_off;
-    let ex = g.env.exit_addr;
-    dynasm!(a ; .arch x64
-        ; mov rax, QWORD pc as i64
-        ; mov QWORD [rbp + pc_off], rax
-        ; mov eax, ExitKind::ExitRequest as i32
-        ; xor edx, edx
-    );
-    emit::jmp_abs(&mut a, g.region.next_addr(), ex);
-    emit::Compiled { code: a.finalize().expect("stub assembles"), pcmap: Vec::new(), fallback_ops: Vec::new() }
 }
 
 static CHAINED: OnceLock<Jit> = OnceLock::new();
