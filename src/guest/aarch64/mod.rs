@@ -1,6 +1,7 @@
 //! AArch64 guest: decoder, translator to IR, state layout and Linux ABI.
 
 pub mod decode;
+pub mod features;
 pub mod state;
 pub mod translate;
 
@@ -13,11 +14,6 @@ pub struct Aarch64;
 
 pub static AARCH64: Aarch64 = Aarch64;
 
-// Linux arch/arm64/include/uapi/asm/hwcap.h
-pub const HWCAP_FP: u64 = 1 << 0;
-pub const HWCAP_ASIMD: u64 = 1 << 1;
-pub const HWCAP_EVTSTRM: u64 = 1 << 2;
-pub const HWCAP_CPUID: u64 = 1 << 11;
 
 impl GuestArch for Aarch64 {
     fn name(&self) -> &'static str {
@@ -70,9 +66,10 @@ impl GuestArch for Aarch64 {
     fn set_tls(&self, st: &mut CpuState, tls: u64) {
         st.write_u64(TPIDR_EL0, tls)
     }
-    fn hwcap(&self, _cpu: &str) -> (u64, u64) {
-        // Only what is implemented: FP and AdvSIMD (base), CPUID (MRS of ID registers).
-        (HWCAP_FP | HWCAP_ASIMD | HWCAP_CPUID, 0)
+    fn hwcap(&self, cpu: &str) -> (u64, u64) {
+        // MRS of the ID registers (at translation time) reads the same model.
+        features::set_model(cpu);
+        features::hwcaps(cpu)
     }
     fn platform(&self) -> &'static str {
         "aarch64"

@@ -4,6 +4,7 @@
 use super::Ctx;
 use crate::a64_row;
 use crate::guest::aarch64::decode::{bits, rd, Row, Undef};
+use crate::guest::aarch64::features::{self, sr};
 use crate::guest::aarch64::state;
 use crate::ir::*;
 
@@ -20,11 +21,6 @@ pub static ROWS: &[Row] = &[
     a64_row!("11010101 0001oooo nnnnmmmmpppttttt", "msr", msr),
     a64_row!("11010101 0011oooo nnnnmmmmpppttttt", "mrs", mrs),
 ];
-
-/// A system register key: op0:op1:CRn:CRm:op2, i.e. instruction bits 20..5.
-const fn sr(op0: u32, op1: u32, crn: u32, crm: u32, op2: u32) -> u32 {
-    (op0 << 14) | (op1 << 11) | (crn << 7) | (crm << 3) | op2
-}
 
 const NZCV: u32 = sr(3, 3, 4, 2, 0);
 const FPCR: u32 = sr(3, 3, 4, 4, 0);
@@ -50,14 +46,6 @@ const CTR_VALUE: u64 = 0x8444_c004;
 const DCZID_VALUE: u64 = 4;
 /// CNTVCT_EL0 counts host monotonic nanoseconds.
 const CNTFRQ_VALUE: u64 = 1_000_000_000;
-
-/// The ID registers (op0=3, op1=0, CRn=0, CRm=2..7) as Linux's sanitised user view of a core
-/// with FP and AdvSIMD and nothing optional. Unlisted registers in that space read as zero.
-static ID_REGS: &[(u32, u64)] = &[
-    (sr(3, 0, 0, 4, 0), 0x11),        // ID_AA64PFR0_EL1: EL0/EL1 AArch64, FP, AdvSIMD
-    (sr(3, 0, 0, 5, 0), 0x6),         // ID_AA64DFR0_EL1: DebugVer 8.0
-    (sr(3, 0, 0, 7, 0), 0xff00_0000), // ID_AA64MMFR0_EL1: TGran4/64 fields as Linux hides them
-];
 
 fn nop(_ctx: &mut Ctx, _insn: u32) -> Result<(), Undef> {
     Ok(())
@@ -168,7 +156,7 @@ fn const_sysreg(key: u32) -> Option<u64> {
             // Linux emulates the whole ID space with CRm = 2..7.
             let (op0, op1, crn, crm) = (key >> 14, (key >> 11) & 7, (key >> 7) & 15, (key >> 3) & 15);
             if op0 == 3 && op1 == 0 && crn == 0 && (2..=7).contains(&crm) {
-                ID_REGS.iter().find(|r| r.0 == key).map_or(0, |r| r.1)
+                features::id_reg(key, features::model())
             } else {
                 return None;
             }
