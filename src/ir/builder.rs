@@ -81,7 +81,10 @@ impl Builder {
             .unwrap_or(0);
     }
 
-    pub fn finish(self, term: Terminal) -> Block {
+    pub fn finish(mut self, term: Terminal) -> Block {
+        // Blocks live in caches: give back the unused capacity (which the next block's
+        // builder then reuses, instead of touching fresh heap pages).
+        self.insts.shrink_to_fit();
         Block { pc: self.pc, guest_len: self.guest_len, ninsns: self.ninsns, insts: self.insts, term }
     }
 

@@ -708,6 +708,7 @@ impl<'a> Cg<'a> {
                         ; and ecx, mask
                         ; shl ecx, 4
                         ; mov rdx, QWORD table
+                        ; not rax
                         ; cmp [rdx + rcx], rax
                         ; jne =>miss
                         ; jmp QWORD [rdx + rcx + 8]
