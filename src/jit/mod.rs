@@ -23,7 +23,8 @@ use crate::ir::Block;
 use code::CodeRegion;
 use emit::{Cg, Env};
 use runtime::{EntryFn, ExitKind, ExitPair};
-use std::collections::{BTreeMap, HashMap};
+use crate::pcmap::PcMap;
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -116,7 +117,7 @@ struct Inner {
     /// Bytes of the region used by the trampoline (kept across flushes).
     fixed: usize,
     env: Env,
-    map: HashMap<u64, usize>,
+    map: PcMap<usize>,
     by_pc: BTreeMap<u64, usize>,
     blocks: Vec<Meta>,
     max_guest_len: u64,
@@ -199,7 +200,7 @@ impl Jit {
                 region,
                 fixed,
                 env,
-                map: HashMap::new(),
+                map: PcMap::default(),
                 by_pc: BTreeMap::new(),
                 blocks: Vec::new(),
                 max_guest_len: 0,
