@@ -40,12 +40,32 @@ pub enum Stop {
     Trap(Trap),
 }
 
-/// Reads guest code for the translator, honouring execute permission.
-struct MemFetch<'a>(&'a GuestMem);
+/// Reads guest code for the translator, honouring execute permission. The page last fetched
+/// from is remembered, so a block costs one permission check per page, not one per word.
+struct MemFetch<'a> {
+    mem: &'a GuestMem,
+    page: std::cell::Cell<Option<(u64, &'a [u8])>>,
+}
+
+impl<'a> MemFetch<'a> {
+    fn new(mem: &'a GuestMem) -> MemFetch<'a> {
+        MemFetch { mem, page: std::cell::Cell::new(None) }
+    }
+}
 
 impl CodeFetch for MemFetch<'_> {
     fn fetch32(&self, addr: u64) -> Option<u32> {
-        let b = self.0.fetch_code(addr, 4)?;
+        let start = addr & !(crate::mem::PAGE_SIZE - 1);
+        let bytes = match self.page.get() {
+            Some((p, bytes)) if p == start => bytes,
+            _ => {
+                let bytes = self.mem.fetch_code(start, crate::mem::PAGE_SIZE as usize)?;
+                self.page.set(Some((start, bytes)));
+                bytes
+            }
+        };
+        let off = (addr - start) as usize;
+        let b = bytes.get(off..off + 4)?;
         Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
 }
@@ -98,7 +118,7 @@ impl Engine {
     /// Translate the block at `pc`, with the IR passes when `optimize` (code that runs once
     /// is cheaper to interpret unoptimised).
     fn translate(arch: &dyn GuestArch, mem: &GuestMem, pc: u64, opts: &TranslateOpts, optimize: bool) -> Block {
-        let mut b = arch.translate(&MemFetch(mem), pc, opts);
+        let mut b = arch.translate(&MemFetch::new(mem), pc, opts);
         // A later guest store into this code must drop the translation.
         mem.protect_code(pc, pc + b.guest_len.max(1) as u64);
         if crate::log::enabled(Item::InAsm) {
