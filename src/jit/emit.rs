@@ -151,7 +151,7 @@ fn fold_addresses(b: &Block, uses: &[u32]) -> (Vec<Option<AddrMode>>, Vec<bool>)
     let mut modes = vec![None; n];
     let mut folded = vec![false; n];
     let konst = |v: Val| match b.insts[v.0 as usize].op {
-        Op::Const { imm, .. } => Some(imm as u64),
+        Op::Const { imm, .. } => Some(imm.get() as u64),
         _ => None,
     };
     for (j, inst) in b.insts.iter().enumerate() {
@@ -327,7 +327,7 @@ impl<'a> Cg<'a> {
         // Find fusable flag sources and make their operands live up to each use.
         let mut flag_src = vec![None; b.insts.len()];
         let konst = |v: Val| match b.insts[v.0 as usize].op {
-            Op::Const { imm, .. } => Some(imm),
+            Op::Const { imm, .. } => Some(imm.get()),
             _ => None,
         };
         for (i, inst) in b.insts.iter().enumerate() {
@@ -743,6 +743,7 @@ impl<'a> Cg<'a> {
         }
         match op {
             Op::Const { ty, imm } => {
+                let imm = imm.get();
                 if ty == Ty::I128 {
                     let s = self.def_slot(i)?;
                     self.mov_to(RAX, Opnd::I(imm as u64));

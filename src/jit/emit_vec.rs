@@ -158,6 +158,7 @@ impl Cg<'_> {
     /// stores, which a 16-byte load cannot forward from. Clobbers rax.
     pub(super) fn vload(&mut self, x: u8, v: Val) {
         if let Op::Const { imm, .. } = self.b.insts[v.0 as usize].op {
+            let imm = imm.get();
             let (lo, hi) = (imm as u64, (imm >> 64) as u64);
             if imm == 0 {
                 dynasm!(self.a ; .arch x64 ; pxor Rx(x), Rx(x));

@@ -112,8 +112,7 @@ fn sys(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
             // IC IVAU: the guest wrote code in this cache line; drop its translations. The
             // block ends here so that the next instruction is fetched afresh.
             let x = ctx.x(rd(insn), true);
-            let zero = ctx.konst(Ty::I64, 0);
-            ctx.b.helper(&IC_IVAU_HELPER, Ty::I64, &[x, zero, zero, zero]);
+            ctx.b.helper(&IC_IVAU_HELPER, Ty::I64, &[x]);
             let target = ctx.next_pc();
             ctx.end_block(Terminal::Jump { target });
             Ok(())
@@ -124,14 +123,14 @@ fn sys(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     }
 }
 
-fn cntvct(_ctx: &mut HelperCtx, _args: [u128; 4]) -> u128 {
+fn cntvct(_ctx: &mut HelperCtx, _args: [u128; 3]) -> u128 {
     let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
     // SAFETY: clock_gettime writes the timespec we own.
     unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
     (ts.tv_sec as u64).wrapping_mul(1_000_000_000).wrapping_add(ts.tv_nsec as u64) as u128
 }
 
-fn ic_ivau(_ctx: &mut HelperCtx, args: [u128; 4]) -> u128 {
+fn ic_ivau(_ctx: &mut HelperCtx, args: [u128; 3]) -> u128 {
     // The line size CTR_EL0 reports (IminLine = 4: 16 words).
     let line = args[0] as u64 & !63;
     crate::mem::code_changed(line, line.wrapping_add(64));
