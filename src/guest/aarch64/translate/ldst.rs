@@ -4,6 +4,7 @@
 use super::dp_reg::extend_reg;
 use super::Ctx;
 use crate::guest::aarch64::decode::{bit, bits, parse_pattern, rd, rm, rn, rt2, sext, Row, Undef};
+use crate::guest::aarch64::features;
 use crate::guest::aarch64::state;
 use crate::ir::*;
 
@@ -62,7 +63,7 @@ pub static ROWS: &[Row] = table! {
         ("001000 010 11111 1 11111 nnnnnttttt", "ldaxr", ld_excl),
         ("001000 100 11111 1 11111 nnnnnttttt", "stlr", stlr),
         ("001000 110 11111 1 11111 nnnnnttttt", "ldar", ldar),
-        ("111000 101 11111 1100 00 nnnnnttttt", "ldapr", ldar),
+        ("111000 101 11111 1100 00 nnnnnttttt", "ldapr", ldapr),
     }
     plain {
         // Prefetches (no-ops).
@@ -390,6 +391,15 @@ fn ldar(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     let v = ctx.b.load(ty, addr, false);
     ctx.set_x(rd(insn), v);
     Ok(())
+}
+
+/// LDAPR (FEAT_LRCPC): a load-acquire with the weaker RCpc ordering; on x86 a plain load, as
+/// LDAR is. Undefined on a CPU model without it.
+fn ldapr(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
+    if !features::enabled("lrcpc") {
+        return Err(Undef::Unallocated);
+    }
+    ldar(ctx, insn)
 }
 
 fn stlr(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
