@@ -107,7 +107,7 @@ static void hints(void)
                  "bti c\n\t"
                  "bti j\n\t"
                  "bti jc\n\t"
-                 "hint #0x22\n\t" /* csdb is hint #20; these are unallocated hints: NOPs too */
+                 "hint #0x2e\n\t" /* hint numbers with no instruction are NOPs too */
                  "hint #0x7f\n\t"
                  "mov %1, x30\n\t"
                  "mov x30, x9\n\t"

@@ -65,15 +65,16 @@ pub static ROWS: &[Row] = &[
     a64_row!("00011010 110mmmmm010101nnnnnddddd", "crc32ch", crc32),
     a64_row!("00011010 110mmmmm010110nnnnnddddd", "crc32cw", crc32),
     a64_row!("10011010 110mmmmm010111nnnnnddddd", "crc32cx", crc32),
-    // Data processing (3 source).
+    // Data processing (3 source). SMULH/UMULH's Ra is should-be-one: other values are
+    // ignored, as hardware and capstone do.
     a64_row!("s0011011 000mmmmm0aaaaannnnnddddd", "madd", dp3),
     a64_row!("s0011011 000mmmmm1aaaaannnnnddddd", "msub", dp3),
     a64_row!("10011011 001mmmmm0aaaaannnnnddddd", "smaddl", dp3),
     a64_row!("10011011 001mmmmm1aaaaannnnnddddd", "smsubl", dp3),
-    a64_row!("10011011 010mmmmm011111nnnnnddddd", "smulh", dp3),
+    a64_row!("10011011 010mmmmm0aaaaannnnnddddd", "smulh", dp3),
     a64_row!("10011011 101mmmmm0aaaaannnnnddddd", "umaddl", dp3),
     a64_row!("10011011 101mmmmm1aaaaannnnnddddd", "umsubl", dp3),
-    a64_row!("10011011 110mmmmm011111nnnnnddddd", "umulh", dp3),
+    a64_row!("10011011 110mmmmm0aaaaannnnnddddd", "umulh", dp3),
 ];
 
 

@@ -57,8 +57,10 @@ pub static ROWS: &[Row] = table! {
         ("00", "1mmmmmooos10", "r", ld_st_reg),
     }
     sized {
-        ("001000 000 sssss 0 11111 nnnnnttttt", "stxr", st_excl),
-        ("001000 000 sssss 1 11111 nnnnnttttt", "stlxr", st_excl),
+        // STXR's Rt2 field is should-be-one; like hardware, qemu, capstone and binutils,
+        // other values are ignored.
+        ("001000 000 sssss 0 uuuuu nnnnnttttt", "stxr", st_excl),
+        ("001000 000 sssss 1 uuuuu nnnnnttttt", "stlxr", st_excl),
         ("001000 010 11111 0 11111 nnnnnttttt", "ldxr", ld_excl),
         ("001000 010 11111 1 11111 nnnnnttttt", "ldaxr", ld_excl),
         ("001000 100 11111 1 11111 nnnnnttttt", "stlr", stlr),
@@ -87,11 +89,11 @@ pub static ROWS: &[Row] = table! {
         ("01101000 11iiiiiiiuuuuunnnnnttttt", "ldpsw", ld_st_pair),
         ("01101001 01iiiiiiiuuuuunnnnnttttt", "ldpsw", ld_st_pair),
         ("01101001 11iiiiiiiuuuuunnnnnttttt", "ldpsw", ld_st_pair),
-        // Exclusive pairs (W and X).
+        // Exclusive pairs (W and X); LDXP's Rs field is should-be-one, other values ignored.
         ("1s001000 001sssss0uuuuunnnnnttttt", "stxp", st_excl_pair),
         ("1s001000 001sssss1uuuuunnnnnttttt", "stlxp", st_excl_pair),
-        ("1s001000 01111111 0uuuuunnnnnttttt", "ldxp", ld_excl_pair),
-        ("1s001000 01111111 1uuuuunnnnnttttt", "ldaxp", ld_excl_pair),
+        ("1s001000 011sssss 0uuuuunnnnnttttt", "ldxp", ld_excl_pair),
+        ("1s001000 011sssss 1uuuuunnnnnttttt", "ldaxp", ld_excl_pair),
     }
 };
 
