@@ -326,8 +326,18 @@ fn st_excl(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     let addr = ctx.x_sp(rn(insn), true);
     let v = ctx.x(rd(insn), size == 3);
     let new = ctx.b.zext(v, ty);
-    let en = monitor_matches(ctx, addr);
+    let mut en = monitor_matches(ctx, addr);
     let e64 = ctx.b.get(Ty::I64, state::EXCL_VAL);
+    if size < 3 {
+        // The memory must still hold the value the load-exclusive read: a narrower store
+        // after a wider load (constrained unpredictable) fails unless that value fits, as on
+        // qemu.
+        let k = ctx.konst(Ty::I64, 8 << size);
+        let hi = ctx.b.lshr(e64, k);
+        let zero = ctx.konst(Ty::I64, 0);
+        let fits = ctx.b.cmp(CmpCc::Eq, hi, zero);
+        en = ctx.b.and(en, fits);
+    }
     let expected = ctx.b.zext(e64, ty);
     let old = ctx.b.push(Op::CmpXchg { addr, expected, new, enable: en, ty, be: false }, ty);
     finish_store_excl(ctx, insn, old, expected);
