@@ -56,7 +56,7 @@ const RMW_OPS: [RmwOp; 10] = [
 
 #[test]
 fn atomic_rmw_matches_interpreter() {
-    let mut rng = Rng::new(0xa70_111c);
+    let mut rng = Rng::new(0xa701_11c5);
     for op in RMW_OPS {
         for ty in [Ty::I8, Ty::I16, Ty::I32, Ty::I64] {
             for round in 0..6 {
@@ -98,7 +98,7 @@ fn atomic_rmw_matches_interpreter() {
 
 #[test]
 fn cmpxchg128_matches_interpreter() {
-    let mut rng = Rng::new(0xc45_128);
+    let mut rng = Rng::new(0xc451_28ab);
     // (address, enable, expected matches memory)
     for addr in [16u64, 24, 0x100, 0x108] {
         for enable in [0u64, 1] {
@@ -140,7 +140,7 @@ fn cmpxchg128_matches_interpreter() {
 
 #[test]
 fn crc32_matches_interpreter() {
-    let mut rng = Rng::new(0xc4c_32);
+    let mut rng = Rng::new(0xc4c3_2c4c);
     for c in [false, true] {
         for data in [Ty::I8, Ty::I16, Ty::I32, Ty::I64] {
             let op = if c { BinOp::Crc32C(data) } else { BinOp::Crc32(data) };
