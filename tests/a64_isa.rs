@@ -49,7 +49,7 @@ fn base_integer_encodings_are_all_decoded() {
             continue;
         }
         let Some((mn, ops)) = ruser::disas::aarch64_mnemonic(w) else { continue };
-        let vec_or_sve = ops.split(|c: char| c == ' ' || c == '{' || c == '[').any(|o| {
+        let vec_or_sve = ops.split([' ', '{', '[']).any(|o| {
             o.starts_with('v') || o.starts_with('z') || (o.starts_with('p') && o[1..].starts_with(|c: char| c.is_ascii_digit()))
         });
         if vec_or_sve {
