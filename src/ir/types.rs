@@ -97,6 +97,13 @@ pub enum BinOp {
     Lshr,
     Ashr,
     Ror,
+    /// CRC-32 as Arm's CRC32B/H/W/X computes it: the IEEE 802.3 polynomial (0x04C11DB7,
+    /// bit-reflected), no inversion before or after. Folds the low bytes of `b` (as many as
+    /// the given data type has, I8..I64) into the accumulator in the low 32 bits of `a`,
+    /// least significant byte first. The op's type is I64; the result is 32 bits wide.
+    Crc32(Ty),
+    /// The same with the Castagnoli polynomial (0x1EDC6F41): Arm CRC32C*, x86 `crc32`.
+    Crc32C(Ty),
 }
 
 /// Integer unary ops.

@@ -15,6 +15,8 @@ mod emit;
 mod emit_fp;
 mod emit_vec;
 #[cfg(test)]
+mod tests_atomic;
+#[cfg(test)]
 mod tests_fpvec;
 mod regs;
 pub mod runtime;

@@ -141,6 +141,14 @@ static IC_IVAU_HELPER: HelperFn = HelperFn { name: "ic_ivau", func: ic_ivau, vol
 
 static CNTVCT_HELPER: HelperFn = HelperFn { name: "cntvct", func: cntvct, volatile: true };
 
+/// MIDR_EL1 of a `-cpu` model: Arm Cortex-A53 r0p4 for "cortex-a53", else Cortex-A57 r1p0.
+fn midr(cpu: &str) -> u64 {
+    match cpu {
+        "cortex-a53" => 0x410f_d034,
+        _ => 0x411f_d070,
+    }
+}
+
 /// The constant value of a read-only system register, if it is one.
 fn const_sysreg(key: u32) -> Option<u64> {
     Some(match key {
@@ -148,7 +156,7 @@ fn const_sysreg(key: u32) -> Option<u64> {
         DCZID_EL0 => DCZID_VALUE,
         CNTFRQ_EL0 => CNTFRQ_VALUE,
         TPIDRRO_EL0 => 0,
-        MIDR_EL1 => 0x411f_d070,
+        MIDR_EL1 => midr(features::model()),
         MPIDR_EL1 => 0x8000_0000,
         REVIDR_EL1 => 0,
         _ => {
