@@ -7,6 +7,8 @@
 //! * `RUSER_RISU_CLASS=int,ldst,fp,simd` runs only these classes (fp and simd run only when
 //!   named here); `RUSER_RISU_SEED=N` (default 1) and `RUSER_RISU_ITERS=N` (cases per
 //!   class) choose the cases; `RUSER_RISU_CASE=K` runs the single case K of the seed.
+//! * `RUSER_RISU_ONLY_DECODED=1` draws only instructions ruser's decoder accepts (to look past
+//!   the unimplemented ones; never in CI).
 //! * `RUSER_RISU_BACKENDS=jit,interp` (default both), `RUSER_RISU_QEMU_CPU` (default
 //!   cortex-a57, an Armv8.0 core).
 //! * `tests/risu/regressions.txt` is always replayed.
@@ -33,6 +35,11 @@ const DEFAULT_SEED: u64 = 1;
 const DETAILED: usize = 6;
 /// Failing cases whose first diverging instruction is searched, per backend.
 const LOCATED: usize = 150;
+
+/// `RUSER_RISU_LOCATE=N` overrides LOCATED.
+fn located_max() -> usize {
+    env_u64("RUSER_RISU_LOCATE").map_or(LOCATED, |n| n as usize)
+}
 
 fn env_u64(name: &str) -> Option<u64> {
     let s = std::env::var(name).ok()?;
@@ -117,8 +124,8 @@ fn check(title: &str, cases: &[Case], origins: &[Origin]) -> Result<(), String> 
         }
         let _ = writeln!(report, "\n##### {title}: {} of {} cases differ between qemu and {}", failing.len(), cases.len(), emu.label);
         // Locate the first diverging instruction of each failing case (all prefixes in one batch).
-        let located: Vec<Option<usize>> = {
-            let sel: Vec<usize> = failing.iter().copied().take(LOCATED).collect();
+        let located: Vec<Option<(usize, String)>> = {
+            let sel: Vec<usize> = failing.iter().copied().take(located_max()).collect();
             let mut prefixes = Vec::new();
             for &i in &sel {
                 for k in 1..=cases[i].units.len() {
@@ -135,18 +142,36 @@ fn check(title: &str, cases: &[Case], origins: &[Origin]) -> Result<(), String> 
                 .map(|&i| {
                     let n = cases[i].units.len();
                     let r = (0..n).find(|&k| !differences(&prefixes[at + k], &pw[at + k], &pg[at + k], "x").is_empty());
+                    let how = r.map(|k| match (&pw[at + k], &pg[at + k]) {
+                        (Outcome::Done(_), Outcome::Fault(f)) => format!("ruser: {f}"),
+                        (Outcome::Fault(f), Outcome::Done(_)) => format!("qemu: {f}"),
+                        (Outcome::Done(w), Outcome::Done(g)) => {
+                            let mut what = Vec::new();
+                            if w.0.x != g.0.x || w.0.v != g.0.v || w.1 != g.1 {
+                                what.push("values");
+                            }
+                            if w.0.nzcv != g.0.nzcv {
+                                what.push("nzcv");
+                            }
+                            if w.0.fpsr != g.0.fpsr {
+                                what.push("fpsr");
+                            }
+                            what.join("+")
+                        }
+                        _ => "faults differ".into(),
+                    });
                     at += n;
-                    r
+                    r.zip(how)
                 })
                 .collect()
         };
         // Group by the first diverging instruction's mnemonic.
         let mut groups: BTreeMap<String, (usize, String, String)> = BTreeMap::new();
-        for (j, &i) in failing.iter().enumerate().take(LOCATED) {
-            let (key, text) = match located[j] {
-                Some(k) => {
-                    let (m, o) = run::unit_text(&cs, &cases[i], k);
-                    (m.clone(), format!("{m} {o}"))
+        for (j, &i) in failing.iter().enumerate().take(located_max()) {
+            let (key, text) = match &located[j] {
+                Some((k, how)) => {
+                    let (m, o) = run::unit_text(&cs, &cases[i], *k);
+                    (format!("{m:<10} {how}"), format!("{m} {o}"))
                 }
                 None => ("(whole case)".into(), String::new()),
             };
@@ -155,13 +180,13 @@ fn check(title: &str, cases: &[Case], origins: &[Origin]) -> Result<(), String> 
         }
         let _ = writeln!(report, "first diverging instruction, grouped (count, example, how to reproduce it):");
         for (m, (n, repro, text)) in &groups {
-            let _ = writeln!(report, "  {m:<12} {n:>4}  e.g. `{text}`\n                     {repro}");
+            let _ = writeln!(report, "  {m:<34} {n:>4}  e.g. `{text}`\n      {repro}");
         }
         for (j, &i) in failing.iter().enumerate().take(DETAILED) {
             let o = &origins[i];
             let _ = writeln!(report, "\n=== {} seed {} case {}: {} differs from qemu", o.class.name(), o.seed, o.index, emu.label);
             let _ = writeln!(report, "  reproduce: {}", o.reproduce());
-            let _ = writeln!(report, "  code (after the harness prologue):\n{}", run::listing(&cs, &cases[i], located.get(j).copied().flatten()));
+            let _ = writeln!(report, "  code (after the harness prologue):\n{}", run::listing(&cs, &cases[i], located.get(j).and_then(|l| l.as_ref().map(|l| l.0))));
             let _ = writeln!(report, "  differences:");
             for d in differences(&cases[i], &want[i], &got[i], &emu.label) {
                 let _ = writeln!(report, "    {d}");
@@ -195,7 +220,11 @@ fn run_class(class: Class, in_ci: Option<u64>) {
         Some(k) => vec![k],
         None => (0..iters).collect(),
     };
-    let gen = Gen::new();
+    let mut gen = Gen::new();
+    if std::env::var("RUSER_RISU_ONLY_DECODED").is_ok_and(|v| v == "1") {
+        // Development aid: leave out what ruser does not implement, to see the other bugs.
+        gen = gen.with_filter(ruser_decodes);
+    }
     let cases: Vec<Case> = indices.iter().map(|&i| gen.case(class, seed, i)).collect();
     let origins: Vec<Origin> = indices.iter().map(|&index| Origin { class, seed, index, explicit: false }).collect();
     if let Err(r) = check(&format!("{} seed {seed}", class.name()), &cases, &origins) {
@@ -302,13 +331,48 @@ fn risu_stats() {
     let iters = env_u64("RUSER_RISU_ITERS").unwrap_or(ON_DEMAND_ITERS);
     for class in classes_requested().unwrap_or(Class::ALL.to_vec()) {
         let mut hist: BTreeMap<String, usize> = BTreeMap::new();
+        let mut undef: BTreeMap<String, (usize, String)> = BTreeMap::new();
         for i in 0..iters {
             let c = gen.case(class, seed, i);
             for k in 0..c.units.len() {
-                *hist.entry(run::unit_text(&cs, &c, k).0).or_default() += 1;
+                let (m, o) = run::unit_text(&cs, &c, k);
+                let word = c.code[c.unit_start(k) + c.units[k] - 1];
+                if !ruser_decodes(word) {
+                    let e = undef.entry(m.clone()).or_insert((0, format!("{word:08x} {m} {o}")));
+                    e.0 += 1;
+                }
+                *hist.entry(m).or_default() += 1;
             }
         }
         let line: Vec<String> = hist.iter().map(|(m, n)| format!("{m}:{n}")).collect();
         eprintln!("{} ({} mnemonics): {}", class.name(), hist.len(), line.join(" "));
+        for (m, (n, example)) in &undef {
+            eprintln!("  undefined in ruser: {m} ({n} of {}), e.g. {example}", hist[m]);
+        }
     }
+}
+
+/// Whether ruser's translator accepts `word` (does not make it an undefined-instruction trap).
+fn ruser_decodes(word: u32) -> bool {
+    use ruser::guest::{CodeFetch, TranslateOpts};
+    use ruser::ir::{Terminal, Trap};
+    struct One(u32);
+    impl CodeFetch for One {
+        fn fetch32(&self, addr: u64) -> Option<u32> {
+            (addr == 0x10000).then_some(self.0)
+        }
+    }
+    let b = ruser::guest::aarch64::translate::translate_block(&One(word), 0x10000, &TranslateOpts::default());
+    !matches!(b.term, Terminal::Trap { trap: Trap::Undefined { .. }, pc: 0x10000 })
+}
+
+/// `RUSER_RISU_SHOW=CLASS:SEED:CASE`: print the case's listing and initial state.
+#[test]
+fn risu_show() {
+    let Ok(spec) = std::env::var("RUSER_RISU_SHOW") else { return };
+    let t: Vec<&str> = spec.split(':').collect();
+    let class = Class::parse(t[0]).expect("class");
+    let (seed, index) = (t[1].parse().expect("seed"), t[2].parse().expect("case"));
+    let case = Gen::new().case(class, seed, index);
+    eprintln!("{}{}", run::listing(&gen::capstone(), &case, None), run::initial_state(&case, class));
 }

@@ -113,6 +113,43 @@ pub enum F {
     /// Register-offset index register: set to a small value just before the instruction,
     /// valid under the extension given by the row's field `o` (option) when it has one.
     Idx,
+    /// Branch offset (words): once the case is complete it is set to the start of one of the
+    /// next MAX_SKIP instructions (or the harness's final branch back), so that a branch
+    /// never skips the set-up words of the instruction it lands on.
+    Fwd,
+    /// Register of an indirect branch: an ADR just before sets it to a target chosen as for
+    /// `Fwd`.
+    Target,
+}
+
+/// How many instructions a branch may skip, at most, minus one.
+pub const MAX_SKIP: usize = 4;
+
+/// A branch whose target is set once the case is complete.
+struct Fix {
+    /// Index of the branch word within its unit.
+    branch: usize,
+    /// Bit positions of its offset field (most significant first); empty for an indirect
+    /// branch, whose ADR (the word before) gets the offset instead.
+    bits: Vec<u32>,
+}
+
+/// Store `v` (two's complement) into the field at `bits`.
+fn put_field(word: u32, bits: &[u32], v: i64) -> u32 {
+    let width = bits.len() as u32;
+    let mut w = word;
+    for (i, &bit) in bits.iter().enumerate() {
+        w &= !(1 << bit);
+        if (v >> (width - 1 - i as u32)) & 1 != 0 {
+            w |= 1 << bit;
+        }
+    }
+    w
+}
+
+fn adr(rd: u32, off_bytes: i64) -> u32 {
+    let imm = off_bytes as u32 & 0x1f_ffff;
+    0x1000_0000 | ((imm & 3) << 29) | ((imm >> 2) << 5) | rd
 }
 
 pub struct Row {
@@ -197,6 +234,8 @@ fn is_fp16_arith(mn: &str, ops: &str) -> bool {
 pub struct Gen {
     cs: Capstone,
     classes: Vec<(Class, Vec<Compiled>)>,
+    /// Extra acceptance test for drawn words (e.g. "ruser decodes it"), when set.
+    filter: Option<fn(u32) -> bool>,
 }
 
 /// One generated case.
@@ -250,7 +289,13 @@ fn set_small(rd: u32, v: i64) -> u32 {
 impl Gen {
     pub fn new() -> Gen {
         let classes = Class::ALL.iter().map(|&c| (c, crate::rows::rows(c).iter().map(compile).collect())).collect();
-        Gen { cs: capstone(), classes }
+        Gen { cs: capstone(), classes, filter: None }
+    }
+
+    /// Only draw words `f` accepts.
+    pub fn with_filter(mut self, f: fn(u32) -> bool) -> Gen {
+        self.filter = Some(f);
+        self
     }
 
     fn rows(&self, class: Class) -> &[Compiled] {
@@ -264,7 +309,8 @@ impl Gen {
 
     /// Try to draw one instruction of `row` (with its set-up words). None when the draw
     /// breaks a constraint or capstone rejects it; the caller draws again.
-    fn try_insn(&self, c: &Compiled, rng: &mut Rng) -> Option<Vec<u32>> {
+    /// Returns the words and, for a branch, where its target goes.
+    fn try_insn(&self, c: &Compiled, rng: &mut Rng) -> Option<(Vec<u32>, Option<Fix>)> {
         let mut vals: Vec<(char, u32)> = Vec::with_capacity(c.fields.len());
         let mut word = c.fixed_val;
         for (name, bits) in &c.fields {
@@ -272,7 +318,8 @@ impl Gen {
             let mask = if width == 32 { u32::MAX } else { (1u32 << width) - 1 };
             let v = match kind(c.row, *name) {
                 F::Any => rng.next() as u32 & mask,
-                F::NoSp | F::Base | F::Idx => rng.below(31) as u32,
+                F::NoSp | F::Base | F::Idx | F::Target => rng.below(31) as u32,
+                F::Fwd => 1,
                 F::R(lo, hi) => rng.range(lo, hi) as u32 & mask,
                 F::Vals(s) => rng.pick(s),
             };
@@ -296,6 +343,9 @@ impl Gen {
             return None;
         }
         let (mn, ops) = disasm(&self.cs, word, CODE)?;
+        if self.filter.is_some_and(|f| !f(word)) {
+            return None;
+        }
         if DENY.contains(&mn.as_str()) || is_fp16_arith(&mn, &ops) || (mn.starts_with("pmull") && ops.contains(".1q")) {
             return None;
         }
@@ -320,12 +370,20 @@ impl Gen {
                 out.push(movk(i, rng.next() as u32, 2 + rng.below(2) as u32));
             }
         }
+        let mut fix = None;
+        if let Some((_, bits)) = c.fields.iter().find(|(n, _)| matches!(kind(c.row, *n), F::Fwd)) {
+            fix = Some(Fix { branch: out.len(), bits: bits.clone() });
+        }
+        if let Some(r) = c.fields.iter().find(|(n, _)| matches!(kind(c.row, *n), F::Target)).and_then(|(n, _)| get(*n)) {
+            out.push(adr(r, 8)); // set once the case is complete
+            fix = Some(Fix { branch: out.len(), bits: Vec::new() });
+        }
         out.push(word);
-        Some(out)
+        Some((out, fix))
     }
 
-    /// One instruction of `class` (with its set-up words).
-    pub fn insn(&self, class: Class, rng: &mut Rng) -> Vec<u32> {
+    /// One instruction of `class` (with its set-up words), and where a branch's target goes.
+    fn insn(&self, class: Class, rng: &mut Rng) -> (Vec<u32>, Option<Fix>) {
         let rows = self.rows(class);
         loop {
             let c = &rows[rng.below(rows.len() as u64) as usize];
@@ -340,7 +398,7 @@ impl Gen {
     /// Draw from one named row (generator self-test): Some(words) or None after many tries.
     pub fn insn_of_row(&self, class: Class, name: &str, rng: &mut Rng) -> Option<Vec<u32>> {
         let c = self.rows(class).iter().find(|r| r.row.name == name)?;
-        (0..2000).find_map(|_| self.try_insn(c, rng))
+        (0..2000).find_map(|_| self.try_insn(c, rng)).map(|w| w.0)
     }
 
     /// The case `index` of the run `(class, seed)`: a function of these three only.
@@ -349,10 +407,27 @@ impl Gen {
         let mut case = initial_state(class, &mut rng);
         let (lo, hi) = class.len_range();
         let n = rng.range(lo, hi);
-        for _ in 0..n {
-            let words = self.insn(class, &mut rng);
+        let mut fixes = Vec::new();
+        for u in 0..n as usize {
+            let (words, fix) = self.insn(class, &mut rng);
+            if let Some(f) = fix {
+                fixes.push((u, f));
+            }
             case.units.push(words.len());
             case.code.extend(words);
+        }
+        // Branch targets: the start of one of the next MAX_SKIP units, or the end.
+        for (u, f) in fixes {
+            let units = case.units.len();
+            let t = rng.range(u as i64 + 1, (u + MAX_SKIP).min(units) as i64) as usize;
+            let target = case.unit_start(t) as i64;
+            let at = case.unit_start(u) + f.branch;
+            if f.bits.is_empty() {
+                let r = case.code[at - 1] & 31;
+                case.code[at - 1] = adr(r, 4 * (target - (at as i64 - 1)));
+            } else {
+                case.code[at] = put_field(case.code[at], &f.bits, target - at as i64);
+            }
         }
         case
     }

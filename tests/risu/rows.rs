@@ -57,6 +57,13 @@ pub static INT: &[Row] = &[
     row!("smaddl/umaddl/smsubl/umsubl", "10011011 u01mmmmm paaaaann nnnddddd"),
     row!("smulh/umulh", "10011011 u10mmmmm 011111nn nnnddddd"),
     row!("mrs nzcv", "11010101 00111011 01000010 000ddddd"),
+    // forward branches inside the case (or onto the harness's branch back)
+    row!("b", "000101ii iiiiiiii iiiiiiii iiiiiiii", ['i' => Fwd]),
+    row!("bl", "100101ii iiiiiiii iiiiiiii iiiiiiii", ['i' => Fwd]),
+    row!("b.cond", "01010100 iiiiiiii iiiiiiii iii0cccc", ['i' => Fwd]),
+    row!("cbz/cbnz", "s011010o iiiiiiii iiiiiiii iiittttt", ['i' => Fwd]),
+    row!("tbz/tbnz", "b011011o bbbbbiii iiiiiiii iiittttt", ['i' => Fwd]),
+    row!("br/blr/ret", "11010110 0oo11111 000000nn nnn00000", ['o' => ABC, 'n' => Target]),
     row!("msr nzcv", "11010101 00011011 01000010 000ttttt"),
 ];
 
@@ -107,8 +114,8 @@ pub static FP: &[Row] = &[
         ['y' => SD, 'o' => Vals(&[0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 14, 15])]
     ),
     row!("fcvt from h", "00011110 11100010 o10000nn nnnddddd"),
-    row!("fcmp/fcmpe", "00011110 yy1mmmmm 001000nn nnn0e000", ['y' => SD]),
-    row!("fcmp/fcmpe zero", "00011110 yy100000 001000nn nnn1e000", ['y' => SD]),
+    row!("fcmp/fcmpe", "00011110 yy1mmmmm 001000nn nnne0000", ['y' => SD]),
+    row!("fcmp/fcmpe zero", "00011110 yy100000 001000nn nnne1000", ['y' => SD]),
     row!("fccmp/fccmpe", "00011110 yy1mmmmm cccc01nn nnneffff", ['y' => SD]),
     row!("fcsel", "00011110 yy1mmmmm cccc11nn nnnddddd", ['y' => SD]),
     row!("fmadd/fmsub/fnmadd/fnmsub", "00011111 yypmmmmm qaaaaann nnnddddd", ['y' => SD]),
