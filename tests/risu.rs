@@ -9,6 +9,7 @@
 //!   class) choose the cases; `RUSER_RISU_CASE=K` runs the single case K of the seed.
 //! * `RUSER_RISU_ONLY_DECODED=1` draws only instructions ruser's decoder accepts (to look past
 //!   the unimplemented ones; never in CI).
+//! * `RUSER_RISU_FPCR=V` gives every case that FPCR (a development aid, like the above).
 //! * `RUSER_RISU_BACKENDS=jit,interp` (default both), `RUSER_RISU_QEMU_CPU` (default
 //!   cortex-a57, an Armv8.0 core).
 //! * `tests/risu/regressions.txt` is always replayed.
@@ -225,7 +226,11 @@ fn run_class(class: Class, in_ci: Option<u64>) {
         // Development aid: leave out what ruser does not implement, to see the other bugs.
         gen = gen.with_filter(ruser_decodes);
     }
-    let cases: Vec<Case> = indices.iter().map(|&i| gen.case(class, seed, i)).collect();
+    let mut cases: Vec<Case> = indices.iter().map(|&i| gen.case(class, seed, i)).collect();
+    if let Some(fpcr) = env_u64("RUSER_RISU_FPCR") {
+        // Development aid: one FPCR for every case (e.g. 0 to leave rounding modes, FZ and DN out).
+        cases.iter_mut().for_each(|c| c.fpcr = fpcr);
+    }
     let origins: Vec<Origin> = indices.iter().map(|&index| Origin { class, seed, index, explicit: false }).collect();
     if let Err(r) = check(&format!("{} seed {seed}", class.name()), &cases, &origins) {
         panic!("{r}");
