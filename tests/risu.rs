@@ -289,6 +289,7 @@ fn risu_regressions() {
             }
             case.code = t[4..].iter().map(|w| u32::from_str_radix(w.trim_start_matches("0x"), 16).unwrap_or_else(|_| bad())).collect();
             case.units = vec![1; case.code.len()];
+            case.main = vec![0; case.code.len()];
         }
         cases.push(case);
         origins.push(Origin { class, seed, index, explicit });
@@ -341,7 +342,7 @@ fn risu_stats() {
             let c = gen.case(class, seed, i);
             for k in 0..c.units.len() {
                 let (m, o) = run::unit_text(&cs, &c, k);
-                let word = c.code[c.unit_start(k) + c.units[k] - 1];
+                let word = c.code[c.unit_start(k) + c.main[k]];
                 if !ruser_decodes(word) {
                     let e = undef.entry(m.clone()).or_insert((0, format!("{word:08x} {m} {o}")));
                     e.0 += 1;

@@ -19,6 +19,8 @@ use capstone::prelude::*;
 pub const CODE: u64 = 0x100_0000;
 pub const SCRATCH: u64 = 0x110_0000;
 pub const SCRATCH_SIZE: usize = 4096;
+/// Where sp points while a case runs (the harness's register block).
+pub const STATE: u64 = 0x120_0000;
 /// Words of the harness prologue that precede the case's code on the code page.
 pub const PROLOGUE_WORDS: u64 = 16;
 
@@ -251,6 +253,8 @@ pub struct Case {
     /// Words per generated instruction (its set-up words and the instruction itself), in
     /// order: `code` is their concatenation.
     pub units: Vec<usize>,
+    /// Index of each unit's instruction under test inside the unit (after its set-up words).
+    pub main: Vec<usize>,
 }
 
 pub fn capstone() -> Capstone {
@@ -271,6 +275,11 @@ fn movz(rd: u32, imm16: u32, hw: u32) -> u32 {
 
 fn movn(rd: u32, imm16: u32) -> u32 {
     0x9280_0000 | ((imm16 & 0xffff) << 5) | rd
+}
+
+/// `mov sp, xN` (ADD sp, xN, #0).
+fn mov_to_sp(rn: u32) -> u32 {
+    0x9100_001f | (rn << 5)
 }
 
 fn movk(rd: u32, imm16: u32, hw: u32) -> u32 {
@@ -309,15 +318,19 @@ impl Gen {
 
     /// Try to draw one instruction of `row` (with its set-up words). None when the draw
     /// breaks a constraint or capstone rejects it; the caller draws again.
-    /// Returns the words and, for a branch, where its target goes.
-    fn try_insn(&self, c: &Compiled, rng: &mut Rng) -> Option<(Vec<u32>, Option<Fix>)> {
+    /// Returns the words, the index of the instruction under test among them and, for a
+    /// branch, where its target goes.
+    fn try_insn(&self, c: &Compiled, rng: &mut Rng) -> Option<(Vec<u32>, usize, Option<Fix>)> {
         let mut vals: Vec<(char, u32)> = Vec::with_capacity(c.fields.len());
         let mut word = c.fixed_val;
+        // A quarter of the loads and stores use sp as their base.
+        let sp_base = c.row.fields.iter().any(|(_, k)| matches!(k, F::Base)) && rng.one_in(4);
         for (name, bits) in &c.fields {
             let width = bits.len() as u32;
             let mask = if width == 32 { u32::MAX } else { (1u32 << width) - 1 };
             let v = match kind(c.row, *name) {
                 F::Any => rng.next() as u32 & mask,
+                F::Base if sp_base => 31,
                 F::NoSp | F::Base | F::Idx | F::Target => rng.below(31) as u32,
                 F::Fwd => 1,
                 F::R(lo, hi) => rng.range(lo, hi) as u32 & mask,
@@ -350,15 +363,24 @@ impl Gen {
             return None;
         }
         let mut out = Vec::new();
+        let mut after = Vec::new();
         if let Some(b) = base {
-            // Near the middle of the page, usually 16-byte aligned.
+            // Near the middle of the page, usually 16-byte aligned (always for sp).
             let mut off = 2048 + rng.range(-64, 64);
-            if !rng.one_in(4) {
+            if sp_base || !rng.one_in(4) {
                 off &= !15;
             }
             let addr = SCRATCH + off as u64;
-            out.push(movz(b, (addr >> 16) as u32, 1));
-            out.push(movk(b, addr as u32 & 0xffff, 0));
+            // sp as the base: set it through another register, and put it back afterwards.
+            let r = if sp_base { rng.below(31) as u32 } else { b };
+            out.push(movz(r, (addr >> 16) as u32, 1));
+            out.push(movk(r, addr as u32 & 0xffff, 0));
+            if sp_base {
+                out.push(mov_to_sp(r));
+                after.push(movz(r, (STATE >> 16) as u32, 1));
+                after.push(movk(r, STATE as u32 & 0xffff, 0));
+                after.push(mov_to_sp(r));
+            }
         }
         if let Some(i) = idx {
             // option: 010 UXTW, 011 LSL/UXTX, 110 SXTW, 111 SXTX (no field: X register).
@@ -378,12 +400,14 @@ impl Gen {
             out.push(adr(r, 8)); // set once the case is complete
             fix = Some(Fix { branch: out.len(), bits: Vec::new() });
         }
+        let main = out.len();
         out.push(word);
-        Some((out, fix))
+        out.extend(after);
+        Some((out, main, fix))
     }
 
     /// One instruction of `class` (with its set-up words), and where a branch's target goes.
-    fn insn(&self, class: Class, rng: &mut Rng) -> (Vec<u32>, Option<Fix>) {
+    fn insn(&self, class: Class, rng: &mut Rng) -> (Vec<u32>, usize, Option<Fix>) {
         let rows = self.rows(class);
         loop {
             let c = &rows[rng.below(rows.len() as u64) as usize];
@@ -409,11 +433,12 @@ impl Gen {
         let n = rng.range(lo, hi);
         let mut fixes = Vec::new();
         for u in 0..n as usize {
-            let (words, fix) = self.insn(class, &mut rng);
+            let (words, main, fix) = self.insn(class, &mut rng);
             if let Some(f) = fix {
                 fixes.push((u, f));
             }
             case.units.push(words.len());
+            case.main.push(main);
             case.code.extend(words);
         }
         // Branch targets: the start of one of the next MAX_SKIP units, or the end.
@@ -567,14 +592,14 @@ fn initial_state(class: Class, rng: &mut Rng) -> Case {
         };
         chunk.copy_from_slice(&w.to_le_bytes()[..chunk.len()]);
     }
-    Case { x, nzcv, fpcr, fpsr, v, mem, code: Vec::new(), units: Vec::new() }
+    Case { x, nzcv, fpcr, fpsr, v, mem, code: Vec::new(), units: Vec::new(), main: Vec::new() }
 }
 
 impl Case {
     /// The same initial state with only the first `k` instruction units.
     pub fn prefix(&self, k: usize) -> Case {
         let words: usize = self.units[..k].iter().sum();
-        Case { code: self.code[..words].to_vec(), units: self.units[..k].to_vec(), ..self.clone() }
+        Case { code: self.code[..words].to_vec(), units: self.units[..k].to_vec(), main: self.main[..k].to_vec(), ..self.clone() }
     }
 
     /// Index of the first word of unit `k`.

@@ -24,11 +24,12 @@
  *   784  end
  *
  * How a case runs: the code page CODE holds a fixed prologue that loads
- * x0..x30 from [sp] (sp points at the state), then the case's words, then a
- * B back to risu_back.  run_case sets FPCR, FPSR, NZCV and v0..v31, points sp
- * at the state and jumps to CODE.  risu_back stores x0..x30 through sp, then
- * NZCV, FPCR, FPSR and v0..v31, and returns to C.  The generated code never
- * writes sp (it may read it) and never branches.
+ * x0..x30 from [sp] (sp points at the state, at the fixed address STATE),
+ * then the case's words, then a B back to risu_back.  run_case sets FPCR,
+ * FPSR, NZCV and v0..v31, points sp at the state and jumps to CODE.
+ * risu_back stores x0..x30 through sp, then NZCV, FPCR, FPSR and v0..v31, and
+ * returns to C.  The generated code may move sp but puts it back to STATE
+ * before it ends, and branches only forward inside the case or to its end.
  *
  * Build: see Makefile in this directory.
  */
@@ -39,6 +40,7 @@ typedef unsigned char u8;
 
 #define CODE 0x1000000UL
 #define SCRATCH 0x1100000UL
+#define STATE 0x1200000UL /* the register block; sp points here while a case runs */
 #define PAGE 4096UL
 #define SCRATCH_SIZE PAGE
 #define STATE_SIZE 784
@@ -53,7 +55,7 @@ struct state {
     u8 v[32][16];
 } __attribute__((aligned(16)));
 
-struct state st;
+#define st (*(struct state *)STATE)
 /* Initialised, so that the RW segment has file contents: ruser's loader rejects a
  * file-less PT_LOAD whose offset lies past the end of the file. */
 u64 saved_sp = 1;
@@ -96,8 +98,7 @@ __asm__(
     "  mov x1, sp\n"
     "  adrp x0, saved_sp\n"
     "  str x1, [x0, :lo12:saved_sp]\n"
-    "  adrp x9, st\n"
-    "  add x9, x9, :lo12:st\n"
+    "  movz x9, #(0x1200000 >> 16), lsl #16\n"
     "  ldr x1, [x9, #256]\n"
     "  msr fpcr, x1\n"
     "  ldr x1, [x9, #264]\n"
@@ -256,6 +257,7 @@ int main(void)
 
     map_at(CODE, 7);
     map_at(SCRATCH, 3);
+    map_at(STATE, 3);
     for (;;) {
         if (!read_full(hdr, sizeof(hdr), 1))
             return 0;

@@ -225,7 +225,7 @@ pub fn listing(cs: &Capstone, case: &Case, mark_unit: Option<usize>) -> String {
         }
         let pc = CODE + 4 * (PROLOGUE_WORDS + i as u64);
         let text = disasm(cs, w, pc).map(|(m, o)| format!("{m} {o}")).unwrap_or_else(|| "(undefined)".into());
-        let mark = if mark_unit == Some(unit) && i + 1 == next_unit_at { " <== first divergence" } else { "" };
+        let mark = if mark_unit == Some(unit) && i + case.units[unit] == next_unit_at + case.main[unit] { " <== first divergence" } else { "" };
         let _ = writeln!(s, "    {pc:#x}: {w:08x}  {}{mark}", text.trim_end());
     }
     s
@@ -246,9 +246,9 @@ pub fn initial_state(case: &Case, class: Class) -> String {
     s
 }
 
-/// The mnemonic and operands of unit `k` (its last word: the instruction after its set-up).
+/// The mnemonic and operands of unit `k`'s instruction under test.
 pub fn unit_text(cs: &Capstone, case: &Case, k: usize) -> (String, String) {
-    let i = case.unit_start(k) + case.units[k] - 1;
+    let i = case.unit_start(k) + case.main[k];
     let pc = CODE + 4 * (PROLOGUE_WORDS + i as u64);
     disasm(cs, case.code[i], pc).unwrap_or_else(|| ("(undefined)".into(), format!("{:08x}", case.code[i])))
 }
