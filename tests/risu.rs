@@ -81,8 +81,15 @@ impl Origin {
         if self.explicit {
             format!("tests/risu/regressions.txt: {} {} {} code ...", self.class.name(), self.seed, self.index)
         } else {
+            // The development aids change the cases: repeat them.
+            let mut extra = String::new();
+            for v in ["RUSER_RISU_ONLY_DECODED", "RUSER_RISU_FPCR"] {
+                if let Ok(x) = std::env::var(v) {
+                    extra += &format!("{v}={x} ");
+                }
+            }
             format!(
-                "RUSER_RISU_CLASS={} RUSER_RISU_SEED={} RUSER_RISU_CASE={} cargo test --release --test risu -- --nocapture",
+                "{extra}RUSER_RISU_CLASS={} RUSER_RISU_SEED={} RUSER_RISU_CASE={} cargo test --release --test risu -- --nocapture",
                 self.class.name(),
                 self.seed,
                 self.index
