@@ -351,7 +351,7 @@ fn risu_stats() {
                 let (m, o) = run::unit_text(&cs, &c, k);
                 let word = c.code[c.unit_start(k) + c.main[k]];
                 if !ruser_decodes(word) {
-                    let e = undef.entry(m.clone()).or_insert((0, format!("{word:08x} {m} {o}")));
+                    let e = undef.entry(m.clone()).or_insert((0, format!("{word:08x} {m} {o} (case {i})")));
                     e.0 += 1;
                 }
                 *hist.entry(m).or_default() += 1;
