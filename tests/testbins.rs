@@ -27,7 +27,7 @@ testbins!(
     // control flow a JIT chains and predicts, self-modifying code
     chain, indirect, smc,
     // guest faults: the guest (and so ruser) dies of SIGSEGV, SIGILL, SIGTRAP
-    sig_segv, sig_ill, sig_trap,
+    sig_segv, sig_ill, sig_trap, sig_wild_br,
     // static glibc
     hello, printf, libc_mix, fileio, dirlist, args_env, exit_code, stderr_mix,
     // dynamic glibc, run with -L (see expected/aarch64/hello_dyn.sysroot)

@@ -2,6 +2,12 @@
 
 use super::*;
 
+thread_local! {
+    /// The instruction buffer of the last finished builder, reused by the next one: blocks
+    /// are built in it and copied out at their exact size, so building touches no fresh heap.
+    static SCRATCH: std::cell::Cell<Vec<Inst>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
 /// Builds one block. Every helper returns the new value.
 pub struct Builder {
     pc: u64,
@@ -12,7 +18,10 @@ pub struct Builder {
 
 impl Builder {
     pub fn new(pc: u64) -> Builder {
-        Builder { pc, insts: Vec::with_capacity(64), ninsns: 0, guest_len: 0 }
+        let mut insts = SCRATCH.with(|s| s.take());
+        insts.clear();
+        insts.reserve(64);
+        Builder { pc, insts, ninsns: 0, guest_len: 0 }
     }
 
     /// Guest address of the block's first instruction.
@@ -81,8 +90,12 @@ impl Builder {
             .unwrap_or(0);
     }
 
-    pub fn finish(self, term: Terminal) -> Block {
-        Block { pc: self.pc, guest_len: self.guest_len, ninsns: self.ninsns, insts: self.insts, term }
+    pub fn finish(mut self, term: Terminal) -> Block {
+        // Blocks live in caches: they get exactly the memory they need.
+        let insts = self.insts.to_vec();
+        self.insts.clear();
+        SCRATCH.with(|s| s.set(std::mem::take(&mut self.insts)));
+        Block { pc: self.pc, guest_len: self.guest_len, ninsns: self.ninsns, insts, term }
     }
 
     // ---- constants and state ----

@@ -439,6 +439,7 @@ impl<'a> Cg<'a> {
             Loc::Slot(s) => Opnd::M(s),
             Loc::Imm(x) => Opnd::I(x & self.b.ty_of(v).mask() as u64),
             Loc::None => panic!("JIT: value {v} used after its storage was released"),
+            Loc::Xmm(_) | Loc::Transient => panic!("JIT: vector value {v} used as a scalar operand"),
         }
     }
 
@@ -708,6 +709,7 @@ impl<'a> Cg<'a> {
                         ; and ecx, mask
                         ; shl ecx, 4
                         ; mov rdx, QWORD table
+                        ; not rax
                         ; cmp [rdx + rcx], rax
                         ; jne =>miss
                         ; jmp QWORD [rdx + rcx + 8]
@@ -758,11 +760,8 @@ impl<'a> Cg<'a> {
             Op::GetReg { ty, off } => {
                 let off = off as i32;
                 if ty == Ty::I128 {
-                    let s = self.def_slot(i)?;
                     dynasm!(self.a ; .arch x64 ; movdqu xmm0, [rbp + off]);
-                    if !self.only_next_reads_xmm0(i) {
-                        dynasm!(self.a ; .arch x64 ; movdqa [rsp + s], xmm0);
-                    }
+                    self.vdef(i, 0)?;
                 } else {
                     let d = self.def_reg(i)?;
                     match ty {
@@ -776,11 +775,8 @@ impl<'a> Cg<'a> {
             Op::SetReg { v, ty, off } => {
                 let off = off as i32;
                 if ty == Ty::I128 {
-                    if !self.prev_in_xmm0(i, v) {
-                        let Opnd::M(s) = self.opnd(v) else { unreachable!("I128 outside a slot") };
-                        dynasm!(self.a ; .arch x64 ; movdqa xmm0, [rsp + s]);
-                    }
-                    dynasm!(self.a ; .arch x64 ; movdqu [rbp + off], xmm0);
+                    let x = if self.prev_in_xmm0(i, v) { 0 } else { self.vsrc(v, 0) };
+                    dynasm!(self.a ; .arch x64 ; movdqu [rbp + off], Rx(x));
                 } else {
                     match (self.opnd(v), ty) {
                         (Opnd::I(x), Ty::I8) => dynasm!(self.a ; .arch x64 ; mov BYTE [rbp + off], x as i8),
@@ -826,7 +822,7 @@ impl<'a> Cg<'a> {
                 dynasm!(self.a ; .arch x64 ; mov [rsp + s + 8], Rq(h));
             }
             Op::Half { a, hi } => {
-                let Opnd::M(s) = self.opnd(a) else { unreachable!("I128 outside a slot") };
+                let s = self.vmem(a);
                 let d = self.def_reg(i)?;
                 let o = s + if hi { 8 } else { 0 };
                 dynasm!(self.a ; .arch x64 ; mov Rq(d), [rsp + o]);
@@ -1265,13 +1261,12 @@ impl<'a> Cg<'a> {
         self.pin_addr(i, addr);
         let (p, o) = self.host_addr(i, addr);
         if ty == Ty::I128 {
-            let s = self.def_slot(i)?;
             dynasm!(self.a ; .arch x64 ; movdqu xmm0, [Rq(p) + o]);
             if be {
                 let m = runtime::bswap128_mask_addr() as i64;
                 dynasm!(self.a ; .arch x64 ; mov rax, QWORD m ; pshufb xmm0, [rax]);
             }
-            dynasm!(self.a ; .arch x64 ; movdqa [rsp + s], xmm0);
+            self.vdef(i, 0)?;
             return Ok(());
         }
         let d = self.def_reg(i)?;
@@ -1295,15 +1290,16 @@ impl<'a> Cg<'a> {
     fn store(&mut self, i: usize, addr: Val, v: Val, ty: Ty, be: bool) {
         let (p, o) = self.host_addr(i, addr);
         if ty == Ty::I128 {
-            if !self.prev_in_xmm0(i, v) {
-                let Opnd::M(s) = self.opnd(v) else { unreachable!("I128 outside a slot") };
-                dynasm!(self.a ; .arch x64 ; movdqa xmm0, [rsp + s]);
-            }
+            let mut x = if self.prev_in_xmm0(i, v) { 0 } else { self.vsrc(v, 0) };
             if be {
+                if x != 0 {
+                    dynasm!(self.a ; .arch x64 ; movdqa xmm0, Rx(x));
+                    x = 0;
+                }
                 let m = runtime::bswap128_mask_addr() as i64;
                 dynasm!(self.a ; .arch x64 ; mov rax, QWORD m ; pshufb xmm0, [rax]);
             }
-            dynasm!(self.a ; .arch x64 ; movdqu [Rq(p) + o], xmm0);
+            dynasm!(self.a ; .arch x64 ; movdqu [Rq(p) + o], Rx(x));
             return;
         }
         let vo = self.opnd(v);
@@ -1373,7 +1369,7 @@ impl<'a> Cg<'a> {
 
     // ------------------------------------------------------------------ calls
 
-    /// Spill every caller-saved register still needed after instruction `i`.
+    /// Spill every caller-saved register (general and xmm) still needed after instruction `i`.
     pub(super) fn save_live_for_call(&mut self, i: usize) -> Result<(), CompileError> {
         for (r, v) in self.al.live_caller_saved(i as u32) {
             let s = self.al.slot()?;
@@ -1381,21 +1377,26 @@ impl<'a> Cg<'a> {
             self.al.loc[v as usize] = Loc::Slot(s);
             self.al.release_reg(r);
         }
+        for (r, v) in self.al.live_xmm(i as u32) {
+            let s = self.al.slot()?;
+            dynasm!(self.a ; .arch x64 ; movdqa [rsp + s], Rx(r));
+            self.al.loc[v as usize] = Loc::Slot(s);
+            self.al.release_xmm(r);
+        }
         Ok(())
     }
 
     /// Copy operand `v` into argument slot `k` as a zero-extended u128.
     fn store_arg(&mut self, k: usize, v: Val) {
         let off = ARGS_OFF + 16 * k as i32;
-        match self.opnd(v) {
-            Opnd::M(s) if self.b.ty_of(v) == Ty::I128 => {
-                dynasm!(self.a ; .arch x64 ; movdqa xmm0, [rsp + s] ; movdqa [rsp + off], xmm0)
-            }
-            o => {
-                self.mov_to(RAX, o);
-                dynasm!(self.a ; .arch x64 ; mov [rsp + off], rax ; mov QWORD [rsp + off + 8], 0);
-            }
+        if self.b.ty_of(v) == Ty::I128 {
+            let x = self.vsrc(v, 0);
+            dynasm!(self.a ; .arch x64 ; movdqa [rsp + off], Rx(x));
+            return;
         }
+        let o = self.opnd(v);
+        self.mov_to(RAX, o);
+        dynasm!(self.a ; .arch x64 ; mov [rsp + off], rax ; mov QWORD [rsp + off + 8], 0);
     }
 
     /// Evaluate `op` with the interpreter's semantics through `runtime::jit_eval`.
@@ -1436,8 +1437,8 @@ impl<'a> Cg<'a> {
             return Ok(());
         }
         if ty == Ty::I128 {
-            let s = self.def_slot(i)?;
-            dynasm!(self.a ; .arch x64 ; movdqa xmm0, [rsp + RESULT_OFF] ; movdqa [rsp + s], xmm0);
+            dynasm!(self.a ; .arch x64 ; movdqa xmm0, [rsp + RESULT_OFF]);
+            self.vdef(i, 0)?;
         } else {
             let d = self.def_reg(i)?;
             dynasm!(self.a ; .arch x64 ; mov Rq(d), [rsp + RESULT_OFF]);
