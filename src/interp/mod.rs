@@ -4,6 +4,7 @@
 mod fp;
 pub(crate) mod scalar;
 mod vec;
+mod vec_arith;
 
 use crate::ir::*;
 use std::cell::{Cell, RefCell};

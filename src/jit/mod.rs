@@ -14,6 +14,7 @@ mod code;
 mod emit;
 mod emit_fp;
 mod emit_vec;
+mod emit_vec_arith;
 #[cfg(test)]
 mod tests_atomic;
 #[cfg(test)]
