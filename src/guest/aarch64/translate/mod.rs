@@ -2,6 +2,7 @@
 //! Handlers and their decode rows live in the sibling files, one instruction class each.
 
 mod branch;
+mod crypto;
 mod dp_imm;
 mod dp_reg;
 mod fp;
@@ -11,6 +12,8 @@ mod simd_ldst;
 mod system;
 #[cfg(test)]
 mod simd_tests;
+#[cfg(test)]
+mod crypto_tests;
 
 use super::decode::{self, Row, Undef};
 use super::state;
@@ -27,6 +30,7 @@ pub static TABLES: &[&[Row]] = &[
     fp::ROWS,
     simd::ROWS,
     simd_ldst::ROWS,
+    crypto::ROWS,
 ];
 
 /// The integer type an `sf` bit selects: X registers (I64) or W registers (I32).
