@@ -12,6 +12,7 @@
 
 mod code;
 mod emit;
+mod emit_crypto;
 mod emit_fp;
 mod emit_vec;
 #[cfg(test)]

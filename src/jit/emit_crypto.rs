@@ -1,0 +1,240 @@
+//! Native x86-64 code for the cryptographic-extension helpers of interp/crypto.rs: AES-NI for
+//! AESE/AESD/AESMC/AESIMC, SHA-NI for SHA1C/P/M, SHA1SU1 and the SHA-256 ops, PCLMULQDQ for
+//! PMULL (1Q). The sequences are those of `interp::crypto::x86` (see there for how the Arm and
+//! x86 register layouts are bridged); the interpreter runs those same functions, so the
+//! crosscheck backend compares like with like. Ops the host cannot do go to the fallback.
+//!
+//! Operands come from their 16-byte frame slots (I128 values live there, regs.rs); xmm0..xmm3
+//! are scratch. The result goes to a fresh slot.
+
+use super::emit::{Cg, CompileError, Opnd};
+use crate::interp::crypto::{self as c, HostCrypto};
+use crate::ir::*;
+use dynasmrt::{dynasm, DynasmApi};
+
+/// The native forms.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    Aese,
+    Aesd,
+    Aesmc,
+    Aesimc,
+    /// sha1rnds4 function immediate and the round constant it adds.
+    Sha1(i8, u32),
+    Sha1su1,
+    Sha256h,
+    Sha256h2,
+    Sha256su0,
+    Sha256su1,
+    /// pclmulqdq immediate.
+    Pmull(i8),
+}
+
+/// The native form of helper `h`, if the host can run it.
+fn kind_of(h: &'static HelperFn, host: HostCrypto) -> Option<Kind> {
+    let is = |x: &'static HelperFn| std::ptr::eq(h, x);
+    let (k, ok) = if is(&c::AESE) {
+        (Kind::Aese, host.aes)
+    } else if is(&c::AESD) {
+        (Kind::Aesd, host.aes)
+    } else if is(&c::AESMC) {
+        (Kind::Aesmc, host.aes)
+    } else if is(&c::AESIMC) {
+        (Kind::Aesimc, host.aes)
+    } else if is(&c::SHA1C) {
+        (Kind::Sha1(0, 0x5a82_7999), host.sha)
+    } else if is(&c::SHA1P) {
+        (Kind::Sha1(1, 0x6ed9_eba1), host.sha)
+    } else if is(&c::SHA1M) {
+        (Kind::Sha1(2, 0x8f1b_bcdc), host.sha)
+    } else if is(&c::SHA1SU1) {
+        (Kind::Sha1su1, host.sha)
+    } else if is(&c::SHA256H) {
+        (Kind::Sha256h, host.sha)
+    } else if is(&c::SHA256H2) {
+        (Kind::Sha256h2, host.sha)
+    } else if is(&c::SHA256SU0) {
+        (Kind::Sha256su0, host.sha)
+    } else if is(&c::SHA256SU1) {
+        (Kind::Sha256su1, host.sha)
+    } else if is(&c::PMULL64_LO) {
+        (Kind::Pmull(0x00), host.pclmul)
+    } else if is(&c::PMULL64_HI) {
+        (Kind::Pmull(0x11), host.pclmul)
+    } else {
+        return None;
+    };
+    ok.then_some(k)
+}
+
+impl Cg<'_> {
+    /// Emit a crypto helper call (instruction `i`) inline; false leaves it to the fallback.
+    pub(super) fn emit_crypto(&mut self, i: usize, op: &Op) -> Result<bool, CompileError> {
+        let Op::Helper { a0, a1, a2, id, ty: Ty::I128, .. } = *op else { return Ok(false) };
+        let Some(kind) = kind_of(id.0, c::host()) else { return Ok(false) };
+        // Every operand in a slot (all I128 here); anything else is left to the fallback.
+        let mut s = [0i32; 3];
+        for (k, v) in [a0, a1, a2].into_iter().enumerate() {
+            match self.opnd(v) {
+                Opnd::M(m) if self.b.ty_of(v) == Ty::I128 => s[k] = m,
+                _ => return Ok(false),
+            }
+        }
+        let [d, n, m] = s;
+        match kind {
+            Kind::Aese | Kind::Aesd => {
+                dynasm!(self.a ; .arch x64
+                    ; movdqa xmm1, [rsp + d]
+                    ; pxor xmm1, [rsp + n]
+                    ; pxor xmm2, xmm2
+                );
+                if kind == Kind::Aese {
+                    dynasm!(self.a ; .arch x64 ; aesenclast xmm1, xmm2);
+                } else {
+                    dynasm!(self.a ; .arch x64 ; aesdeclast xmm1, xmm2);
+                }
+            }
+            // MixColumns alone: aesdeclast undoes ShiftRows+SubBytes, aesenc redoes them with
+            // MixColumns (zero keys).
+            Kind::Aesmc => dynasm!(self.a ; .arch x64
+                ; movdqa xmm1, [rsp + d]
+                ; pxor xmm2, xmm2
+                ; aesdeclast xmm1, xmm2
+                ; aesenc xmm1, xmm2
+            ),
+            Kind::Aesimc => dynasm!(self.a ; .arch x64 ; aesimc xmm1, [rsp + d]),
+            // Lanes reversed (a on top), K taken off the words (sha1rnds4 adds it), e added
+            // to the first word.
+            Kind::Sha1(imm, k) => dynasm!(self.a ; .arch x64
+                ; pshufd xmm1, [rsp + d], 0x1b
+                ; pshufd xmm2, [rsp + m], 0x1b
+                ; mov eax, k as i32
+                ; movd xmm3, eax
+                ; pshufd xmm3, xmm3, 0
+                ; psubd xmm2, xmm3
+                ; movd xmm3, [rsp + n]
+                ; pslldq xmm3, 12
+                ; paddd xmm2, xmm3
+                ; sha1rnds4 xmm1, xmm2, imm
+                ; pshufd xmm1, xmm1, 0x1b
+            ),
+            Kind::Sha1su1 => dynasm!(self.a ; .arch x64
+                ; pshufd xmm1, [rsp + d], 0x1b
+                ; pshufd xmm2, [rsp + n], 0x1b
+                ; sha1msg2 xmm1, xmm2
+                ; pshufd xmm1, xmm1, 0x1b
+            ),
+            // x (abcd) in xmm1, y (efgh) in xmm2; ABEF in xmm3, CDGH in xmm2; the words in
+            // xmm0 (sha256rnds2's implicit operand).
+            Kind::Sha256h | Kind::Sha256h2 => {
+                let (x, y) = if kind == Kind::Sha256h { (d, n) } else { (n, d) };
+                let out: i8 = if kind == Kind::Sha256h { 0xbbu8 as i8 } else { 0x11 };
+                dynasm!(self.a ; .arch x64
+                    ; movdqa xmm1, [rsp + x]
+                    ; movdqa xmm2, [rsp + y]
+                    ; movdqa xmm0, [rsp + m]
+                    ; movdqa xmm3, xmm2
+                    ; shufps xmm3, xmm1, 0x11
+                    ; shufps xmm2, xmm1, 0xbbu8 as i8
+                    ; sha256rnds2 xmm2, xmm3
+                    ; pshufd xmm0, xmm0, 0x0e
+                    ; sha256rnds2 xmm3, xmm2
+                    ; shufps xmm3, xmm2, out
+                    ; movdqa xmm1, xmm3
+                );
+            }
+            Kind::Sha256su0 => dynasm!(self.a ; .arch x64
+                ; movdqa xmm1, [rsp + d]
+                ; sha256msg1 xmm1, [rsp + n]
+            ),
+            // sha256msg2 adds only the sigma1 terms: add W[t-7] (n:m one lane down) first.
+            Kind::Sha256su1 => dynasm!(self.a ; .arch x64
+                ; movdqa xmm1, [rsp + m]
+                ; palignr xmm1, [rsp + n], 4
+                ; paddd xmm1, [rsp + d]
+                ; sha256msg2 xmm1, [rsp + m]
+            ),
+            Kind::Pmull(imm) => dynasm!(self.a ; .arch x64
+                ; movdqa xmm1, [rsp + d]
+                ; pclmulqdq xmm1, [rsp + n], imm
+            ),
+        }
+        let r = self.def_slot(i)?;
+        dynasm!(self.a ; .arch x64 ; movdqa [rsp + r], xmm1);
+        Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests_fpvec::{check, Rng};
+    use crate::interp::crypto as c;
+    use crate::ir::*;
+
+    fn run(name: &str, h: &'static HelperFn, nargs: usize) {
+        let mut r = Rng::new(0xc0ffee ^ nargs as u64);
+        let mut v = || (r.next() as u128) << 64 | r.next() as u128;
+        let mut inputs: Vec<Vec<u128>> = vec![vec![0; nargs], vec![u128::MAX; nargs]];
+        for _ in 0..64 {
+            inputs.push((0..nargs).map(|_| v()).collect());
+        }
+        let args = vec![Ty::I128; nargs];
+        let mk = move |vs: &[Val]| {
+            let a = [vs[0], vs[1.min(nargs - 1)], vs[2.min(nargs - 1)]];
+            Op::Helper { a0: a[0], a1: a[1], a2: a[2], a3: a[0], id: HelperId(h), ty: Ty::I128 }
+        };
+        check(name, &args, Ty::I128, &mk, &inputs);
+    }
+
+    /// Each helper on the JIT (native when the host allows) against the interpreter.
+    #[test]
+    fn crypto_helpers_jit_vs_interp() {
+        eprintln!("host crypto: {:?}", c::host());
+        run("aese", &c::AESE, 2);
+        run("aesd", &c::AESD, 2);
+        run("aesmc", &c::AESMC, 1);
+        run("aesimc", &c::AESIMC, 1);
+        run("sha1c", &c::SHA1C, 3);
+        run("sha1p", &c::SHA1P, 3);
+        run("sha1m", &c::SHA1M, 3);
+        run("sha1su1", &c::SHA1SU1, 2);
+        run("sha256h", &c::SHA256H, 3);
+        run("sha256h2", &c::SHA256H2, 3);
+        run("sha256su0", &c::SHA256SU0, 2);
+        run("sha256su1", &c::SHA256SU1, 3);
+        run("pmull64", &c::PMULL64_LO, 2);
+        run("pmull64_hi", &c::PMULL64_HI, 2);
+        run("pmull8", &c::PMULL8, 2);
+    }
+
+    /// The interpreter's side of the comparison above uses the host instructions too when
+    /// the machine has them; check the JIT against the portable semantics as well.
+    #[test]
+    fn crypto_native_vs_portable() {
+        use crate::guest::{exit_flag_offset, CpuState};
+        let p = c::portable::aese;
+        let mut b = Builder::new(0x1000);
+        b.insn_start(0x1000, 4);
+        let (x, y) = (b.get(Ty::I128, 16), b.get(Ty::I128, 32));
+        let r = b.helper(&c::AESE, Ty::I128, &[x, y]);
+        let r = b.helper(&c::AESMC, Ty::I128, &[r]);
+        let w = b.get(Ty::I128, 48);
+        let s = b.helper(&c::SHA256H, Ty::I128, &[x, y, w]);
+        b.set(Ty::I128, 64, r);
+        b.set(Ty::I128, 80, s);
+        let blk = b.finish(Terminal::Jump { target: 0x2000 });
+        let mut rng = Rng::new(7);
+        for _ in 0..50 {
+            let mut st = CpuState::new(256);
+            let v: Vec<u128> = (0..3).map(|_| (rng.next() as u128) << 64 | rng.next() as u128).collect();
+            for (k, &x) in v.iter().enumerate() {
+                st.write_u128(16 + 16 * k, x);
+            }
+            // SAFETY: the block only touches the state.
+            let exit = unsafe { crate::jit::run_once(&blk, st.as_mut_ptr(), 0, 0, exit_flag_offset(256)) };
+            assert!(matches!(exit, crate::jit::Exit::Jump { .. }));
+            assert_eq!(st.read_u128(64), c::portable::aesmc(p(v[0], v[1])));
+            assert_eq!(st.read_u128(80), c::portable::sha256h(v[0], v[1], v[2]));
+        }
+    }
+}
