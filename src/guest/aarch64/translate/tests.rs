@@ -501,7 +501,7 @@ fn system_registers_hints_barriers() {
         (3, 4),
         (4, 0x411fd070),
         (5, 0x11),
-        (6, 0),
+        (6, 0x1120), // ID_AA64ISAR0_EL1: AES=2 (with PMULL), SHA1=1, SHA2=1
         (7, 1_000_000_000),
         (10, 0),
         (12, 0x07c00000),
