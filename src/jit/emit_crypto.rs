@@ -6,8 +6,15 @@
 //!
 //! Operands come from their 16-byte frame slots (I128 values live there, regs.rs); xmm0..xmm3
 //! are scratch. The result goes to a fresh slot.
+//!
+//! AESE followed directly by AESMC of its result (AESD by AESIMC), the pair every AES round
+//! is written as, becomes one aesenc (aesdec) with a zero key: x86's round does ShiftRows,
+//! SubBytes and MixColumns in one instruction. Both values are produced when the first
+//! instruction is emitted (the AESE value only if something else reads it); the second
+//! instruction then finds its result already defined and emits nothing.
 
 use super::emit::{Cg, CompileError, Opnd};
+use super::regs::Loc;
 use crate::interp::crypto::{self as c, HostCrypto};
 use crate::ir::*;
 use dynasmrt::{dynasm, DynasmApi};
@@ -72,6 +79,9 @@ impl Cg<'_> {
     pub(super) fn emit_crypto(&mut self, i: usize, op: &Op) -> Result<bool, CompileError> {
         let Op::Helper { a0, a1, a2, id, ty: Ty::I128, .. } = *op else { return Ok(false) };
         let Some(kind) = kind_of(id.0, c::host()) else { return Ok(false) };
+        if matches!(kind, Kind::Aesmc | Kind::Aesimc) && self.al.loc[i] != Loc::None {
+            return Ok(true); // produced together with its AESE/AESD (see `round_pair`)
+        }
         // Every operand in a slot (all I128 here); anything else is left to the fallback.
         let mut s = [0i32; 3];
         for (k, v) in [a0, a1, a2].into_iter().enumerate() {
@@ -81,6 +91,10 @@ impl Cg<'_> {
             }
         }
         let [d, n, m] = s;
+        if let Some(j) = self.round_pair(i, kind) {
+            self.emit_round_pair(i, j, kind, d, n)?;
+            return Ok(true);
+        }
         match kind {
             Kind::Aese | Kind::Aesd => {
                 dynasm!(self.a ; .arch x64
@@ -163,6 +177,51 @@ impl Cg<'_> {
         dynasm!(self.a ; .arch x64 ; movdqa [rsp + r], xmm1);
         Ok(true)
     }
+
+    /// For an AESE (AESD) at `i`: the index of an AESMC (AESIMC) of its result that follows
+    /// with nothing but instruction markers in between, if there is one.
+    fn round_pair(&self, i: usize, kind: Kind) -> Option<usize> {
+        let want: &'static HelperFn = match kind {
+            Kind::Aese => &c::AESMC,
+            Kind::Aesd => &c::AESIMC,
+            _ => return None,
+        };
+        let insts = &self.b.insts;
+        let j = (i + 1..insts.len()).find(|&j| !matches!(insts[j].op, Op::InsnStart { .. }))?;
+        match insts[j].op {
+            Op::Helper { a0, id, ty: Ty::I128, .. } if std::ptr::eq(id.0, want) && a0 == Val(i as u32) => Some(j),
+            _ => None,
+        }
+    }
+
+    /// AESE+AESMC (AESD+AESIMC) at `i` and `j`: the pair's result is aesenc (aesdec) of
+    /// d ^ n with a zero key; the single instruction's value is computed too if it has
+    /// another reader.
+    fn emit_round_pair(&mut self, i: usize, j: usize, kind: Kind, d: i32, n: i32) -> Result<(), CompileError> {
+        dynasm!(self.a ; .arch x64
+            ; movdqa xmm1, [rsp + d]
+            ; pxor xmm1, [rsp + n]
+            ; pxor xmm2, xmm2
+            ; movdqa xmm3, xmm1
+        );
+        if kind == Kind::Aese {
+            dynasm!(self.a ; .arch x64 ; aesenc xmm3, xmm2);
+        } else {
+            dynasm!(self.a ; .arch x64 ; aesdec xmm3, xmm2);
+        }
+        let s = self.def_slot(i)?;
+        if self.al.last_use[i] != j as u32 {
+            if kind == Kind::Aese {
+                dynasm!(self.a ; .arch x64 ; aesenclast xmm1, xmm2);
+            } else {
+                dynasm!(self.a ; .arch x64 ; aesdeclast xmm1, xmm2);
+            }
+            dynasm!(self.a ; .arch x64 ; movdqa [rsp + s], xmm1);
+        }
+        let r = self.def_slot(j)?;
+        dynasm!(self.a ; .arch x64 ; movdqa [rsp + r], xmm3);
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -216,12 +275,19 @@ mod tests {
         let mut b = Builder::new(0x1000);
         b.insn_start(0x1000, 4);
         let (x, y) = (b.get(Ty::I128, 16), b.get(Ty::I128, 32));
+        // AESE+AESMC as a pair whose first value has no other reader, AESD+AESIMC across an
+        // instruction marker with the first value also stored.
         let r = b.helper(&c::AESE, Ty::I128, &[x, y]);
         let r = b.helper(&c::AESMC, Ty::I128, &[r]);
         let w = b.get(Ty::I128, 48);
         let s = b.helper(&c::SHA256H, Ty::I128, &[x, y, w]);
         b.set(Ty::I128, 64, r);
         b.set(Ty::I128, 80, s);
+        let t = b.helper(&c::AESD, Ty::I128, &[w, x]);
+        b.insn_start(0x1004, 4);
+        let u = b.helper(&c::AESIMC, Ty::I128, &[t]);
+        b.set(Ty::I128, 96, t);
+        b.set(Ty::I128, 112, u);
         let blk = b.finish(Terminal::Jump { target: 0x2000 });
         let mut rng = Rng::new(7);
         for _ in 0..50 {
@@ -235,6 +301,9 @@ mod tests {
             assert!(matches!(exit, crate::jit::Exit::Jump { .. }));
             assert_eq!(st.read_u128(64), c::portable::aesmc(p(v[0], v[1])));
             assert_eq!(st.read_u128(80), c::portable::sha256h(v[0], v[1], v[2]));
+            let t = c::portable::aesd(v[2], v[0]);
+            assert_eq!(st.read_u128(96), t);
+            assert_eq!(st.read_u128(112), c::portable::aesimc(t));
         }
     }
 }
