@@ -11,7 +11,9 @@
 //! is written as, becomes one aesenc (aesdec) with a zero key: x86's round does ShiftRows,
 //! SubBytes and MixColumns in one instruction. Both values are produced when the first
 //! instruction is emitted (the AESE value only if something else reads it); the second
-//! instruction then finds its result already defined and emits nothing.
+//! instruction then finds its result already defined and emits nothing. Likewise SHA256H and
+//! the SHA256H2 that follows it on the same state and words: both halves of the new state
+//! come out of one pair of sha256rnds2.
 
 use super::emit::{Cg, CompileError, Opnd};
 use super::regs::Loc;
@@ -79,8 +81,8 @@ impl Cg<'_> {
     pub(super) fn emit_crypto(&mut self, i: usize, op: &Op) -> Result<bool, CompileError> {
         let Op::Helper { a0, a1, a2, id, ty: Ty::I128, .. } = *op else { return Ok(false) };
         let Some(kind) = kind_of(id.0, c::host()) else { return Ok(false) };
-        if matches!(kind, Kind::Aesmc | Kind::Aesimc) && self.al.loc[i] != Loc::None {
-            return Ok(true); // produced together with its AESE/AESD (see `round_pair`)
+        if matches!(kind, Kind::Aesmc | Kind::Aesimc | Kind::Sha256h2) && self.al.loc[i] != Loc::None {
+            return Ok(true); // produced together with an earlier instruction (see `round_pair`)
         }
         // Every operand in a slot (all I128 here); anything else is left to the fallback.
         let mut s = [0i32; 3];
@@ -92,7 +94,11 @@ impl Cg<'_> {
         }
         let [d, n, m] = s;
         if let Some(j) = self.round_pair(i, kind) {
-            self.emit_round_pair(i, j, kind, d, n)?;
+            if kind == Kind::Sha256h {
+                self.emit_sha256_pair(i, j, d, n, m)?;
+            } else {
+                self.emit_round_pair(i, j, kind, d, n)?;
+            }
             return Ok(true);
         }
         match kind {
@@ -178,20 +184,51 @@ impl Cg<'_> {
         Ok(true)
     }
 
-    /// For an AESE (AESD) at `i`: the index of an AESMC (AESIMC) of its result that follows
-    /// with nothing but instruction markers in between, if there is one.
+    /// The partner instruction `j > i` whose result instruction `i` computes as well:
+    /// for an AESE (AESD), an AESMC (AESIMC) of its result that follows with nothing but
+    /// instruction markers in between; for SHA256H on (abcd, efgh, w), a SHA256H2 on
+    /// (efgh, abcd, w) among the next few instructions. The operands are the same SSA values,
+    /// so they hold the same data at `i`.
     fn round_pair(&self, i: usize, kind: Kind) -> Option<usize> {
-        let want: &'static HelperFn = match kind {
-            Kind::Aese => &c::AESMC,
-            Kind::Aesd => &c::AESIMC,
-            _ => return None,
-        };
         let insts = &self.b.insts;
-        let j = (i + 1..insts.len()).find(|&j| !matches!(insts[j].op, Op::InsnStart { .. }))?;
-        match insts[j].op {
-            Op::Helper { a0, id, ty: Ty::I128, .. } if std::ptr::eq(id.0, want) && a0 == Val(i as u32) => Some(j),
+        let Op::Helper { a0: d, a1: n, a2: m, .. } = insts[i].op else { return None };
+        let is = |j: usize, want: &'static HelperFn, args: [Val; 3]| {
+            matches!(insts[j].op, Op::Helper { a0, a1, a2, id, ty: Ty::I128, .. }
+                if std::ptr::eq(id.0, want) && [a0, a1, a2] == args)
+        };
+        match kind {
+            Kind::Aese | Kind::Aesd => {
+                let want: &'static HelperFn = if kind == Kind::Aese { &c::AESMC } else { &c::AESIMC };
+                let j = (i + 1..insts.len()).find(|&j| !matches!(insts[j].op, Op::InsnStart { .. }))?;
+                let r = Val(i as u32);
+                is(j, want, [r, r, r]).then_some(j)
+            }
+            Kind::Sha256h => (i + 1..insts.len().min(i + 8)).find(|&j| is(j, &c::SHA256H2, [n, d, m])),
             _ => None,
         }
+    }
+
+    /// SHA256H at `i` and its SHA256H2 at `j` (`round_pair`): four rounds once, both halves.
+    fn emit_sha256_pair(&mut self, i: usize, j: usize, d: i32, n: i32, m: i32) -> Result<(), CompileError> {
+        dynasm!(self.a ; .arch x64
+            ; movdqa xmm1, [rsp + d]
+            ; movdqa xmm2, [rsp + n]
+            ; movdqa xmm0, [rsp + m]
+            ; movdqa xmm3, xmm2
+            ; shufps xmm3, xmm1, 0x11
+            ; shufps xmm2, xmm1, 0xbbu8 as i8
+            ; sha256rnds2 xmm2, xmm3
+            ; pshufd xmm0, xmm0, 0x0e
+            ; sha256rnds2 xmm3, xmm2
+            ; movdqa xmm1, xmm3
+            ; shufps xmm1, xmm2, 0xbbu8 as i8
+            ; shufps xmm3, xmm2, 0x11
+        );
+        let s = self.def_slot(i)?;
+        dynasm!(self.a ; .arch x64 ; movdqa [rsp + s], xmm1);
+        let r = self.def_slot(j)?;
+        dynasm!(self.a ; .arch x64 ; movdqa [rsp + r], xmm3);
+        Ok(())
     }
 
     /// AESE+AESMC (AESD+AESIMC) at `i` and `j`: the pair's result is aesenc (aesdec) of
@@ -283,6 +320,8 @@ mod tests {
         let s = b.helper(&c::SHA256H, Ty::I128, &[x, y, w]);
         b.set(Ty::I128, 64, r);
         b.set(Ty::I128, 80, s);
+        let s2 = b.helper(&c::SHA256H2, Ty::I128, &[y, x, w]);
+        b.set(Ty::I128, 128, s2);
         let t = b.helper(&c::AESD, Ty::I128, &[w, x]);
         b.insn_start(0x1004, 4);
         let u = b.helper(&c::AESIMC, Ty::I128, &[t]);
@@ -291,16 +330,17 @@ mod tests {
         let blk = b.finish(Terminal::Jump { target: 0x2000 });
         let mut rng = Rng::new(7);
         for _ in 0..50 {
-            let mut st = CpuState::new(256);
+            let mut st = CpuState::new(512);
             let v: Vec<u128> = (0..3).map(|_| (rng.next() as u128) << 64 | rng.next() as u128).collect();
             for (k, &x) in v.iter().enumerate() {
                 st.write_u128(16 + 16 * k, x);
             }
             // SAFETY: the block only touches the state.
-            let exit = unsafe { crate::jit::run_once(&blk, st.as_mut_ptr(), 0, 0, exit_flag_offset(256)) };
+            let exit = unsafe { crate::jit::run_once(&blk, st.as_mut_ptr(), 0, 0, exit_flag_offset(512)) };
             assert!(matches!(exit, crate::jit::Exit::Jump { .. }));
             assert_eq!(st.read_u128(64), c::portable::aesmc(p(v[0], v[1])));
             assert_eq!(st.read_u128(80), c::portable::sha256h(v[0], v[1], v[2]));
+            assert_eq!(st.read_u128(128), c::portable::sha256h2(v[1], v[0], v[2]));
             let t = c::portable::aesd(v[2], v[0]);
             assert_eq!(st.read_u128(96), t);
             assert_eq!(st.read_u128(112), c::portable::aesimc(t));
