@@ -13,3 +13,4 @@ pub mod jit;
 pub mod linux;
 pub mod log;
 pub mod mem;
+pub mod pcmap;

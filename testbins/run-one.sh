@@ -11,6 +11,7 @@
 #   NAME.stdin    fed to standard input (otherwise /dev/null)
 #   NAME.env      VAR=VALUE lines, each passed as -E VAR=VALUE
 #   NAME.sysroot  a directory passed as -L DIR (for dynamic programs)
+#   NAME.cpu      a CPU model passed as -cpu MODEL
 # The program runs with RUSER_TEST_VAR removed from the environment, in the
 # current directory.  QEMU may name another emulator with qemu's options.
 set -euo pipefail
@@ -27,6 +28,9 @@ qemu=${QEMU:-qemu-aarch64}
 opts=()
 if [ -f "$inputs/$name.sysroot" ]; then
     opts+=(-L "$(head -n1 "$inputs/$name.sysroot")")
+fi
+if [ -f "$inputs/$name.cpu" ]; then
+    opts+=(-cpu "$(head -n1 "$inputs/$name.cpu")")
 fi
 if [ -f "$inputs/$name.env" ]; then
     while IFS= read -r kv; do

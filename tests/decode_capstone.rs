@@ -73,6 +73,16 @@ static ALIASES: &[(&str, &[&str])] = &[
     ("ic", &["sys"]),
 ];
 
+/// The LSE ST<op> aliases (LD<op> with Rt = XZR, no acquire): `staddlb` stands for
+/// `ldaddlb`, and so on.
+fn lse_store_alias(fam: &str) -> Option<String> {
+    let rest = fam.strip_prefix("st")?;
+    ["add", "clr", "eor", "set", "smax", "smin", "umax", "umin"]
+        .iter()
+        .any(|op| rest.starts_with(op))
+        .then(|| format!("ld{rest}"))
+}
+
 /// Mnemonics that are hints (the HINT space).
 fn is_hint(mn: &str) -> bool {
     matches!(
@@ -118,6 +128,7 @@ fn consistent(row_name: &str, cs_mn: &str) -> bool {
         fam == name
             || (name == "hint" && is_hint(&fam))
             || ALIASES.iter().any(|(a, names)| *a == fam && names.contains(&name))
+            || lse_store_alias(&fam).is_some_and(|ld| ld == name)
     };
     if matches(row_name) {
         return true;

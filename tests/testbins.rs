@@ -29,11 +29,14 @@ testbins!(
     // the cryptographic extension (AES, SHA-1, SHA-256, PMULL)
     crypto,
     // guest faults: the guest (and so ruser) dies of SIGSEGV, SIGILL, SIGTRAP
-    sig_segv, sig_ill, sig_trap,
+    sig_segv, sig_ill, sig_trap, sig_wild_br,
     // static glibc
     hello, printf, libc_mix, fileio, dirlist, args_env, exit_code, stderr_mix,
     // dynamic glibc, run with -L (see expected/aarch64/hello_dyn.sysroot)
     hello_dyn,
+    // CPU features: CRC32 (no libc), HWCAP/ID registers/system registers, atomics with LSE
+    // inline and gcc's outline atomics under -cpu max and (atomics_outline_a53) cortex-a53
+    crc32, hwcaps, atomics_lse, atomics_outline, atomics_outline_a53,
 );
 
 #[test]
@@ -201,5 +204,57 @@ fn ruser_autodetects_aarch64() {
         if let Err(e) = case.check(&got, "ruser (auto-detect)") {
             panic!("{e}");
         }
+    }
+}
+
+// ---------------------------------------------------------------- CPU features
+
+/// `printf("%#lx")`: 0 prints as "0".
+fn c_hex(v: u64) -> String {
+    if v == 0 {
+        "0".into()
+    } else {
+        format!("{v:#x}")
+    }
+}
+
+/// AT_HWCAP, AT_HWCAP2 and the ID registers a guest reads (`hwcaps raw`) are exactly what
+/// ruser's feature table advertises for each -cpu model, on every backend.
+#[test]
+fn hwcaps_match_the_feature_table() {
+    use ruser::guest::aarch64::features::{self, sr};
+    let case = load_case("hwcaps");
+    for cpu in ["max", "cortex-a53"] {
+        let (h1, h2) = features::hwcaps(cpu);
+        let mut want = format!("AT_HWCAP {}\nAT_HWCAP2 {}\n", c_hex(h1), c_hex(h2));
+        for (name, key) in [
+            ("ID_AA64PFR0_EL1", sr(3, 0, 0, 4, 0)),
+            ("ID_AA64PFR1_EL1", sr(3, 0, 0, 4, 1)),
+            ("ID_AA64ISAR0_EL1", sr(3, 0, 0, 6, 0)),
+            ("ID_AA64ISAR1_EL1", sr(3, 0, 0, 6, 1)),
+            ("ID_AA64MMFR0_EL1", sr(3, 0, 0, 7, 0)),
+            ("ID_AA64DFR0_EL1", sr(3, 0, 0, 5, 0)),
+        ] {
+            want.push_str(&format!("{name} {}\n", c_hex(features::id_reg(key, cpu))));
+        }
+        for backend in BACKENDS {
+            let mut cmd = emu_command(&ruser_aarch64());
+            cmd.arg("--backend").arg(backend).arg("-cpu").arg(cpu).arg(&case.binary).arg("raw");
+            let got = run(&mut cmd, None);
+            assert_eq!(got.code, Some(0), "hwcaps raw -cpu {cpu} --backend {backend}: {}", got.stderr_str());
+            assert_eq!(got.stdout_str(), want, "hwcaps raw -cpu {cpu} --backend {backend}");
+        }
+    }
+}
+
+/// The LSE testbin needs LSE: under -cpu cortex-a53 its first LSE instruction is undefined.
+#[test]
+fn lse_is_undefined_on_cortex_a53() {
+    let case = load_case("atomics_lse");
+    for backend in BACKENDS {
+        let mut cmd = emu_command(&ruser_aarch64());
+        cmd.arg("--backend").arg(backend).arg("-cpu").arg("cortex-a53").arg(&case.binary);
+        let got = run(&mut cmd, None);
+        assert_eq!(got.signal, Some(4), "atomics_lse -cpu cortex-a53 --backend {backend}: {}", got.describe_status());
     }
 }

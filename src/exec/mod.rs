@@ -40,12 +40,32 @@ pub enum Stop {
     Trap(Trap),
 }
 
-/// Reads guest code for the translator, honouring execute permission.
-struct MemFetch<'a>(&'a GuestMem);
+/// Reads guest code for the translator, honouring execute permission. The page last fetched
+/// from is remembered, so a block costs one permission check per page, not one per word.
+struct MemFetch<'a> {
+    mem: &'a GuestMem,
+    page: std::cell::Cell<Option<(u64, &'a [u8])>>,
+}
+
+impl<'a> MemFetch<'a> {
+    fn new(mem: &'a GuestMem) -> MemFetch<'a> {
+        MemFetch { mem, page: std::cell::Cell::new(None) }
+    }
+}
 
 impl CodeFetch for MemFetch<'_> {
     fn fetch32(&self, addr: u64) -> Option<u32> {
-        let b = self.0.fetch_code(addr, 4)?;
+        let start = addr & !(crate::mem::PAGE_SIZE - 1);
+        let bytes = match self.page.get() {
+            Some((p, bytes)) if p == start => bytes,
+            _ => {
+                let bytes = self.mem.fetch_code(start, crate::mem::PAGE_SIZE as usize)?;
+                self.page.set(Some((start, bytes)));
+                bytes
+            }
+        };
+        let off = (addr - start) as usize;
+        let b = bytes.get(off..off + 4)?;
         Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
 }
@@ -68,8 +88,6 @@ pub struct Engine {
     opts: TranslateOpts,
     /// The CODE_EPOCH the interpreter's block cache is valid for.
     epoch: u64,
-    /// How often each not-yet-compiled block has run on the interpreter (JIT tiering).
-    runs: std::collections::HashMap<u64, u32>,
 }
 
 impl Engine {
@@ -82,7 +100,6 @@ impl Engine {
             interp: Interp::new(),
             opts: TranslateOpts::default(),
             epoch: CODE_EPOCH.load(Ordering::Acquire),
-            runs: std::collections::HashMap::new(),
         }
     }
 
@@ -98,22 +115,28 @@ impl Engine {
         crate::jit::invalidate_all(start, end);
     }
 
-    /// Translate the block at `pc` (with logging and the IR passes).
     /// Translate the block at `pc`, with the IR passes when `optimize` (code that runs once
     /// is cheaper to interpret unoptimised).
     fn translate(arch: &dyn GuestArch, mem: &GuestMem, pc: u64, opts: &TranslateOpts, optimize: bool) -> Block {
-        let mut b = arch.translate(&MemFetch(mem), pc, opts);
-        if optimize {
-            crate::ir::opt::optimize(&mut b);
-        }
+        let mut b = arch.translate(&MemFetch::new(mem), pc, opts);
         // A later guest store into this code must drop the translation.
         mem.protect_code(pc, pc + b.guest_len.max(1) as u64);
         if crate::log::enabled(Item::InAsm) {
             let code = mem.fetch_code(pc, b.guest_len as usize).unwrap_or(&[]);
             logf!(Item::InAsm, "IN: \n{}", arch.disassemble(code, pc));
         }
-        logf!(Item::Op, "{b}");
+        if optimize {
+            Self::optimize(&mut b);
+        } else {
+            logf!(Item::Op, "{b}");
+        }
         b
+    }
+
+    /// Run the IR passes on a translated block.
+    fn optimize(b: &mut Block) {
+        crate::ir::opt::optimize(b);
+        logf!(Item::Op, "{b}");
     }
 
     fn jit(&self, chained: bool, mem: &GuestMem) -> &'static Jit {
@@ -153,7 +176,6 @@ impl Engine {
         if now != self.epoch {
             self.epoch = now;
             self.cache.clear();
-            self.runs.clear();
         }
     }
 
@@ -186,21 +208,29 @@ impl Engine {
                 match jit.code_if(pc, None::<fn() -> Block>, link.take(), indirect) {
                     Some(c) => c,
                     None => {
-                        // Cold code runs on the interpreter until it has run `threshold` times.
+                        // Cold code runs on the interpreter, unoptimised, until it has run
+                        // `threshold` times; then the JIT takes its IR over.
                         self.check_epoch();
-                        let runs = self.runs.entry(pc).or_insert(0);
-                        *runs += 1;
-                        if *runs <= threshold {
+                        let (block, runs) = match self.cache.hit(pc) {
+                            Some(hit) => hit,
+                            None => (self.cache.insert(Self::translate(arch, mem, pc, &opts, false)), 1),
+                        };
+                        if runs <= threshold {
                             indirect = false;
-                            let block = match self.cache.get(pc) {
-                                Some(b) => b,
-                                None => self.cache.insert(Self::translate(arch, mem, pc, &opts, false)),
-                            };
                             if let Some(stop) = self.interp_block(&block, cpu, mem) {
                                 return stop;
                             }
                             continue;
                         }
+                        drop(block);
+                        let cached = self.cache.take(pc).and_then(|rc| std::rc::Rc::try_unwrap(rc).ok());
+                        let translate = || match cached {
+                            Some(mut b) => {
+                                Self::optimize(&mut b);
+                                b
+                            }
+                            None => translate(),
+                        };
                         jit.code_for(pc, translate, None, indirect)
                     }
                 }

@@ -149,7 +149,7 @@ macro_rules! helper {
         pub static $stat: HelperFn = HelperFn {
             name: $name,
             func: {
-                fn f(_: &mut HelperCtx, $a: [u128; 4]) -> u128 {
+                fn f(_: &mut HelperCtx, $a: [u128; 3]) -> u128 {
                     $body
                 }
                 f

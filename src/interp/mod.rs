@@ -124,7 +124,7 @@ impl Interp {
     pub unsafe fn eval(op: &Op, vals: &[u128], st: *mut u8, base: usize) -> u128 {
         let v = |x: Val| vals[x.0 as usize];
         match *op {
-            Op::Const { imm, .. } => imm,
+            Op::Const { imm, .. } => imm.get(),
             Op::GetReg { ty, off } => scalar::read_raw(st.add(off as usize), ty),
             Op::SetReg { v: x, ty, off } => {
                 scalar::write_raw(st.add(off as usize), ty, v(x));
@@ -207,9 +207,9 @@ impl Interp {
             Op::VIns { a, v: x, esize, lane } => vec::ins(v(a), esize, lane, v(x)),
             Op::VExt { a, esize, lane } => vec::lane(v(a), esize, lane as usize),
             Op::VDup { v: x, esize } => vec::dup(esize, v(x)),
-            Op::Helper { a0, a1, a2, a3, id, ty } => {
+            Op::Helper { a0, a1, a2, id, ty } => {
                 let mut ctx = HelperCtx { state: st, guest_base: base };
-                m((id.0.func)(&mut ctx, [v(a0), v(a1), v(a2), v(a3)]), ty)
+                m((id.0.func)(&mut ctx, [v(a0), v(a1), v(a2)]), ty)
             }
             Op::InsnStart { pc, .. } => {
                 CURRENT_PC.with(|c| c.set(pc));

@@ -2,6 +2,12 @@
 
 use super::*;
 
+thread_local! {
+    /// The instruction buffer of the last finished builder, reused by the next one: blocks
+    /// are built in it and copied out at their exact size, so building touches no fresh heap.
+    static SCRATCH: std::cell::Cell<Vec<Inst>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
 /// Builds one block. Every helper returns the new value.
 pub struct Builder {
     pc: u64,
@@ -12,7 +18,10 @@ pub struct Builder {
 
 impl Builder {
     pub fn new(pc: u64) -> Builder {
-        Builder { pc, insts: Vec::with_capacity(64), ninsns: 0, guest_len: 0 }
+        let mut insts = SCRATCH.with(|s| s.take());
+        insts.clear();
+        insts.reserve(64);
+        Builder { pc, insts, ninsns: 0, guest_len: 0 }
     }
 
     /// Guest address of the block's first instruction.
@@ -49,7 +58,7 @@ impl Builder {
     /// If `v` is a constant, its value.
     pub fn const_of(&self, v: Val) -> Option<u128> {
         match self.insts[v.0 as usize].op {
-            Op::Const { imm, .. } => Some(imm),
+            Op::Const { imm, .. } => Some(imm.get()),
             _ => None,
         }
     }
@@ -81,16 +90,20 @@ impl Builder {
             .unwrap_or(0);
     }
 
-    pub fn finish(self, term: Terminal) -> Block {
-        Block { pc: self.pc, guest_len: self.guest_len, ninsns: self.ninsns, insts: self.insts, term }
+    pub fn finish(mut self, term: Terminal) -> Block {
+        // Blocks live in caches: they get exactly the memory they need.
+        let insts = self.insts.to_vec();
+        self.insts.clear();
+        SCRATCH.with(|s| s.set(std::mem::take(&mut self.insts)));
+        Block { pc: self.pc, guest_len: self.guest_len, ninsns: self.ninsns, insts, term }
     }
 
     // ---- constants and state ----
     pub fn konst(&mut self, ty: Ty, imm: u64) -> Val {
-        self.push(Op::Const { ty, imm: imm as u128 & ty.mask() }, ty)
+        self.push(Op::Const { ty, imm: Imm::new(imm as u128 & ty.mask()) }, ty)
     }
     pub fn konst128(&mut self, imm: u128) -> Val {
-        self.push(Op::Const { ty: Ty::I128, imm }, Ty::I128)
+        self.push(Op::Const { ty: Ty::I128, imm: Imm::new(imm) }, Ty::I128)
     }
     pub fn get(&mut self, ty: Ty, off: usize) -> Val {
         self.push(Op::GetReg { ty, off: off as u32 }, ty)
@@ -231,18 +244,18 @@ impl Builder {
         self.push(Op::VImm { a, op, esize, imm }, Ty::I128)
     }
 
-    /// Call a helper with up to four operands.
+    /// Call a helper with up to three operands.
     pub fn helper(&mut self, id: &'static HelperFn, ty: Ty, args: &[Val]) -> Val {
-        let mut a = [Val(0); 4];
+        assert!(args.len() <= 3, "a helper takes at most three operands");
+        let mut a = [Val(0); 3];
         if args.is_empty() {
             // Operands must name real values; make a dummy.
-            a[0] = self.konst(Ty::I64, 0);
-            a = [a[0]; 4];
+            a = [self.konst(Ty::I64, 0); 3];
         } else {
-            for i in 0..4 {
-                a[i] = args[i.min(args.len() - 1)];
+            for (i, x) in a.iter_mut().enumerate() {
+                *x = args[i.min(args.len() - 1)];
             }
         }
-        self.push(Op::Helper { a0: a[0], a1: a[1], a2: a[2], a3: a[3], id: HelperId(id), ty }, ty)
+        self.push(Op::Helper { a0: a[0], a1: a[1], a2: a[2], id: HelperId(id), ty }, ty)
     }
 }

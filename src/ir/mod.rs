@@ -82,3 +82,11 @@ impl Block {
         self.insts[v.0 as usize].ty
     }
 }
+
+#[cfg(test)]
+#[test]
+fn instructions_stay_small() {
+    // Blocks live in caches; see `Imm`.
+    assert_eq!(std::mem::size_of::<Op>(), 24);
+    assert_eq!(std::mem::size_of::<Inst>(), 32);
+}

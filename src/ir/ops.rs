@@ -73,7 +73,7 @@ macro_rules! ir_ops {
 ir_ops! {
     // ---- constants and guest state ----
     /// A constant of type `ty` (the low bits of `imm`).
-    Const() { ty: Ty, imm: u128 } -> value;
+    Const() { ty: Ty, imm: Imm } -> value;
     /// Read `ty` bytes of guest CPU state at byte offset `off`.
     GetReg() { ty: Ty, off: u32 } -> value;
     /// Write `v` (type `ty`) to guest CPU state at byte offset `off`.
@@ -149,7 +149,7 @@ ir_ops! {
     // ---- escape hatch ----
     /// Call helper `id` with up to four operands (pass a dummy for unused ones); the helper
     /// also gets the guest state pointer. Result type `ty`.
-    Helper(a0, a1, a2, a3) { id: HelperId, ty: Ty } -> value;
+    Helper(a0, a1, a2) { id: HelperId, ty: Ty } -> value;
     /// Marks the start of guest instruction at `pc` (`len` bytes); used for precise faults,
     /// `-d in_asm`/`exec`, and block boundaries. Produces no code.
     InsnStart() { pc: u64, len: u8 } -> none;

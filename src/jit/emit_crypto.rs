@@ -4,8 +4,9 @@
 //! x86 register layouts are bridged); the interpreter runs those same functions, so the
 //! crosscheck backend compares like with like. Ops the host cannot do go to the fallback.
 //!
-//! Operands come from their 16-byte frame slots (I128 values live there, regs.rs); xmm0..xmm3
-//! are scratch. The result goes to a fresh slot.
+//! Operands come from wherever the allocator keeps I128 values (xmm6..xmm15, slots, or xmm0
+//! for the previous instruction's result); xmm0..xmm5 are scratch. The result is defined
+//! like emit_vec's results (`vdef`).
 //!
 //! AESE followed directly by AESMC of its result (AESD by AESIMC), the pair every AES round
 //! is written as, becomes one aesenc (aesdec) with a zero key: x86's round does ShiftRows,
@@ -15,7 +16,7 @@
 //! the SHA256H2 that follows it on the same state and words: both halves of the new state
 //! come out of one pair of sha256rnds2.
 
-use super::emit::{Cg, CompileError, Opnd};
+use super::emit::{Cg, CompileError};
 use super::regs::Loc;
 use crate::interp::crypto::{self as c, HostCrypto};
 use crate::ir::*;
@@ -79,109 +80,108 @@ fn kind_of(h: &'static HelperFn, host: HostCrypto) -> Option<Kind> {
 impl Cg<'_> {
     /// Emit a crypto helper call (instruction `i`) inline; false leaves it to the fallback.
     pub(super) fn emit_crypto(&mut self, i: usize, op: &Op) -> Result<bool, CompileError> {
-        let Op::Helper { a0, a1, a2, id, ty: Ty::I128, .. } = *op else { return Ok(false) };
+        let Op::Helper { a0, a1, a2, id, ty: Ty::I128 } = *op else { return Ok(false) };
         let Some(kind) = kind_of(id.0, c::host()) else { return Ok(false) };
         if matches!(kind, Kind::Aesmc | Kind::Aesimc | Kind::Sha256h2) && self.al.loc[i] != Loc::None {
             return Ok(true); // produced together with an earlier instruction (see `round_pair`)
         }
-        // Every operand in a slot (all I128 here); anything else is left to the fallback.
-        let mut s = [0i32; 3];
-        for (k, v) in [a0, a1, a2].into_iter().enumerate() {
-            match self.opnd(v) {
-                Opnd::M(m) if self.b.ty_of(v) == Ty::I128 => s[k] = m,
-                _ => return Ok(false),
+        // Every operand an I128 value in an xmm register, a slot, or xmm0 (as emit_vec takes
+        // them); anything else is left to the fallback.
+        for v in [a0, a1, a2] {
+            if self.b.ty_of(v) != Ty::I128
+                || !matches!(self.al.loc[v.0 as usize], Loc::Xmm(_) | Loc::Slot(_) | Loc::Transient)
+            {
+                return Ok(false);
             }
         }
-        let [d, n, m] = s;
+        // Operands into xmm1..xmm3 before anything writes xmm0 (which may hold one of them);
+        // xmm0, xmm4 and xmm5 are free for the sequences.
+        self.vload(1, a0);
+        self.vload(2, a1);
+        self.vload(3, a2);
         if let Some(j) = self.round_pair(i, kind) {
-            if kind == Kind::Sha256h {
-                self.emit_sha256_pair(i, j, d, n, m)?;
-            } else {
-                self.emit_round_pair(i, j, kind, d, n)?;
-            }
-            return Ok(true);
+            return self.emit_pair(i, j, kind).map(|_| true);
         }
         match kind {
             Kind::Aese | Kind::Aesd => {
-                dynasm!(self.a ; .arch x64
-                    ; movdqa xmm1, [rsp + d]
-                    ; pxor xmm1, [rsp + n]
-                    ; pxor xmm2, xmm2
-                );
+                dynasm!(self.a ; .arch x64 ; pxor xmm1, xmm2 ; pxor xmm4, xmm4);
                 if kind == Kind::Aese {
-                    dynasm!(self.a ; .arch x64 ; aesenclast xmm1, xmm2);
+                    dynasm!(self.a ; .arch x64 ; aesenclast xmm1, xmm4);
                 } else {
-                    dynasm!(self.a ; .arch x64 ; aesdeclast xmm1, xmm2);
+                    dynasm!(self.a ; .arch x64 ; aesdeclast xmm1, xmm4);
                 }
             }
             // MixColumns alone: aesdeclast undoes ShiftRows+SubBytes, aesenc redoes them with
             // MixColumns (zero keys).
             Kind::Aesmc => dynasm!(self.a ; .arch x64
-                ; movdqa xmm1, [rsp + d]
-                ; pxor xmm2, xmm2
-                ; aesdeclast xmm1, xmm2
-                ; aesenc xmm1, xmm2
+                ; pxor xmm4, xmm4
+                ; aesdeclast xmm1, xmm4
+                ; aesenc xmm1, xmm4
             ),
-            Kind::Aesimc => dynasm!(self.a ; .arch x64 ; aesimc xmm1, [rsp + d]),
+            Kind::Aesimc => dynasm!(self.a ; .arch x64 ; aesimc xmm1, xmm1),
             // Lanes reversed (a on top), K taken off the words (sha1rnds4 adds it), e added
             // to the first word.
             Kind::Sha1(imm, k) => dynasm!(self.a ; .arch x64
-                ; pshufd xmm1, [rsp + d], 0x1b
-                ; pshufd xmm2, [rsp + m], 0x1b
+                ; pshufd xmm1, xmm1, 0x1b
+                ; pshufd xmm3, xmm3, 0x1b
                 ; mov eax, k as i32
-                ; movd xmm3, eax
-                ; pshufd xmm3, xmm3, 0
-                ; psubd xmm2, xmm3
-                ; movd xmm3, [rsp + n]
-                ; pslldq xmm3, 12
-                ; paddd xmm2, xmm3
-                ; sha1rnds4 xmm1, xmm2, imm
+                ; movd xmm4, eax
+                ; pshufd xmm4, xmm4, 0
+                ; psubd xmm3, xmm4
+                ; pslldq xmm2, 12
+                ; paddd xmm3, xmm2
+                ; sha1rnds4 xmm1, xmm3, imm
                 ; pshufd xmm1, xmm1, 0x1b
             ),
             Kind::Sha1su1 => dynasm!(self.a ; .arch x64
-                ; pshufd xmm1, [rsp + d], 0x1b
-                ; pshufd xmm2, [rsp + n], 0x1b
+                ; pshufd xmm1, xmm1, 0x1b
+                ; pshufd xmm2, xmm2, 0x1b
                 ; sha1msg2 xmm1, xmm2
                 ; pshufd xmm1, xmm1, 0x1b
             ),
-            // x (abcd) in xmm1, y (efgh) in xmm2; ABEF in xmm3, CDGH in xmm2; the words in
-            // xmm0 (sha256rnds2's implicit operand).
-            Kind::Sha256h | Kind::Sha256h2 => {
-                let (x, y) = if kind == Kind::Sha256h { (d, n) } else { (n, d) };
-                let out: i8 = if kind == Kind::Sha256h { 0xbbu8 as i8 } else { 0x11 };
-                dynasm!(self.a ; .arch x64
-                    ; movdqa xmm1, [rsp + x]
-                    ; movdqa xmm2, [rsp + y]
-                    ; movdqa xmm0, [rsp + m]
-                    ; movdqa xmm3, xmm2
-                    ; shufps xmm3, xmm1, 0x11
-                    ; shufps xmm2, xmm1, 0xbbu8 as i8
-                    ; sha256rnds2 xmm2, xmm3
-                    ; pshufd xmm0, xmm0, 0x0e
-                    ; sha256rnds2 xmm3, xmm2
-                    ; shufps xmm3, xmm2, out
-                    ; movdqa xmm1, xmm3
-                );
+            Kind::Sha256h => {
+                self.sha256_rounds(false);
+                dynasm!(self.a ; .arch x64 ; movdqa xmm1, xmm4 ; shufps xmm1, xmm5, 0xbbu8 as i8);
             }
-            Kind::Sha256su0 => dynasm!(self.a ; .arch x64
-                ; movdqa xmm1, [rsp + d]
-                ; sha256msg1 xmm1, [rsp + n]
-            ),
+            Kind::Sha256h2 => {
+                self.sha256_rounds(true);
+                dynasm!(self.a ; .arch x64 ; movdqa xmm1, xmm4 ; shufps xmm1, xmm5, 0x11);
+            }
+            Kind::Sha256su0 => dynasm!(self.a ; .arch x64 ; sha256msg1 xmm1, xmm2),
             // sha256msg2 adds only the sigma1 terms: add W[t-7] (n:m one lane down) first.
             Kind::Sha256su1 => dynasm!(self.a ; .arch x64
-                ; movdqa xmm1, [rsp + m]
-                ; palignr xmm1, [rsp + n], 4
-                ; paddd xmm1, [rsp + d]
-                ; sha256msg2 xmm1, [rsp + m]
+                ; movdqa xmm4, xmm3
+                ; palignr xmm4, xmm2, 4
+                ; paddd xmm4, xmm1
+                ; sha256msg2 xmm4, xmm3
+                ; movdqa xmm1, xmm4
             ),
-            Kind::Pmull(imm) => dynasm!(self.a ; .arch x64
-                ; movdqa xmm1, [rsp + d]
-                ; pclmulqdq xmm1, [rsp + n], imm
-            ),
+            Kind::Pmull(imm) => dynasm!(self.a ; .arch x64 ; pclmulqdq xmm1, xmm2, imm),
         }
-        let r = self.def_slot(i)?;
-        dynasm!(self.a ; .arch x64 ; movdqa [rsp + r], xmm1);
-        Ok(true)
+        self.vdef(i, 1)
+    }
+
+    /// Four SHA-256 rounds with the words in xmm3 and abcd/efgh in xmm1/xmm2 (SHA256H) or
+    /// xmm2/xmm1 (SHA256H2, `swapped`): ABEF after four rounds in xmm4, after two (= CDGH
+    /// after four) in xmm5. sha256rnds2 takes its words from xmm0.
+    fn sha256_rounds(&mut self, swapped: bool) {
+        if swapped {
+            dynasm!(self.a ; .arch x64
+                ; movdqa xmm4, xmm1 ; shufps xmm4, xmm2, 0x11
+                ; movdqa xmm5, xmm1 ; shufps xmm5, xmm2, 0xbbu8 as i8
+            );
+        } else {
+            dynasm!(self.a ; .arch x64
+                ; movdqa xmm4, xmm2 ; shufps xmm4, xmm1, 0x11
+                ; movdqa xmm5, xmm2 ; shufps xmm5, xmm1, 0xbbu8 as i8
+            );
+        }
+        dynasm!(self.a ; .arch x64
+            ; movdqa xmm0, xmm3
+            ; sha256rnds2 xmm5, xmm4
+            ; pshufd xmm0, xmm0, 0x0e
+            ; sha256rnds2 xmm4, xmm5
+        );
     }
 
     /// The partner instruction `j > i` whose result instruction `i` computes as well:
@@ -193,7 +193,7 @@ impl Cg<'_> {
         let insts = &self.b.insts;
         let Op::Helper { a0: d, a1: n, a2: m, .. } = insts[i].op else { return None };
         let is = |j: usize, want: &'static HelperFn, args: [Val; 3]| {
-            matches!(insts[j].op, Op::Helper { a0, a1, a2, id, ty: Ty::I128, .. }
+            matches!(insts[j].op, Op::Helper { a0, a1, a2, id, ty: Ty::I128 }
                 if std::ptr::eq(id.0, want) && [a0, a1, a2] == args)
         };
         match kind {
@@ -208,56 +208,40 @@ impl Cg<'_> {
         }
     }
 
-    /// SHA256H at `i` and its SHA256H2 at `j` (`round_pair`): four rounds once, both halves.
-    fn emit_sha256_pair(&mut self, i: usize, j: usize, d: i32, n: i32, m: i32) -> Result<(), CompileError> {
-        dynasm!(self.a ; .arch x64
-            ; movdqa xmm1, [rsp + d]
-            ; movdqa xmm2, [rsp + n]
-            ; movdqa xmm0, [rsp + m]
-            ; movdqa xmm3, xmm2
-            ; shufps xmm3, xmm1, 0x11
-            ; shufps xmm2, xmm1, 0xbbu8 as i8
-            ; sha256rnds2 xmm2, xmm3
-            ; pshufd xmm0, xmm0, 0x0e
-            ; sha256rnds2 xmm3, xmm2
-            ; movdqa xmm1, xmm3
-            ; shufps xmm1, xmm2, 0xbbu8 as i8
-            ; shufps xmm3, xmm2, 0x11
-        );
-        let s = self.def_slot(i)?;
-        dynasm!(self.a ; .arch x64 ; movdqa [rsp + s], xmm1);
-        let r = self.def_slot(j)?;
-        dynasm!(self.a ; .arch x64 ; movdqa [rsp + r], xmm3);
-        Ok(())
-    }
-
-    /// AESE+AESMC (AESD+AESIMC) at `i` and `j`: the pair's result is aesenc (aesdec) of
-    /// d ^ n with a zero key; the single instruction's value is computed too if it has
-    /// another reader.
-    fn emit_round_pair(&mut self, i: usize, j: usize, kind: Kind, d: i32, n: i32) -> Result<(), CompileError> {
-        dynasm!(self.a ; .arch x64
-            ; movdqa xmm1, [rsp + d]
-            ; pxor xmm1, [rsp + n]
-            ; pxor xmm2, xmm2
-            ; movdqa xmm3, xmm1
-        );
-        if kind == Kind::Aese {
-            dynasm!(self.a ; .arch x64 ; aesenc xmm3, xmm2);
-        } else {
-            dynasm!(self.a ; .arch x64 ; aesdec xmm3, xmm2);
-        }
-        let s = self.def_slot(i)?;
-        if self.al.last_use[i] != j as u32 {
-            if kind == Kind::Aese {
-                dynasm!(self.a ; .arch x64 ; aesenclast xmm1, xmm2);
-            } else {
-                dynasm!(self.a ; .arch x64 ; aesdeclast xmm1, xmm2);
+    /// Instruction `i` and its partner `j` (`round_pair`), operands in xmm1..xmm3. The
+    /// partner's result goes to a slot now (it must survive until `j`); `i`'s result is
+    /// defined as usual, or (an AESE/AESD read only by its partner) not computed at all.
+    fn emit_pair(&mut self, i: usize, j: usize, kind: Kind) -> Result<(), CompileError> {
+        match kind {
+            // The pair is aesenc (aesdec) of d ^ n with a zero key.
+            Kind::Aese | Kind::Aesd => {
+                dynasm!(self.a ; .arch x64
+                    ; pxor xmm1, xmm2
+                    ; pxor xmm4, xmm4
+                    ; movdqa xmm3, xmm1
+                );
+                if kind == Kind::Aese {
+                    dynasm!(self.a ; .arch x64 ; aesenc xmm3, xmm4 ; aesenclast xmm1, xmm4);
+                } else {
+                    dynasm!(self.a ; .arch x64 ; aesdec xmm3, xmm4 ; aesdeclast xmm1, xmm4);
+                }
             }
-            dynasm!(self.a ; .arch x64 ; movdqa [rsp + s], xmm1);
+            // Both halves of the new state from one pair of sha256rnds2.
+            _ => {
+                self.sha256_rounds(false);
+                dynasm!(self.a ; .arch x64
+                    ; movdqa xmm1, xmm4 ; shufps xmm1, xmm5, 0xbbu8 as i8
+                    ; movdqa xmm3, xmm4 ; shufps xmm3, xmm5, 0x11
+                );
+            }
         }
         let r = self.def_slot(j)?;
         dynasm!(self.a ; .arch x64 ; movdqa [rsp + r], xmm3);
-        Ok(())
+        if self.al.last_use[i] == j as u32 && kind != Kind::Sha256h {
+            self.def_slot(i)?; // never read: `j` is already done
+            return Ok(());
+        }
+        self.vdef(i, 1).map(|_| ())
     }
 }
 
@@ -277,7 +261,7 @@ mod tests {
         let args = vec![Ty::I128; nargs];
         let mk = move |vs: &[Val]| {
             let a = [vs[0], vs[1.min(nargs - 1)], vs[2.min(nargs - 1)]];
-            Op::Helper { a0: a[0], a1: a[1], a2: a[2], a3: a[0], id: HelperId(h), ty: Ty::I128 }
+            Op::Helper { a0: a[0], a1: a[1], a2: a[2], id: HelperId(h), ty: Ty::I128 }
         };
         check(name, &args, Ty::I128, &mk, &inputs);
     }

@@ -292,7 +292,17 @@ impl Cg<'_> {
         if pad {
             dynasm!(self.a ; .arch x64 ; sub rsp, 8);
         }
-        let adj = 8 * (saved.len() as i32 + pad as i32) + ARGS_OFF;
+        // Vector values in (caller-saved) xmm registers, below the pushes.
+        let xsaved: Vec<u8> = XMM_ALLOCATABLE.iter().copied().filter(|&r| self.al.xowner(r).is_some()).collect();
+        let xbytes = 16 * xsaved.len() as i32;
+        if xbytes > 0 {
+            dynasm!(self.a ; .arch x64 ; sub rsp, xbytes);
+            for (k, &r) in xsaved.iter().enumerate() {
+                let o = 16 * k as i32;
+                dynasm!(self.a ; .arch x64 ; movdqu [rsp + o], Rx(r));
+            }
+        }
+        let adj = xbytes + 8 * (saved.len() as i32 + pad as i32) + ARGS_OFF;
         let f = fp_slow as *const () as i64;
         dynasm!(self.a ; .arch x64
             ; mov rdi, QWORD code
@@ -300,6 +310,13 @@ impl Cg<'_> {
             ; mov rax, QWORD f
             ; call rax
         );
+        if xbytes > 0 {
+            for (k, &r) in xsaved.iter().enumerate() {
+                let o = 16 * k as i32;
+                dynasm!(self.a ; .arch x64 ; movdqu Rx(r), [rsp + o]);
+            }
+            dynasm!(self.a ; .arch x64 ; add rsp, xbytes);
+        }
         if pad {
             dynasm!(self.a ; .arch x64 ; add rsp, 8);
         }

@@ -48,9 +48,12 @@ impl Cg<'_> {
         if !self.vec_native(op) {
             return Ok(false);
         }
-        // I128 values always live in slots (regs.rs); anything else is left to the fallback.
+        // I128 operands are in xmm registers or slots (regs.rs), or in xmm0 for the next
+        // instruction.
         for &v in op.args().iter() {
-            if self.b.ty_of(v) == Ty::I128 && !matches!(self.opnd(v), Opnd::M(_)) {
+            if self.b.ty_of(v) == Ty::I128
+                && !matches!(self.al.loc[v.0 as usize], Loc::Xmm(_) | Loc::Slot(_) | Loc::Transient)
+            {
                 return Ok(false);
             }
         }
@@ -149,11 +152,13 @@ impl Cg<'_> {
 
     // ------------------------------------------------------------------ helpers
 
-    /// `movdqa xmm x, [slot of v]`.
+    /// Load the I128 value `v` into xmm `x`: from its xmm register or slot, or (for the
+    /// previous instruction's result, see `prev_in_xmm0`) from xmm0.
     /// Constants are built in the register instead: their slot was written by two 8-byte
     /// stores, which a 16-byte load cannot forward from. Clobbers rax.
-    fn vload(&mut self, x: u8, v: Val) {
+    pub(super) fn vload(&mut self, x: u8, v: Val) {
         if let Op::Const { imm, .. } = self.b.insts[v.0 as usize].op {
+            let imm = imm.get();
             let (lo, hi) = (imm as u64, (imm >> 64) as u64);
             if imm == 0 {
                 dynasm!(self.a ; .arch x64 ; pxor Rx(x), Rx(x));
@@ -175,21 +180,83 @@ impl Cg<'_> {
                 return;
             }
         }
-        let Opnd::M(s) = self.opnd(v) else { unreachable!("I128 outside a slot (checked in emit_vec)") };
-        dynasm!(self.a ; .arch x64 ; movdqa Rx(x), [rsp + s]);
+        match self.al.loc[v.0 as usize] {
+            Loc::Xmm(r) if r == x => {}
+            Loc::Xmm(r) => dynasm!(self.a ; .arch x64 ; movdqa Rx(x), Rx(r)),
+            Loc::Slot(s) => dynasm!(self.a ; .arch x64 ; movdqa Rx(x), [rsp + s]),
+            Loc::Transient if x == 0 => {}
+            Loc::Transient => dynasm!(self.a ; .arch x64 ; movdqa Rx(x), xmm0),
+            l => unreachable!("JIT: I128 value {v} at {l:?}"),
+        }
     }
 
-    /// Store xmm `x` as the result of instruction `i`.
-    /// The result is also left in xmm0 (see `prev_in_xmm0`).
-    fn vdef(&mut self, i: usize, x: u8) -> Result<bool, CompileError> {
-        let s = self.def_slot(i)?;
-        if !self.only_next_reads_xmm0(i) {
-            dynasm!(self.a ; .arch x64 ; movdqa [rsp + s], Rx(x));
+    /// The xmm register holding the I128 value `v`: its own, or `scratch` loaded with it.
+    pub(super) fn vsrc(&mut self, v: Val, scratch: u8) -> u8 {
+        match self.al.loc[v.0 as usize] {
+            Loc::Xmm(r) if !matches!(self.b.insts[v.0 as usize].op, Op::Const { .. }) => r,
+            _ => {
+                self.vload(scratch, v);
+                scratch
+            }
+        }
+    }
+
+    /// A frame offset holding the I128 value `v`: its slot, or the scratch result area
+    /// (RESULT_OFF) written from its register.
+    pub(super) fn vmem(&mut self, v: Val) -> i32 {
+        if let Loc::Slot(s) = self.al.loc[v.0 as usize] {
+            if !matches!(self.b.insts[v.0 as usize].op, Op::Const { .. }) {
+                return s;
+            }
+        }
+        let r = self.vsrc(v, 0);
+        dynasm!(self.a ; .arch x64 ; movdqa [rsp + RESULT_OFF], Rx(r));
+        RESULT_OFF
+    }
+
+    /// Make xmm `x` the result of instruction `i`, kept in an allocated xmm register (or only
+    /// in xmm0 when the next instruction alone reads it). The result is also left in xmm0
+    /// (see `prev_in_xmm0`).
+    pub(super) fn vdef(&mut self, i: usize, x: u8) -> Result<bool, CompileError> {
+        if self.only_next_reads_xmm0(i) {
+            self.al.loc[i] = Loc::Transient;
+        } else {
+            let r = self.def_xmm(i)?;
+            dynasm!(self.a ; .arch x64 ; movdqa Rx(r), Rx(x));
         }
         if x != 0 {
             dynasm!(self.a ; .arch x64 ; movdqa xmm0, Rx(x));
         }
         Ok(true)
+    }
+
+    /// An xmm register for the I128 result of instruction `i`: that of an I128 operand dying
+    /// here (its value has been read by now), a free one, or one spilled to a slot.
+    fn def_xmm(&mut self, i: usize) -> Result<u8, CompileError> {
+        let args = self.b.insts[i].op.args();
+        for a in args.iter() {
+            let k = a.0 as usize;
+            if let Loc::Xmm(r) = self.al.loc[k] {
+                if self.al.last_use[k] == i as u32 && self.al.xowner(r) == Some(a.0) {
+                    self.al.loc[k] = Loc::None;
+                    self.al.assign_xmm(i as u32, r);
+                    return Ok(r);
+                }
+            }
+        }
+        let r = match self.al.free_xmm() {
+            Some(r) => r,
+            None => {
+                let (r, v) = self.al.xvictim().expect("JIT: no xmm register to spill");
+                let s = self.al.slot()?;
+                dynasm!(self.a ; .arch x64 ; movdqa [rsp + s], Rx(r));
+                self.al.loc[v as usize] = Loc::Slot(s);
+                self.al.release_xmm(r);
+                r
+            }
+        };
+        self.al.assign_xmm(i as u32, r);
+        Ok(r)
     }
 
     /// Whether `v` is the result of the instruction just before `i` and the code emitted for
@@ -503,8 +570,13 @@ impl Cg<'_> {
             if self.prev_in_xmm0(i, a) {
                 dynasm!(self.a ; .arch x64 ; movq xmm0, xmm0);
             } else {
-                let Opnd::M(sa) = self.opnd(a) else { unreachable!("I128 outside a slot") };
-                dynasm!(self.a ; .arch x64 ; movq xmm0, QWORD [rsp + sa]);
+                match self.al.loc[a.0 as usize] {
+                    Loc::Slot(sa) => dynasm!(self.a ; .arch x64 ; movq xmm0, QWORD [rsp + sa]),
+                    _ => {
+                        let r = self.vsrc(a, 0);
+                        dynasm!(self.a ; .arch x64 ; movq xmm0, Rx(r));
+                    }
+                }
             }
             return self.vdef(i, 0);
         }
@@ -765,7 +837,7 @@ impl Cg<'_> {
     }
 
     fn v_ext(&mut self, i: usize, es: u8, lane: u8, a: Val) -> Result<bool, CompileError> {
-        let Opnd::M(s) = self.opnd(a) else { unreachable!("I128 outside a slot") };
+        let s = self.vmem(a);
         let o = s + lane as i32 * es as i32;
         let d = self.def_reg(i)?;
         match es {
@@ -797,12 +869,15 @@ impl Cg<'_> {
         if from == Ty::I128 {
             // Truncation to a scalar.
             let fwd = self.prev_in_xmm0(i, a);
-            let Opnd::M(s) = self.opnd(a) else { unreachable!("I128 outside a slot") };
+            let loc = self.al.loc[a.0 as usize];
             let d = self.def_reg(i)?;
-            if fwd {
-                dynasm!(self.a ; .arch x64 ; movq Rq(d), xmm0);
-            } else {
-                dynasm!(self.a ; .arch x64 ; mov Rq(d), QWORD [rsp + s]);
+            match loc {
+                _ if fwd => dynasm!(self.a ; .arch x64 ; movq Rq(d), xmm0),
+                Loc::Slot(s) => dynasm!(self.a ; .arch x64 ; mov Rq(d), QWORD [rsp + s]),
+                _ => {
+                    let r = self.vsrc(a, 0);
+                    dynasm!(self.a ; .arch x64 ; movq Rq(d), Rx(r));
+                }
             }
             self.truncate(d, to);
             return Ok(true);

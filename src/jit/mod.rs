@@ -16,6 +16,8 @@ mod emit_crypto;
 mod emit_fp;
 mod emit_vec;
 #[cfg(test)]
+mod tests_atomic;
+#[cfg(test)]
 mod tests_fpvec;
 mod regs;
 pub mod runtime;
@@ -24,7 +26,8 @@ use crate::ir::Block;
 use code::CodeRegion;
 use emit::{Cg, Env};
 use runtime::{EntryFn, ExitKind, ExitPair};
-use std::collections::{BTreeMap, HashMap};
+use crate::pcmap::PcMap;
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -33,11 +36,36 @@ pub use runtime::decode_trap;
 
 const TABLE_BITS: u32 = 14;
 
-/// One entry of the indirect-branch table.
+/// One entry of the indirect-branch table. `pc` holds the guest pc bitwise inverted, so that
+/// an all-zero entry is empty (its key matches only pc `u64::MAX`, which is never a block's):
+/// the table can start as untouched zero pages.
 #[repr(C, align(16))]
 struct Entry {
     pc: AtomicU64,
     host: AtomicU64,
+}
+
+/// The key of an empty entry.
+const EMPTY: u64 = 0;
+
+/// The indirect-table slot of guest `pc` (the inline lookup computes the same).
+fn slot(pc: u64) -> usize {
+    ((pc >> 2) as usize) & ((1 << TABLE_BITS) - 1)
+}
+
+/// A table of empty entries, in zero pages the kernel maps on first touch.
+fn zeroed_table() -> Box<[Entry]> {
+    let n = 1usize << TABLE_BITS;
+    let layout = std::alloc::Layout::array::<Entry>(n).expect("table layout");
+    // SAFETY: all-zero bytes are a valid Entry (two AtomicU64); the pointer comes from the
+    // global allocator with the layout of `[Entry; n]`, which is what Box<[Entry]> frees.
+    unsafe {
+        let p = std::alloc::alloc_zeroed(layout) as *mut Entry;
+        if p.is_null() {
+            std::alloc::handle_alloc_error(layout);
+        }
+        Box::from_raw(std::ptr::slice_from_raw_parts_mut(p, n))
+    }
 }
 
 /// Process-wide settings, fixed before the first translation.
@@ -92,7 +120,7 @@ struct Inner {
     /// Bytes of the region used by the trampoline (kept across flushes).
     fixed: usize,
     env: Env,
-    map: HashMap<u64, usize>,
+    map: PcMap<usize>,
     by_pc: BTreeMap<u64, usize>,
     blocks: Vec<Meta>,
     max_guest_len: u64,
@@ -104,6 +132,8 @@ pub struct Jit {
     inner: Mutex<Inner>,
     entry: EntryFn,
     table: Box<[Entry]>,
+    /// The trampoline's indirect-miss exit (see `clear_table`).
+    miss: u64,
     chain: bool,
 }
 
@@ -140,15 +170,15 @@ impl Jit {
         let s = settings();
         let mut region = CodeRegion::new(s.code_size)?;
         let at = region.next_addr();
-        let (tramp, exit_off) = runtime::trampoline(at);
-        let start = region.push(&tramp).expect("trampoline fits");
-        let table: Box<[Entry]> =
-            (0..1usize << TABLE_BITS).map(|_| Entry { pc: AtomicU64::new(u64::MAX), host: AtomicU64::new(0) }).collect();
+        let tramp = runtime::trampoline(at);
+        let start = region.push(&tramp.code).expect("trampoline fits");
+        let table = zeroed_table();
+        let miss = (start + tramp.miss_off) as u64;
         let env = Env {
             guest_base,
             pc_off: pc_off as i32,
             exit_flag_off: exit_flag_off as i32,
-            exit_addr: start + exit_off,
+            exit_addr: start + tramp.exit_off,
             table_addr: table.as_ptr() as usize,
             table_mask: (1 << TABLE_BITS) - 1,
             inline_lookup: chain,
@@ -173,7 +203,7 @@ impl Jit {
                 region,
                 fixed,
                 env,
-                map: HashMap::new(),
+                map: PcMap::default(),
                 by_pc: BTreeMap::new(),
                 blocks: Vec::new(),
                 max_guest_len: 0,
@@ -182,7 +212,12 @@ impl Jit {
             }),
             entry,
             table,
+            miss,
             chain,
+        })
+        .map(|j| {
+            j.set_sentinel();
+            j
         })
     }
 
@@ -229,11 +264,11 @@ impl Jit {
                 }
             }
             if indirect {
-                let e = &self.table[((pc >> 2) as usize) & ((1 << TABLE_BITS) - 1)];
+                let e = &self.table[slot(pc)];
                 // Readers compare pc then load host; invalidate, write host, then publish pc.
-                e.pc.store(u64::MAX, Ordering::Release);
+                e.pc.store(EMPTY, Ordering::Release);
                 e.host.store(host as u64, Ordering::Release);
-                e.pc.store(pc, Ordering::Release);
+                e.pc.store(!pc, Ordering::Release);
             }
         }
         Some(Code { host, generation: g.generation, interp: g.blocks[idx].interp.clone() })
@@ -320,10 +355,20 @@ impl Jit {
         self.clear_table();
     }
 
+    /// Empty the indirect table. The one slot where pc `u64::MAX` (key `!u64::MAX` = EMPTY)
+    /// would look gets an entry with that key leading to the miss exit, so that empty
+    /// entries never match any pc.
     fn clear_table(&self) {
         for e in self.table.iter() {
-            e.pc.store(u64::MAX, Ordering::Release);
+            if e.pc.load(Ordering::Relaxed) != EMPTY {
+                e.pc.store(EMPTY, Ordering::Release);
+            }
         }
+        self.set_sentinel();
+    }
+
+    fn set_sentinel(&self) {
+        self.table[slot(u64::MAX)].host.store(self.miss, Ordering::Release);
     }
 
     /// Drop translations of guest code overlapping `[start, end)`: unlink every jump into
@@ -445,4 +490,56 @@ pub unsafe fn run_once(block: &Block, state: *mut u8, guest_base: usize, pc_off:
         assert!(code.interp.is_none(), "block did not compile");
         jit.enter(&code, state, guest_base)
     })
+}
+
+#[cfg(test)]
+mod tests_table {
+    use super::*;
+    use crate::guest::{exit_flag_offset, CpuState};
+    use crate::ir::{Builder, IndirectKind, Terminal, Ty};
+
+    const SZ: usize = 64;
+    const X0: usize = 8;
+
+    /// A block at `pc` that branches to the address in the state's word at X0.
+    fn br_x0(pc: u64) -> Block {
+        let mut b = Builder::new(pc);
+        b.insn_start(pc, 4);
+        let t = b.get(Ty::I64, X0);
+        b.finish(Terminal::Indirect { target: t, kind: IndirectKind::Jump })
+    }
+
+    fn syscall_at(pc: u64) -> Block {
+        let mut b = Builder::new(pc);
+        b.insn_start(pc, 4);
+        b.finish(Terminal::Syscall { next_pc: pc + 4 })
+    }
+
+    /// The inline lookup hits entered targets and misses for every other pc, including the
+    /// ones whose key could collide with an empty entry's (pc 0 and u64::MAX).
+    #[test]
+    fn inline_lookup_hits_and_misses() {
+        let jit = Jit::new(true, 0, 0, exit_flag_offset(SZ)).expect("map JIT code");
+        let br = jit.code_for(0x1000, || br_x0(0x1000), None, false);
+        jit.code_for(0x2000, || syscall_at(0x2000), None, true);
+        let mut st = CpuState::new(SZ);
+        for (target, hit) in [(0x2000u64, true), (u64::MAX, false), (0, false), (0x3000, false), (!0x2000, false)] {
+            st.write_u64(X0, target);
+            // SAFETY: the state has the trailer; no guest memory is touched.
+            let exit = unsafe { jit.enter(&br, st.as_mut_ptr(), 0) };
+            match (hit, exit) {
+                (true, Exit::Syscall) => assert_eq!(st.read_u64(0), 0x2004),
+                (false, Exit::Indirect) => assert_eq!(st.read_u64(0), target),
+                (_, e) => panic!("target {target:#x}: {e:?}"),
+            }
+        }
+        // After a flush the table is empty again, and u64::MAX still misses.
+        jit.flush();
+        for target in [0x2000u64, u64::MAX, 0] {
+            let br = jit.code_for(0x1000, || br_x0(0x1000), None, false);
+            st.write_u64(X0, target);
+            let exit = unsafe { jit.enter(&br, st.as_mut_ptr(), 0) };
+            assert!(matches!(exit, Exit::Indirect), "target {target:#x} after flush: {exit:?}");
+        }
+    }
 }

@@ -7,8 +7,12 @@
 //!
 //! Allocation is a linear scan over the straight-line SSA block: a value takes a register at
 //! its definition and gives it back after its last use. When none is free, the value whose
-//! last use is farthest away is spilled to a 16-byte frame slot. I128 values always live in
-//! slots. Constants are not allocated: they become immediates at their uses.
+//! last use is farthest away is spilled to a 16-byte frame slot. Constants are not allocated:
+//! they become immediates at their uses.
+//!
+//! Vector (I128) values are allocated the same way over `xmm6`..`xmm15`, spilling to slots;
+//! `xmm0`..`xmm5` are scratch for the emitters. Every xmm register is caller-saved, so calls
+//! spill (or save around themselves) the live vector values.
 
 use crate::ir::{Block, Terminal, Val};
 
@@ -18,6 +22,9 @@ pub const RDX: u8 = 2;
 
 /// Allocation order: callee-saved first.
 pub const ALLOCATABLE: [u8; 10] = [3, 12, 13, 14, 6, 7, 8, 9, 10, 11];
+
+/// Allocatable xmm registers (for I128 values).
+pub const XMM_ALLOCATABLE: [u8; 10] = [6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
 
 /// Registers a call to Rust code may clobber (among the allocatable ones).
 pub const fn caller_saved(r: u8) -> bool {
@@ -42,12 +49,18 @@ pub enum Loc {
     Slot(i32),
     /// A constant (scalars only).
     Imm(u64),
+    /// An I128 value in an xmm register.
+    Xmm(u8),
+    /// An I128 value only in xmm0, read by the next instruction alone (see
+    /// `Cg::only_next_reads_xmm0`).
+    Transient,
 }
 
 pub struct Alloc {
     pub loc: Vec<Loc>,
     pub last_use: Vec<u32>,
     owner: [Option<u32>; 16],
+    xowner: [Option<u32>; 16],
     free_slots: Vec<i32>,
     next_slot: u32,
     /// Registers that must not be taken while the current instruction is emitted.
@@ -79,7 +92,7 @@ impl Alloc {
             Terminal::Indirect { target, .. } => last_use[target.0 as usize] = end,
             _ => {}
         }
-        Alloc { loc: vec![Loc::None; n], last_use, owner: [None; 16], free_slots: Vec::new(), next_slot: 0, pinned: 0 }
+        Alloc { loc: vec![Loc::None; n], last_use, owner: [None; 16], xowner: [None; 16], free_slots: Vec::new(), next_slot: 0, pinned: 0 }
     }
 
     pub fn slot(&mut self) -> Result<i32, OutOfSlots> {
@@ -120,12 +133,53 @@ impl Alloc {
         self.owner[r as usize]
     }
 
+    pub fn free_xmm(&self) -> Option<u8> {
+        XMM_ALLOCATABLE.iter().copied().find(|&r| self.xowner[r as usize].is_none())
+    }
+
+    /// An xmm register to spill: the one whose value is needed farthest in the future.
+    pub fn xvictim(&self) -> Option<(u8, u32)> {
+        XMM_ALLOCATABLE
+            .iter()
+            .copied()
+            .filter_map(|r| self.xowner[r as usize].map(|v| (r, v)))
+            .max_by_key(|&(_, v)| self.last_use[v as usize])
+    }
+
+    pub fn assign_xmm(&mut self, v: u32, r: u8) {
+        self.xowner[r as usize] = Some(v);
+        self.loc[v as usize] = Loc::Xmm(r);
+    }
+
+    pub fn release_xmm(&mut self, r: u8) {
+        self.xowner[r as usize] = None;
+    }
+
+    pub fn xowner(&self, r: u8) -> Option<u32> {
+        self.xowner[r as usize]
+    }
+
+    /// Values in xmm registers that are still needed after instruction `i`.
+    pub fn live_xmm(&self, i: u32) -> Vec<(u8, u32)> {
+        XMM_ALLOCATABLE
+            .iter()
+            .copied()
+            .filter_map(|r| self.xowner[r as usize].map(|v| (r, v)))
+            .filter(|&(_, v)| self.last_use[v as usize] > i)
+            .collect()
+    }
+
     /// Give back the storage of `v` (after its last use).
     pub fn kill(&mut self, v: u32) {
         match self.loc[v as usize] {
             Loc::Reg(r) => {
                 if self.owner[r as usize] == Some(v) {
                     self.owner[r as usize] = None;
+                }
+            }
+            Loc::Xmm(r) => {
+                if self.xowner[r as usize] == Some(v) {
+                    self.xowner[r as usize] = None;
                 }
             }
             Loc::Slot(s) => self.free_slots.push(s),

@@ -62,11 +62,21 @@ pub struct ExitPair {
 
 pub type EntryFn = unsafe extern "C" fn(state: *mut u8, code: usize, guest_base: usize) -> ExitPair;
 
-/// Assemble the entry trampoline and the shared exit path for address `at`.
-/// Returns the code and the offset of the exit path.
-pub fn trampoline(at: usize) -> (Vec<u8>, usize) {
+/// The shared entry/exit code at the start of the code region.
+pub struct Trampoline {
+    pub code: Vec<u8>,
+    /// Offset of the exit path: eax = ExitKind, rdx = aux.
+    pub exit_off: usize,
+    /// Offset of a path that exits as an indirect-table miss (pc already in the state).
+    pub miss_off: usize,
+}
+
+/// Assemble the entry trampoline and the shared exit paths for address `at`.
+pub fn trampoline(at: usize) -> Trampoline {
     let mut a: VecAssembler<X64Relocation> = VecAssembler::new(at);
     let exit = a.new_dynamic_label();
+    let miss = a.new_dynamic_label();
+    let indirect = ExitKind::Indirect as i32;
     dynasm!(a ; .arch x64
         ; push rbx ; push rbp ; push r12 ; push r13 ; push r14 ; push r15
         ; sub rsp, FRAME_SIZE
@@ -74,13 +84,18 @@ pub fn trampoline(at: usize) -> (Vec<u8>, usize) {
         ; mov r15, rdx
         ; jmp rsi
         ; .align 16
+        ; =>miss
+        ; mov eax, indirect
+        ; xor edx, edx
+        ; .align 16
         ; =>exit
         ; add rsp, FRAME_SIZE
         ; pop r15 ; pop r14 ; pop r13 ; pop r12 ; pop rbp ; pop rbx
         ; ret
     );
     let exit_off = a.labels().resolve_dynamic(exit).expect("exit label").0;
-    (a.finalize().expect("trampoline assembles"), exit_off)
+    let miss_off = a.labels().resolve_dynamic(miss).expect("miss label").0;
+    Trampoline { code: a.finalize().expect("trampoline assembles"), exit_off, miss_off }
 }
 
 /// Runs one IR op with the interpreter's semantics on behalf of translated code.

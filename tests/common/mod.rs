@@ -276,6 +276,8 @@ pub struct Case {
     pub env: Vec<String>,
     /// Passed as `-L DIR`.
     pub sysroot: Option<PathBuf>,
+    /// Passed as `-cpu MODEL`.
+    pub cpu: Option<String>,
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
     pub status: i32,
@@ -312,16 +314,21 @@ pub fn load_case(name: &str) -> Case {
         .map(|b| String::from_utf8_lossy(&b).lines().filter(|l| !l.is_empty()).map(str::to_string).collect())
         .unwrap_or_default();
     let sysroot = read_opt(&file("sysroot")).map(|b| PathBuf::from(String::from_utf8_lossy(&b).trim()));
-    Case { name: name.to_string(), binary, args, stdin, env, sysroot, stdout, stderr, status }
+    let cpu = read_opt(&file("cpu")).and_then(|b| String::from_utf8_lossy(&b).lines().next().map(str::to_string));
+    Case { name: name.to_string(), binary, args, stdin, env, sysroot, cpu, stdout, stderr, status }
 }
 
 impl Case {
-    /// Emulator options (`-L`, `-E`) for this case; the same for ruser and qemu.
+    /// Emulator options (`-L`, `-cpu`, `-E`) for this case; the same for ruser and qemu.
     pub fn options(&self) -> Vec<OsString> {
         let mut v = Vec::new();
         if let Some(s) = &self.sysroot {
             v.push("-L".into());
             v.push(s.clone().into_os_string());
+        }
+        if let Some(c) = &self.cpu {
+            v.push("-cpu".into());
+            v.push(c.into());
         }
         for e in &self.env {
             v.push("-E".into());

@@ -60,7 +60,13 @@ pub static FEATURES: &[Feature] = &[
     Feature { name: "pmull", hwcap: HWCAP_PMULL, hwcap2: 0, id: Some((ID_AA64ISAR0_EL1, 4, 2)), baseline: false },
     Feature { name: "sha1", hwcap: HWCAP_SHA1, hwcap2: 0, id: Some((ID_AA64ISAR0_EL1, 8, 1)), baseline: false },
     Feature { name: "sha2", hwcap: HWCAP_SHA2, hwcap2: 0, id: Some((ID_AA64ISAR0_EL1, 12, 1)), baseline: false },
+    // CRC32 is optional in Armv8.0 but a Cortex-A53 has it.
+    Feature { name: "crc32", hwcap: HWCAP_CRC32, hwcap2: 0, id: Some((ID_AA64ISAR0_EL1, 16, 1)), baseline: true },
+    // LSE atomics (Armv8.1): ID_AA64ISAR0_EL1.Atomic = 2.
+    Feature { name: "atomics", hwcap: HWCAP_ATOMICS, hwcap2: 0, id: Some((ID_AA64ISAR0_EL1, 20, 2)), baseline: false },
     Feature { name: "cpuid", hwcap: HWCAP_CPUID, hwcap2: 0, id: None, baseline: true },
+    // LDAPR (Armv8.3 RCpc): ID_AA64ISAR1_EL1.LRCPC = 1 (no LDAPUR, which is RCPC2).
+    Feature { name: "lrcpc", hwcap: HWCAP_LRCPC, hwcap2: 0, id: Some((ID_AA64ISAR1_EL1, 20, 1)), baseline: false },
 ];
 
 static MODEL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
@@ -73,6 +79,12 @@ pub fn set_model(cpu: &str) {
 /// The process's `-cpu` model ("max" until `set_model`).
 pub fn model() -> &'static str {
     MODEL.get().map_or("max", |s| s.as_str())
+}
+
+/// Whether the process's `-cpu` model has feature `name` (its instructions are undefined
+/// otherwise, as on such a CPU).
+pub fn enabled(name: &str) -> bool {
+    for_cpu(model()).any(|f| f.name == name)
 }
 
 /// The features of a `-cpu` model: "max" (everything) or "cortex-a53" (the baseline).
@@ -103,9 +115,22 @@ mod tests {
     #[test]
     fn baseline_hwcaps() {
         assert_eq!(hwcaps("max").0 & (HWCAP_FP | HWCAP_ASIMD | HWCAP_CPUID), HWCAP_FP | HWCAP_ASIMD | HWCAP_CPUID);
-        assert_eq!(hwcaps("cortex-a53"), (HWCAP_FP | HWCAP_ASIMD | HWCAP_CPUID, 0));
+        assert_eq!(hwcaps("cortex-a53").0 & !(HWCAP_AES | HWCAP_PMULL | HWCAP_SHA1 | HWCAP_SHA2), HWCAP_FP | HWCAP_ASIMD | HWCAP_CRC32 | HWCAP_CPUID);
+        assert_eq!(hwcaps("cortex-a53").1, 0);
         assert_eq!(id_reg(ID_AA64PFR0_EL1, "max"), 0x11);
-        assert_eq!(cpuinfo_features("cortex-a53"), "fp asimd cpuid");
+    }
+
+    #[test]
+    fn crc32_atomics_lrcpc() {
+        let max = hwcaps("max").0;
+        assert_eq!(max & (HWCAP_CRC32 | HWCAP_ATOMICS | HWCAP_LRCPC), HWCAP_CRC32 | HWCAP_ATOMICS | HWCAP_LRCPC);
+        assert_eq!(id_reg(ID_AA64ISAR0_EL1, "max") & 0xff_0000, 0x21_0000);
+        assert_eq!(id_reg(ID_AA64ISAR0_EL1, "cortex-a53") & 0xff_0000, 0x01_0000);
+        assert_eq!(id_reg(ID_AA64ISAR1_EL1, "max") & 0xf0_0000, 0x10_0000);
+        assert_eq!(id_reg(ID_AA64ISAR1_EL1, "cortex-a53") & 0xf0_0000, 0);
+        assert_eq!(hwcaps("cortex-a53").0 & (HWCAP_ATOMICS | HWCAP_LRCPC), 0);
+        assert!(cpuinfo_features("max").contains("crc32 atomics"));
+        assert!(cpuinfo_features("max").contains("lrcpc"));
     }
 
     #[test]

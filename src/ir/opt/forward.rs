@@ -82,7 +82,7 @@ pub(super) fn run(block: &mut Block, mode: Mode) {
 
 fn const_of(insts: &[Inst], v: Val) -> Option<u128> {
     match insts.get(v.0 as usize)?.op {
-        Op::Const { imm, .. } => Some(imm),
+        Op::Const { imm, .. } => Some(imm.get()),
         _ => None,
     }
 }
@@ -104,7 +104,7 @@ impl Fwd {
         if let Some(&(_, _, v)) = self.consts.iter().find(|c| c.0 == ty && c.1 == imm) {
             return v;
         }
-        let v = self.push(Op::Const { ty, imm }, ty);
+        let v = self.push(Op::Const { ty, imm: Imm::new(imm) }, ty);
         self.consts.push((ty, imm, v));
         v
     }
@@ -146,7 +146,7 @@ impl Fwd {
                 self.known.clear();
                 self.push(op, ty)
             }
-            Op::Const { ty: cty, imm } if self.mode.fold => self.konst(cty, imm),
+            Op::Const { ty: cty, imm } if self.mode.fold => self.konst(cty, imm.get()),
             _ if self.mode.fold && effect(&op) == Effect::Pure => self.value(op, ty, 0),
             _ => self.push(op, ty),
         }

@@ -8,7 +8,7 @@ pub(super) fn check(b: &Block) {
     let t = |v: Val| b.ty_of(v);
     for (i, inst) in b.insts.iter().enumerate() {
         let ok = match inst.op {
-            Op::Const { ty, imm } => inst.ty == ty && imm & !ty.mask() == 0,
+            Op::Const { ty, imm } => inst.ty == ty && imm.get() & !ty.mask() == 0,
             Op::GetReg { ty, .. } => inst.ty == ty,
             Op::SetReg { v, ty, .. } => t(v) == ty,
             Op::Bin { a, b: y, ty, .. } => t(a) == ty && t(y) == ty && inst.ty == ty,
@@ -73,7 +73,7 @@ fn forwards_set_to_get() {
     check(&blk);
     assert_eq!(count(&blk, "GetReg"), 0, "{blk}");
     let Op::Bin { a, .. } = *stored(&blk, 8) else { panic!("{blk}") };
-    assert_eq!(blk.insts[a.0 as usize].op, Op::Const { ty: Ty::I64, imm: 7 });
+    assert_eq!(blk.insts[a.0 as usize].op, Op::Const { ty: Ty::I64, imm: Imm::new(7) });
 }
 
 #[test]
@@ -212,7 +212,7 @@ fn dead_setreg_removed_when_overwritten() {
     check(&blk);
     assert_eq!(count(&blk, "SetReg"), 3, "{blk}");
     assert_eq!(count(&blk, "InsnStart"), 2, "{blk}");
-    assert_eq!(*stored(&blk, 0), Op::Const { ty: Ty::I64, imm: 3 });
+    assert_eq!(*stored(&blk, 0), Op::Const { ty: Ty::I64, imm: Imm::new(3) });
 }
 
 #[test]
@@ -320,11 +320,11 @@ fn folds_constants() {
     fold(&mut blk);
     dce(&mut blk);
     check(&blk);
-    assert_eq!(*stored(&blk, 0), Op::Const { ty: Ty::I32, imm: 0x10 });
-    assert_eq!(*stored(&blk, 8), Op::Const { ty: Ty::I64, imm: 0xffff_ffff_ffff_fff0 });
-    assert_eq!(*stored(&blk, 16), Op::Const { ty: Ty::I32, imm: 26 });
-    assert_eq!(*stored(&blk, 24), Op::Const { ty: Ty::I32, imm: 0xffff_fff0 });
-    assert_eq!(*stored(&blk, 32), Op::Const { ty: Ty::I32, imm: 0x8000_0000 });
+    assert_eq!(*stored(&blk, 0), Op::Const { ty: Ty::I32, imm: Imm::new(0x10) });
+    assert_eq!(*stored(&blk, 8), Op::Const { ty: Ty::I64, imm: Imm::new(0xffff_ffff_ffff_fff0) });
+    assert_eq!(*stored(&blk, 16), Op::Const { ty: Ty::I32, imm: Imm::new(26) });
+    assert_eq!(*stored(&blk, 24), Op::Const { ty: Ty::I32, imm: Imm::new(0xffff_fff0) });
+    assert_eq!(*stored(&blk, 32), Op::Const { ty: Ty::I32, imm: Imm::new(0x8000_0000) });
     assert_eq!(blk.term, Terminal::Jump { target: 1 });
     assert_eq!(blk.insts.len(), 10, "{blk}");
 }
@@ -360,7 +360,7 @@ fn identities() {
     for i in 0..outs.len() {
         assert_eq!(*stored(&blk, 8 * (i as u32 + 1)), Op::GetReg { ty: Ty::I64, off: 0 }, "{i}: {blk}");
     }
-    assert_eq!(*stored(&blk, 200), Op::Const { ty: Ty::I64, imm: 0 });
+    assert_eq!(*stored(&blk, 200), Op::Const { ty: Ty::I64, imm: Imm::new(0) });
     assert_eq!(count(&blk, "Bin"), 0, "{blk}");
 }
 
@@ -381,7 +381,7 @@ fn merges_constant_adjustments() {
     check(&blk);
     let Op::Bin { a: base, b: k, op: BinOp::Add, .. } = *stored(&blk, 0) else { panic!("{blk}") };
     assert_eq!(blk.insts[base.0 as usize].op, Op::GetReg { ty: Ty::I64, off: 248 });
-    assert_eq!(blk.insts[k.0 as usize].op, Op::Const { ty: Ty::I64, imm: (-8i64) as u64 as u128 });
+    assert_eq!(blk.insts[k.0 as usize].op, Op::Const { ty: Ty::I64, imm: Imm::new((-8i64) as u64 as u128) });
 }
 
 #[test]
@@ -455,7 +455,7 @@ fn common_subexpressions() {
     check(&blk);
     assert_eq!(count(&blk, "Bin"), 1, "{blk}");
     assert_eq!(count(&blk, "Const"), 2, "{blk}");
-    assert_eq!(*stored(&blk, 16), Op::Const { ty: Ty::I64, imm: 0 });
+    assert_eq!(*stored(&blk, 16), Op::Const { ty: Ty::I64, imm: Imm::new(0) });
 }
 
 #[test]
@@ -501,7 +501,7 @@ fn vector_self_ops() {
     optimize(&mut blk);
     check(&blk);
     assert_eq!(*stored(&blk, 336), Op::GetReg { ty: Ty::I128, off: 320 });
-    assert_eq!(*stored(&blk, 352), Op::Const { ty: Ty::I128, imm: 0 });
+    assert_eq!(*stored(&blk, 352), Op::Const { ty: Ty::I128, imm: Imm::new(0) });
 }
 
 #[test]
@@ -527,7 +527,7 @@ fn half_of_extension() {
         _ => None,
     };
     assert_eq!(ext(stored(&blk, 8)), Some((Ty::I32, Ty::I64, false)), "{blk}");
-    assert_eq!(*stored(&blk, 16), Op::Const { ty: Ty::I64, imm: 0 }, "{blk}");
+    assert_eq!(*stored(&blk, 16), Op::Const { ty: Ty::I64, imm: Imm::new(0) }, "{blk}");
     assert_eq!(ext(stored(&blk, 24)), Some((Ty::I32, Ty::I64, true)), "{blk}");
     assert!(matches!(stored(&blk, 32), Op::Half { hi: true, .. }), "{blk}");
     assert_eq!(*stored(&blk, 96), Op::GetReg { ty: Ty::I32, off: 68 }, "{blk}");

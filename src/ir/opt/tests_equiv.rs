@@ -58,7 +58,7 @@ thread_local! {
     static STATE_LEN: Cell<usize> = const { Cell::new(0) };
 }
 
-fn record_access(ctx: &mut HelperCtx, args: [u128; 4]) -> u128 {
+fn record_access(ctx: &mut HelperCtx, args: [u128; 3]) -> u128 {
     let len = STATE_LEN.with(|l| l.get());
     // SAFETY: the state buffer the block runs on has `len` bytes.
     let bytes = unsafe { std::slice::from_raw_parts(ctx.state, len) }.to_vec();
@@ -84,7 +84,7 @@ fn instrument(b: &Block) -> Block {
         match &mut op {
             Op::Load { addr, .. } | Op::Store { addr, .. } | Op::CmpXchg { addr, .. } | Op::AtomicRmw { addr, .. } => {
                 let a = *addr;
-                let h = Op::Helper { a0: a, a1: a, a2: a, a3: a, id: HelperId(&RECORD_ACCESS), ty: Ty::I64 };
+                let h = Op::Helper { a0: a, a1: a, a2: a, id: HelperId(&RECORD_ACCESS), ty: Ty::I64 };
                 out.push(Inst { op: h, ty: Ty::I64 });
                 *addr = Val(out.len() as u32 - 1);
             }

@@ -15,7 +15,7 @@ const PC_OFF: usize = 120;
 const TYS: [Ty; 5] = [Ty::I8, Ty::I16, Ty::I32, Ty::I64, Ty::I128];
 
 /// A helper that reads and writes guest state: forwarding must not cross it.
-fn scramble(ctx: &mut HelperCtx, args: [u128; 4]) -> u128 {
+fn scramble(ctx: &mut HelperCtx, args: [u128; 3]) -> u128 {
     let from = (args[0] % 112) as usize;
     let to = (args[1] % 112) as usize;
     // SAFETY: the state has SLEN bytes; both 8-byte accesses stay below PC_OFF.
@@ -85,7 +85,7 @@ impl Gen<'_> {
         }
         if self.rng.below(2) == 0 {
             let imm = self.imm(ty);
-            self.add(Op::Const { ty, imm }, ty)
+            self.add(Op::Const { ty, imm: Imm::new(imm) }, ty)
         } else {
             let off = self.off(ty);
             self.add(Op::GetReg { ty, off }, ty)
@@ -150,7 +150,7 @@ impl Gen<'_> {
                 // Small constants often, so the identities fire.
                 let b = if self.rng.below(3) == 0 {
                     let imm = [0, 1, 2, ty.mask(), ty.bits() as u128][self.rng.below(5) as usize] & ty.mask();
-                    self.add(Op::Const { ty, imm }, ty)
+                    self.add(Op::Const { ty, imm: Imm::new(imm) }, ty)
                 } else {
                     self.val(ty)
                 };
@@ -195,7 +195,7 @@ impl Gen<'_> {
                 let (a, b) = (self.val(ty), self.val(ty));
                 let cin = if self.rng.below(2) == 0 {
                     let imm = self.rng.below(2) as u128;
-                    self.add(Op::Const { ty: Ty::I8, imm }, Ty::I8)
+                    self.add(Op::Const { ty: Ty::I8, imm: Imm::new(imm) }, Ty::I8)
                 } else {
                     self.val(Ty::I8)
                 };

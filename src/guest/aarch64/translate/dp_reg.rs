@@ -56,15 +56,25 @@ pub static ROWS: &[Row] = &[
     a64_row!("s0011010 110mmmmm001001nnnnnddddd", "lsrv", dp2),
     a64_row!("s0011010 110mmmmm001010nnnnnddddd", "asrv", dp2),
     a64_row!("s0011010 110mmmmm001011nnnnnddddd", "rorv", dp2),
-    // Data processing (3 source).
+    // CRC32 (FEAT_CRC32): sf 0011010110 Rm 010 C sz Rn Rd; X data only with sf = 1.
+    a64_row!("00011010 110mmmmm010000nnnnnddddd", "crc32b", crc32),
+    a64_row!("00011010 110mmmmm010001nnnnnddddd", "crc32h", crc32),
+    a64_row!("00011010 110mmmmm010010nnnnnddddd", "crc32w", crc32),
+    a64_row!("10011010 110mmmmm010011nnnnnddddd", "crc32x", crc32),
+    a64_row!("00011010 110mmmmm010100nnnnnddddd", "crc32cb", crc32),
+    a64_row!("00011010 110mmmmm010101nnnnnddddd", "crc32ch", crc32),
+    a64_row!("00011010 110mmmmm010110nnnnnddddd", "crc32cw", crc32),
+    a64_row!("10011010 110mmmmm010111nnnnnddddd", "crc32cx", crc32),
+    // Data processing (3 source). SMULH/UMULH's Ra is should-be-one: other values are
+    // ignored, as hardware and capstone do.
     a64_row!("s0011011 000mmmmm0aaaaannnnnddddd", "madd", dp3),
     a64_row!("s0011011 000mmmmm1aaaaannnnnddddd", "msub", dp3),
     a64_row!("10011011 001mmmmm0aaaaannnnnddddd", "smaddl", dp3),
     a64_row!("10011011 001mmmmm1aaaaannnnnddddd", "smsubl", dp3),
-    a64_row!("10011011 010mmmmm011111nnnnnddddd", "smulh", dp3),
+    a64_row!("10011011 010mmmmm0aaaaannnnnddddd", "smulh", dp3),
     a64_row!("10011011 101mmmmm0aaaaannnnnddddd", "umaddl", dp3),
     a64_row!("10011011 101mmmmm1aaaaannnnnddddd", "umsubl", dp3),
-    a64_row!("10011011 110mmmmm011111nnnnnddddd", "umulh", dp3),
+    a64_row!("10011011 110mmmmm0aaaaannnnnddddd", "umulh", dp3),
 ];
 
 
@@ -338,6 +348,30 @@ fn dp3(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
         }
         _ => return Err(Undef::Unallocated),
     };
+    ctx.set_x(rd(insn), r);
+    Ok(())
+}
+
+/// CRC32{B,H,W,X} and CRC32C{B,H,W,X}: Wd = the CRC of Wn (accumulator) updated with the low
+/// byte, halfword, word or doubleword of Rm.
+fn crc32(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
+    if !crate::guest::aarch64::features::enabled("crc32") {
+        return Err(Undef::Unallocated);
+    }
+    let sz = bits(insn, 10, 2);
+    let data = match sz {
+        0 => Ty::I8,
+        1 => Ty::I16,
+        2 => Ty::I32,
+        _ => Ty::I64,
+    };
+    let acc = ctx.x(rn(insn), false);
+    let acc = ctx.b.zext(acc, Ty::I64);
+    let v = ctx.x(rm(insn), sz == 3);
+    let v = ctx.b.zext(v, Ty::I64);
+    let op = if bit(insn, 12) { BinOp::Crc32C(data) } else { BinOp::Crc32(data) };
+    let r = ctx.b.bin(op, acc, v);
+    let r = ctx.b.zext(r, Ty::I32);
     ctx.set_x(rd(insn), r);
     Ok(())
 }

@@ -4,6 +4,7 @@
 use super::dp_reg::extend_reg;
 use super::Ctx;
 use crate::guest::aarch64::decode::{bit, bits, parse_pattern, rd, rm, rn, rt2, sext, Row, Undef};
+use crate::guest::aarch64::features;
 use crate::guest::aarch64::state;
 use crate::ir::*;
 
@@ -56,13 +57,15 @@ pub static ROWS: &[Row] = table! {
         ("00", "1mmmmmooos10", "r", ld_st_reg),
     }
     sized {
-        ("001000 000 sssss 0 11111 nnnnnttttt", "stxr", st_excl),
-        ("001000 000 sssss 1 11111 nnnnnttttt", "stlxr", st_excl),
+        // STXR's Rt2 field is should-be-one; like hardware, qemu, capstone and binutils,
+        // other values are ignored.
+        ("001000 000 sssss 0 uuuuu nnnnnttttt", "stxr", st_excl),
+        ("001000 000 sssss 1 uuuuu nnnnnttttt", "stlxr", st_excl),
         ("001000 010 11111 0 11111 nnnnnttttt", "ldxr", ld_excl),
         ("001000 010 11111 1 11111 nnnnnttttt", "ldaxr", ld_excl),
         ("001000 100 11111 1 11111 nnnnnttttt", "stlr", stlr),
         ("001000 110 11111 1 11111 nnnnnttttt", "ldar", ldar),
-        ("111000 101 11111 1100 00 nnnnnttttt", "ldapr", ldar),
+        ("111000 101 11111 1100 00 nnnnnttttt", "ldapr", ldapr),
     }
     plain {
         // Prefetches (no-ops).
@@ -86,15 +89,15 @@ pub static ROWS: &[Row] = table! {
         ("01101000 11iiiiiiiuuuuunnnnnttttt", "ldpsw", ld_st_pair),
         ("01101001 01iiiiiiiuuuuunnnnnttttt", "ldpsw", ld_st_pair),
         ("01101001 11iiiiiiiuuuuunnnnnttttt", "ldpsw", ld_st_pair),
-        // Exclusive pairs (W and X).
+        // Exclusive pairs (W and X); LDXP's Rs field is should-be-one, other values ignored.
         ("1s001000 001sssss0uuuuunnnnnttttt", "stxp", st_excl_pair),
         ("1s001000 001sssss1uuuuunnnnnttttt", "stlxp", st_excl_pair),
-        ("1s001000 01111111 0uuuuunnnnnttttt", "ldxp", ld_excl_pair),
-        ("1s001000 01111111 1uuuuunnnnnttttt", "ldaxp", ld_excl_pair),
+        ("1s001000 011sssss 0uuuuunnnnnttttt", "ldxp", ld_excl_pair),
+        ("1s001000 011sssss 1uuuuunnnnnttttt", "ldaxp", ld_excl_pair),
     }
 };
 
-fn size_ty(size: u32) -> Ty {
+pub(super) fn size_ty(size: u32) -> Ty {
     match size {
         0 => Ty::I8,
         1 => Ty::I16,
@@ -323,8 +326,18 @@ fn st_excl(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     let addr = ctx.x_sp(rn(insn), true);
     let v = ctx.x(rd(insn), size == 3);
     let new = ctx.b.zext(v, ty);
-    let en = monitor_matches(ctx, addr);
+    let mut en = monitor_matches(ctx, addr);
     let e64 = ctx.b.get(Ty::I64, state::EXCL_VAL);
+    if size < 3 {
+        // The memory must still hold the value the load-exclusive read: a narrower store
+        // after a wider load (constrained unpredictable) fails unless that value fits, as on
+        // qemu.
+        let k = ctx.konst(Ty::I64, 8 << size);
+        let hi = ctx.b.lshr(e64, k);
+        let zero = ctx.konst(Ty::I64, 0);
+        let fits = ctx.b.cmp(CmpCc::Eq, hi, zero);
+        en = ctx.b.and(en, fits);
+    }
     let expected = ctx.b.zext(e64, ty);
     let old = ctx.b.push(Op::CmpXchg { addr, expected, new, enable: en, ty, be: false }, ty);
     finish_store_excl(ctx, insn, old, expected);
@@ -390,6 +403,15 @@ fn ldar(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     let v = ctx.b.load(ty, addr, false);
     ctx.set_x(rd(insn), v);
     Ok(())
+}
+
+/// LDAPR (FEAT_LRCPC): a load-acquire with the weaker RCpc ordering; on x86 a plain load, as
+/// LDAR is. Undefined on a CPU model without it.
+fn ldapr(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
+    if !features::enabled("lrcpc") {
+        return Err(Undef::Unallocated);
+    }
+    ldar(ctx, insn)
 }
 
 fn stlr(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {

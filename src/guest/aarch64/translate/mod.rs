@@ -1,6 +1,7 @@
 //! A64 to IR translation: the block loop and the register accessors every handler uses.
 //! Handlers and their decode rows live in the sibling files, one instruction class each.
 
+mod atomic;
 mod branch;
 mod crypto;
 mod dp_imm;
@@ -22,6 +23,7 @@ use crate::ir::*;
 
 /// Every decode table. Order does not matter: rows are sorted by specificity.
 pub static TABLES: &[&[Row]] = &[
+    atomic::ROWS,
     branch::ROWS,
     dp_imm::ROWS,
     dp_reg::ROWS,

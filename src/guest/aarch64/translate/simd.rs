@@ -285,6 +285,19 @@ fn two_misc(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
             }
             ctx.b.vun(VUnOp::Clz, es, a)
         }
+        (false, 0b00100) => {
+            // CLS: leading bits equal to the sign bit, not counting it, is
+            // CLZ(x ^ (x >> 1 arithmetic)) - 1.
+            if size == 3 {
+                return Err(Undef::Unallocated);
+            }
+            let s = ctx.b.vimm(VImmOp::SShr, es, a, 1);
+            let y = ctx.b.vbin(VBinOp::Xor, es, a, s);
+            let z = ctx.b.vun(VUnOp::Clz, es, y);
+            let ones = (0..16 / es as usize).fold(0u128, |acc, i| acc | 1u128 << (8 * es as usize * i));
+            let one = ctx.b.konst128(ones);
+            ctx.b.vbin(VBinOp::Sub, es, z, one)
+        }
         (_, 0b00010) | (_, 0b00110) => {
             // SADDLP/UADDLP, SADALP/UADALP
             if size == 3 {

@@ -112,8 +112,7 @@ fn sys(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
             // IC IVAU: the guest wrote code in this cache line; drop its translations. The
             // block ends here so that the next instruction is fetched afresh.
             let x = ctx.x(rd(insn), true);
-            let zero = ctx.konst(Ty::I64, 0);
-            ctx.b.helper(&IC_IVAU_HELPER, Ty::I64, &[x, zero, zero, zero]);
+            ctx.b.helper(&IC_IVAU_HELPER, Ty::I64, &[x]);
             let target = ctx.next_pc();
             ctx.end_block(Terminal::Jump { target });
             Ok(())
@@ -124,14 +123,14 @@ fn sys(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     }
 }
 
-fn cntvct(_ctx: &mut HelperCtx, _args: [u128; 4]) -> u128 {
+fn cntvct(_ctx: &mut HelperCtx, _args: [u128; 3]) -> u128 {
     let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
     // SAFETY: clock_gettime writes the timespec we own.
     unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
     (ts.tv_sec as u64).wrapping_mul(1_000_000_000).wrapping_add(ts.tv_nsec as u64) as u128
 }
 
-fn ic_ivau(_ctx: &mut HelperCtx, args: [u128; 4]) -> u128 {
+fn ic_ivau(_ctx: &mut HelperCtx, args: [u128; 3]) -> u128 {
     // The line size CTR_EL0 reports (IminLine = 4: 16 words).
     let line = args[0] as u64 & !63;
     crate::mem::code_changed(line, line.wrapping_add(64));
@@ -142,6 +141,14 @@ static IC_IVAU_HELPER: HelperFn = HelperFn { name: "ic_ivau", func: ic_ivau, vol
 
 static CNTVCT_HELPER: HelperFn = HelperFn { name: "cntvct", func: cntvct, volatile: true };
 
+/// MIDR_EL1 of a `-cpu` model: Arm Cortex-A53 r0p4 for "cortex-a53", else Cortex-A57 r1p0.
+fn midr(cpu: &str) -> u64 {
+    match cpu {
+        "cortex-a53" => 0x410f_d034,
+        _ => 0x411f_d070,
+    }
+}
+
 /// The constant value of a read-only system register, if it is one.
 fn const_sysreg(key: u32) -> Option<u64> {
     Some(match key {
@@ -149,7 +156,7 @@ fn const_sysreg(key: u32) -> Option<u64> {
         DCZID_EL0 => DCZID_VALUE,
         CNTFRQ_EL0 => CNTFRQ_VALUE,
         TPIDRRO_EL0 => 0,
-        MIDR_EL1 => 0x411f_d070,
+        MIDR_EL1 => midr(features::model()),
         MPIDR_EL1 => 0x8000_0000,
         REVIDR_EL1 => 0,
         _ => {

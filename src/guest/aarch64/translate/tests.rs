@@ -135,6 +135,33 @@ fn generated_cases() {
     include!("tests_cases.rs");
 }
 
+/// `mcase` values `MEM + off` stand for the address of the test buffer plus `off`.
+const MEM: u64 = 0x7e57_0000_0000_0000;
+
+/// `case` with a 256-byte memory buffer holding the doublewords `mem` (the rest zero); after
+/// the run, the doublewords listed in `mem_changed` must hold those values and the others
+/// their initial ones.
+fn mcase(words: &[u32], init: &[(u32, u64)], nzcv: u64, changed: &[(u32, u64)], mem: &[u64], mem_changed: &[(usize, u64)]) {
+    let mut buf = Buf([0; 256]);
+    for (i, w) in mem.iter().enumerate() {
+        buf.0[8 * i..8 * i + 8].copy_from_slice(&w.to_le_bytes());
+    }
+    let base = buf.addr();
+    let reloc = |v: u64| if v & !0xff == MEM { base + (v & 0xff) } else { v };
+    let init: Vec<(u32, u64)> = init.iter().map(|&(r, v)| (r, reloc(v))).collect();
+    let changed: Vec<(u32, u64)> = changed.iter().map(|&(r, v)| (r, reloc(v))).collect();
+    case(words, &init, nzcv, &changed);
+    for i in 0..32 {
+        let want = mem_changed.iter().find(|c| c.0 == i).map_or(mem.get(i).copied().unwrap_or(0), |c| c.1);
+        assert_eq!(buf.u64_at(8 * i), want, "memory doubleword {i}");
+    }
+}
+
+#[test]
+fn generated_memory_cases() {
+    include!("tests_cases_mem.rs");
+}
+
 /// A 64-byte aligned test buffer (DC ZVA zeroes whole 64-byte blocks).
 #[repr(C, align(64))]
 struct Buf([u8; 256]);
@@ -501,7 +528,9 @@ fn system_registers_hints_barriers() {
         (3, 4),
         (4, 0x411fd070),
         (5, 0x11),
-        (6, 0x1120), // ID_AA64ISAR0_EL1: AES=2 (with PMULL), SHA1=1, SHA2=1
+        // ID_AA64ISAR0_EL1: AES = 2 (with PMULL), SHA1 = 1, SHA2 = 1, CRC32 = 1, Atomic = 2
+        // (see features.rs).
+        (6, 0x21_1120),
         (7, 1_000_000_000),
         (10, 0),
         (12, 0x07c00000),

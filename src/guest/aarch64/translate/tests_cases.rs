@@ -230,4 +230,28 @@ case(
     0x0,
     &[(0, 0x2236d88fe5618e13), (4, 0x1a9e7433), (5, 0xc94e4627e5618cf0), (6, 0x3fa27837e5618cf0), (7, 0xc94e4627e5618e13), (8, 0xc05d87c81a9e7433), (9, 0x90574ce8a1f04b), (10, 0x8090574ce8a1f04a), (11, 0xe5618cf0), (12, 0xddc927701a9e7310), (13, 0x36b1b9d81a9e7310), (14, 0xc0c5bd9f6f0d5adf)],
 );
+// crc32 and crc32c
+case(
+    &[
+        0x1ac24020, // crc32b w0, w1, w2
+        0x1ac24426, // crc32h w6, w1, w2
+        0x1ac34887, // crc32w w7, w4, w3
+        0x9ac24c28, // crc32x w8, w1, x2
+        0x1ac353e9, // crc32cb w9, wzr, w3
+        0x1ac3544a, // crc32ch w10, w2, w3
+        0x1ac2586b, // crc32cw w11, w3, w2
+        0x9ac35c4c, // crc32cx w12, w2, x3
+        0x9adf4fed, // crc32x w13, wzr, xzr
+        0x1adf502e, // crc32cb w14, w1, wzr
+        0x9ac55caf, // crc32cx w15, w5, x5
+        0x1ac548b0, // crc32w w16, w5, w5
+        0x9ac44c91, // crc32x w17, w4, x4
+        0x9ac25c32, // crc32cx w18, w1, x2
+        0x1ac54493, // crc32h w19, w4, w5
+        0x1ac45834, // crc32cw w20, w1, w4
+    ],
+    &[(1, 0xffffffff), (2, 0x8123456789abcdef), (3, 0xfedcba9876543210), (4, 0x12345678), (5, 0xffffffff00000000)],
+    0x0,
+    &[(0, 0x1d48ef9b), (6, 0x8215bc2e), (7, 0x9e6e72f6), (8, 0x567c9e98), (9, 0x105ec76f), (10, 0xe9efe79), (11, 0xb798b438), (12, 0xe43174ce), (14, 0xad82acae), (15, 0xb798b438), (18, 0x18b91ca4), (19, 0x65ee150b), (20, 0x4dece20c)],
+);
 }
