@@ -42,6 +42,8 @@ WORKLOADS = [
     ("nbody", 15, 1, "double-precision n-body, 32 bodies, 1000 steps per repetition"),
     ("matmul", 12, 1, "float 256x256 matrix multiply"),
     ("strings", 250, 4, "libc strlen/strchr/memchr/memcpy/strcmp/memcmp over 4096 strings"),
+    ("sha256", 1500, 120, "SHA-256 over a 64 KiB buffer with the crypto instructions (SHA-NI natively)"),
+    ("aes", 1200, 40, "AES-128 CTR over a 64 KiB buffer with AESE/AESMC (AES-NI natively)"),
 ]
 
 STARTUP_PROGRAM = "empty"

@@ -26,6 +26,8 @@ testbins!(
     asm_hello, asm_exit42, asm_enosys, asm_efault, alu, ldst, fpu, simd,
     // control flow a JIT chains and predicts, self-modifying code
     chain, indirect, smc,
+    // the cryptographic extension (AES, SHA-1, SHA-256, PMULL)
+    crypto,
     // guest faults: the guest (and so ruser) dies of SIGSEGV, SIGILL, SIGTRAP
     sig_segv, sig_ill, sig_trap, sig_wild_br,
     // static glibc

@@ -1,6 +1,7 @@
 //! The reference interpreter of the IR. It is the referee for the JIT, so it favours being
 //! obviously right over being fast.
 
+pub mod crypto;
 mod fp;
 pub(crate) mod scalar;
 mod vec;

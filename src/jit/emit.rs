@@ -860,6 +860,7 @@ impl<'a> Cg<'a> {
                     dynasm!(self.a ; .arch x64 ; mfence);
                 }
             }
+            Op::Helper { .. } if self.emit_crypto(i, &op)? => {}
             _ => {
                 if !self.native_fp(i, &op, ty)? {
                     self.fallback(i, &op, ty)?;

@@ -12,6 +12,7 @@
 
 mod code;
 mod emit;
+mod emit_crypto;
 mod emit_fp;
 mod emit_vec;
 mod emit_vec_arith;

@@ -55,6 +55,11 @@ pub const HWCAP_ASIMDDP: u64 = 1 << 20;
 pub static FEATURES: &[Feature] = &[
     Feature { name: "fp", hwcap: HWCAP_FP, hwcap2: 0, id: None, baseline: true },
     Feature { name: "asimd", hwcap: HWCAP_ASIMD, hwcap2: 0, id: None, baseline: true },
+    // ID_AA64ISAR0_EL1.AES (bits 7:4) = 2 means AES and PMULL (1Q); both rows carry it.
+    Feature { name: "aes", hwcap: HWCAP_AES, hwcap2: 0, id: Some((ID_AA64ISAR0_EL1, 4, 2)), baseline: false },
+    Feature { name: "pmull", hwcap: HWCAP_PMULL, hwcap2: 0, id: Some((ID_AA64ISAR0_EL1, 4, 2)), baseline: false },
+    Feature { name: "sha1", hwcap: HWCAP_SHA1, hwcap2: 0, id: Some((ID_AA64ISAR0_EL1, 8, 1)), baseline: false },
+    Feature { name: "sha2", hwcap: HWCAP_SHA2, hwcap2: 0, id: Some((ID_AA64ISAR0_EL1, 12, 1)), baseline: false },
     // CRC32 is optional in Armv8.0 but a Cortex-A53 has it.
     Feature { name: "crc32", hwcap: HWCAP_CRC32, hwcap2: 0, id: Some((ID_AA64ISAR0_EL1, 16, 1)), baseline: true },
     // LSE atomics (Armv8.1): ID_AA64ISAR0_EL1.Atomic = 2.
@@ -126,5 +131,16 @@ mod tests {
         assert_eq!(hwcaps("cortex-a53").0 & (HWCAP_ATOMICS | HWCAP_LRCPC), 0);
         assert!(cpuinfo_features("max").contains("crc32 atomics"));
         assert!(cpuinfo_features("max").contains("lrcpc"));
+    }
+
+    #[test]
+    fn crypto_features() {
+        let crypto = HWCAP_AES | HWCAP_PMULL | HWCAP_SHA1 | HWCAP_SHA2;
+        assert_eq!(hwcaps("max").0 & crypto, crypto);
+        assert_eq!(hwcaps("cortex-a53").0 & crypto, 0);
+        // AES = 2 (with PMULL), SHA1 = 1, SHA2 = 1 (SHA-256 only).
+        assert_eq!(id_reg(ID_AA64ISAR0_EL1, "max") & 0xfff0, 0x1120);
+        assert_eq!(id_reg(ID_AA64ISAR0_EL1, "cortex-a53") & 0xfff0, 0);
+        assert!(cpuinfo_features("max").starts_with("fp asimd aes pmull sha1 sha2"));
     }
 }

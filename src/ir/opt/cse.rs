@@ -3,7 +3,7 @@
 
 use super::*;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 
 /// The identity of a pure op: equal keys compute equal values.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -38,35 +38,4 @@ pub(super) fn key(op: &Op) -> Option<Key> {
     })
 }
 
-/// A small multiplicative hasher: keys are a few small integers, and the table lives for one
-/// block, so SipHash's DoS resistance buys nothing.
-#[derive(Default)]
-pub(super) struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(b as u64);
-        }
-    }
-    fn write_u8(&mut self, x: u8) {
-        self.write_u64(x as u64);
-    }
-    fn write_u32(&mut self, x: u32) {
-        self.write_u64(x as u64);
-    }
-    fn write_usize(&mut self, x: usize) {
-        self.write_u64(x as u64);
-    }
-    fn write_isize(&mut self, x: isize) {
-        self.write_u64(x as u64);
-    }
-    fn write_u64(&mut self, x: u64) {
-        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
-pub(super) type Table = HashMap<Key, Val, BuildHasherDefault<KeyHasher>>;
+pub(super) type Table = HashMap<Key, Val, BuildHasherDefault<crate::pcmap::FastHasher>>;

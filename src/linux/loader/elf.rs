@@ -307,8 +307,9 @@ pub fn read_image(src: &dyn Source, h: &Ehdr, top: u64) -> Result<Image, Bad> {
     for (i, p) in phdrs.iter().enumerate() {
         match p.p_type {
             PT_LOAD => {
+                // A segment with no file bytes (pure bss) may name any offset, as Linux allows.
                 let end_file = p.p_offset.checked_add(p.p_filesz);
-                if end_file.is_none_or(|e| e > src.size()) {
+                if p.p_filesz != 0 && end_file.is_none_or(|e| e > src.size()) {
                     return corrupt(format!(
                         "segment {i} (PT_LOAD) has file range {:#x}+{:#x} beyond the end of the file (size {:#x})",
                         p.p_offset,
@@ -474,6 +475,26 @@ pub(crate) mod tests {
         assert!(!img.exec_stack);
         assert!(img.interp.is_none());
         assert_eq!(img.span(), (0x400000, 0x401000));
+    }
+
+    #[test]
+    fn bss_only_segment_may_name_any_offset() {
+        // A PT_LOAD with no file bytes at an offset past the end of the file (linkers emit
+        // these for .bss-only segments): Linux loads it, so must we.
+        let mut v = tiny_elf(&[0xd503201f]);
+        let p1 = PH0 + 56;
+        v[p1..p1 + 4].copy_from_slice(&1u32.to_le_bytes());
+        v[p1 + 4..p1 + 8].copy_from_slice(&6u32.to_le_bytes()); // RW
+        set64(&mut v, p1 + 8, 0x5000); // p_offset, past EOF
+        set64(&mut v, p1 + 16, 0x405000);
+        set64(&mut v, p1 + 24, 0x405000);
+        set64(&mut v, p1 + 32, 0); // p_filesz
+        set64(&mut v, p1 + 40, 0x1000);
+        let img = parse_bytes(&v).unwrap();
+        assert_eq!(img.loads.len(), 2);
+        // With file bytes, the same offset is corrupt.
+        set64(&mut v, p1 + 32, 1);
+        assert!(corrupt_msg(&v).contains("beyond the end of the file"));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 import random, subprocess, re, sys
-exec(open('cases.py').read())
+# usage: gen.py OUT [CASES] (CASES defaults to cases.py)
+exec(open(sys.argv[2] if len(sys.argv) > 2 else 'cases.py').read())
 rng = random.Random(1234)
 M64 = (1 << 64) - 1
 BUFSZ = 512
@@ -79,8 +80,8 @@ for i, (asm, x, v, nzcv) in enumerate(cases):
     Cd.append(f'  s.nzcv = {nzcv:#x}; case{i}(&s); dump({i}, &s);')
 Cd.append('  return 0; }')
 open('d.c', 'w').write('\n'.join(Cd))
-subprocess.check_call(['aarch64-linux-gnu-gcc', '-O1', '-static', '-march=armv8-a+fp16', '-o', 'h', 'd.c', 'h.S'])
-subprocess.check_call(['aarch64-linux-gnu-gcc', '-c', '-march=armv8-a+fp16', '-o', 'h.o', 'h.S'])
+subprocess.check_call(['aarch64-linux-gnu-gcc', '-O1', '-static', '-march=armv8-a+fp16+crypto', '-o', 'h', 'd.c', 'h.S'])
+subprocess.check_call(['aarch64-linux-gnu-gcc', '-c', '-march=armv8-a+fp16+crypto', '-o', 'h.o', 'h.S'])
 out = subprocess.check_output(['qemu-aarch64', './h']).decode().splitlines()
 # words
 dis = subprocess.check_output(['aarch64-linux-gnu-objdump', '-d', 'h.o']).decode()

@@ -6,6 +6,7 @@
 //! host (x86 `lock` instructions are full barriers), which is at least as strong as any of
 //! the acquire/release variants, so the ordering bits need no code of their own.
 
+use super::ldst::size_ty;
 use super::Ctx;
 use crate::guest::aarch64::decode::{bit, bits, parse_pattern, rd, rm, rn, Row, Undef};
 use crate::guest::aarch64::features;
@@ -81,15 +82,6 @@ fn lse() -> Result<(), Undef> {
         Ok(())
     } else {
         Err(Undef::Unallocated)
-    }
-}
-
-fn size_ty(size: u32) -> Ty {
-    match size {
-        0 => Ty::I8,
-        1 => Ty::I16,
-        2 => Ty::I32,
-        _ => Ty::I64,
     }
 }
 

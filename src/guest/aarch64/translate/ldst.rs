@@ -97,7 +97,7 @@ pub static ROWS: &[Row] = table! {
     }
 };
 
-fn size_ty(size: u32) -> Ty {
+pub(super) fn size_ty(size: u32) -> Ty {
     match size {
         0 => Ty::I8,
         1 => Ty::I16,

@@ -3,6 +3,7 @@
 
 mod atomic;
 mod branch;
+mod crypto;
 mod dp_imm;
 mod dp_reg;
 mod fp;
@@ -14,6 +15,8 @@ mod simd_ldst;
 mod system;
 #[cfg(test)]
 mod simd_tests;
+#[cfg(test)]
+mod crypto_tests;
 
 use super::decode::{self, Row, Undef};
 use super::state;
@@ -32,6 +35,7 @@ pub static TABLES: &[&[Row]] = &[
     simd::ROWS,
     simd_elem::ROWS,
     simd_ldst::ROWS,
+    crypto::ROWS,
 ];
 
 /// The integer type an `sf` bit selects: X registers (I64) or W registers (I32).

@@ -69,7 +69,7 @@ fn run(words: &[u32], base: u64, st: &mut CpuState) -> Result<(), String> {
     Err("did not finish".into())
 }
 
-fn check(c: &Case) -> Result<(), String> {
+pub(super) fn check(c: &Case) -> Result<(), String> {
     let mut mem = init_mem();
     let base = mem.as_mut_ptr() as u64;
     let mut st = CpuState::new(STATE_SIZE);
