@@ -315,6 +315,10 @@ pub struct HelperFn {
     /// The result depends on the outside world (a clock, say), so two runs of the same
     /// block may differ; the crosscheck backend does not compare blocks that call it.
     pub volatile: bool,
+    /// The result depends only on the operands: the helper touches neither guest state nor
+    /// guest memory and cannot fault, so the optimiser treats the call as a pure op
+    /// (register values are forwarded across it, and it is dropped when unused).
+    pub pure: bool,
 }
 
 /// A reference to a helper; compared by identity.

@@ -137,9 +137,9 @@ fn ic_ivau(_ctx: &mut HelperCtx, args: [u128; 3]) -> u128 {
     0
 }
 
-static IC_IVAU_HELPER: HelperFn = HelperFn { name: "ic_ivau", func: ic_ivau, volatile: false };
+static IC_IVAU_HELPER: HelperFn = HelperFn { name: "ic_ivau", func: ic_ivau, volatile: false, pure: false };
 
-static CNTVCT_HELPER: HelperFn = HelperFn { name: "cntvct", func: cntvct, volatile: true };
+static CNTVCT_HELPER: HelperFn = HelperFn { name: "cntvct", func: cntvct, volatile: true, pure: false };
 
 /// MIDR_EL1 of a `-cpu` model: Arm Cortex-A53 r0p4 for "cortex-a53", else Cortex-A57 r1p0.
 fn midr(cpu: &str) -> u64 {
