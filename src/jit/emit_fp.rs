@@ -669,6 +669,11 @@ impl Cg<'_> {
             }
             self.round_xmm0(round, true, false);
         }
+        if (to, signed) == (Ty::I64, false) {
+            // 2^63 and above fit a u64 but make cvttsd2si raise invalid: slow path first.
+            self.xconst(1, 9223372036854775808f64.to_bits());
+            dynasm!(self.a ; .arch x64 ; ucomisd xmm0, xmm1 ; jae =>slow);
+        }
         dynasm!(self.a ; .arch x64 ; cvttsd2si rax, xmm0);
         // Out of range or NaN gives 0x8000_0000_0000_0000; narrower targets are range-checked
         // on the 64-bit result. Anything outside the target goes to the slow path, which
