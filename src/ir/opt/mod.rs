@@ -98,13 +98,6 @@ pub(crate) fn effect(op: &Op) -> Effect {
         | Op::SubNzcv { .. }
         | Op::LogicNzcv { .. }
         | Op::CondHolds { .. }
-        | Op::FBin { .. }
-        | Op::FUn { .. }
-        | Op::FMulAdd { .. }
-        | Op::FCmpNzcv { .. }
-        | Op::FCvt { .. }
-        | Op::IToF { .. }
-        | Op::FToI { .. }
         | Op::VBin { .. }
         | Op::VUn { .. }
         | Op::VImm { .. }
@@ -117,6 +110,15 @@ pub(crate) fn effect(op: &Op) -> Effect {
         Op::Helper { id, .. } if id.0.pure => Effect::Pure,
         Op::Helper { .. } => Effect::Opaque,
         Op::Fence { .. } | Op::InsnStart { .. } => Effect::Pinned,
+        // FP ops raise cumulative flags and depend on the FP control word (`ir::fpenv`,
+        // which a helper may change): kept, in order, even when unused.
+        Op::FBin { .. }
+        | Op::FUn { .. }
+        | Op::FMulAdd { .. }
+        | Op::FCmpNzcv { .. }
+        | Op::FCvt { .. }
+        | Op::IToF { .. }
+        | Op::FToI { .. } => Effect::Pinned,
     }
 }
 
