@@ -28,6 +28,9 @@ testbins!(
     chain, indirect, smc,
     // the cryptographic extension (AES, SHA-1, SHA-256, PMULL)
     crypto,
+    // auto-vectorised (-O3) and intrinsic integer DSP kernels: saturating, halving,
+    // absolute-difference, widening and by-element AdvSIMD forms with FPSR.QC
+    simd_dsp,
     // guest faults: the guest (and so ruser) dies of SIGSEGV, SIGILL, SIGTRAP
     sig_segv, sig_ill, sig_trap, sig_wild_br,
     // static glibc

@@ -6,6 +6,7 @@ mod fp;
 mod fp_soft;
 pub(crate) mod scalar;
 mod vec;
+mod vec_arith;
 
 use crate::ir::*;
 use std::cell::{Cell, RefCell};

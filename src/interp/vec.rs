@@ -1,6 +1,7 @@
 //! Vector (I128) semantics of the IR. Lane 0 is the least significant.
 
 use super::scalar::sext;
+use super::vec_arith;
 use crate::ir::*;
 
 fn ety(esize: u8) -> Ty {
@@ -46,6 +47,15 @@ pub fn ins(a: u128, esize: u8, l: u8, x: u128) -> u128 {
 
 pub fn dup(esize: u8, x: u128) -> u128 {
     build(esize, |_| x)
+}
+
+/// The value of a `SatQc` op.
+fn qc(saturated: bool) -> u128 {
+    if saturated {
+        vec_arith::QC
+    } else {
+        0
+    }
 }
 
 pub fn vbin(op: VBinOp, esize: u8, a: u128, b: u128) -> u128 {
@@ -136,6 +146,19 @@ pub fn vbin(op: VBinOp, esize: u8, a: u128, b: u128) -> u128 {
                 x >> -sh
             }
         }),
+        VBinOp::SRShl
+        | VBinOp::URShl
+        | VBinOp::SHAdd
+        | VBinOp::UHAdd
+        | VBinOp::SRHAdd
+        | VBinOp::URHAdd
+        | VBinOp::SHSub
+        | VBinOp::UHSub
+        | VBinOp::SAbd
+        | VBinOp::UAbd
+        | VBinOp::PMul => vec_arith::arith_bin(op, esize, a, b),
+        VBinOp::Sat(op) => vec_arith::sat_bin(op, esize, a, b).0,
+        VBinOp::SatQc(op) => qc(vec_arith::sat_bin(op, esize, a, b).1),
         VBinOp::Tbl => build(1, |i| {
             let idx = lane(b, 1, i) as usize;
             if idx < 16 {
@@ -196,6 +219,8 @@ pub fn vun(op: VUnOp, esize: u8, a: u128) -> u128 {
             (0..n).fold(0u128, |acc, i| acc.wrapping_add(ext(l(i)))) & wt.mask()
         }
         VUnOp::Rbit => build(1, |i| (lane(a, 1, i) as u8).reverse_bits() as u128),
+        VUnOp::Sat(op) => vec_arith::sat_un(op, esize, a).0,
+        VUnOp::SatQc(op) => qc(vec_arith::sat_un(op, esize, a).1),
     }
 }
 
@@ -211,6 +236,9 @@ pub fn vimm(op: VImmOp, esize: u8, imm: u32, a: u128) -> u128 {
             let half = esize / 2;
             (0..nlanes(esize)).fold(0u128, |acc, i| with_lane(acc, half, i, l(i) >> imm))
         }
+        VImmOp::RShrn | VImmOp::SRShr | VImmOp::URShr => vec_arith::arith_imm(op, esize, imm, a),
+        VImmOp::Sat(op) => vec_arith::sat_imm(op, esize, imm, a).0,
+        VImmOp::SatQc(op) => qc(vec_arith::sat_imm(op, esize, imm, a).1),
     }
 }
 

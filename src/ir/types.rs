@@ -268,6 +268,48 @@ pub enum VBinOp {
     /// positive, right (arithmetic / logical) when negative (Arm SSHL / USHL).
     SShl,
     UShl,
+    /// The same with rounding right shifts (Arm SRSHL / URSHL).
+    SRShl,
+    URShl,
+    /// Halving add / subtract, `(a + b) >> 1` in full precision; the rounding forms add 1
+    /// first (Arm SHADD, UHADD, SRHADD, URHADD, SHSUB, UHSUB).
+    SHAdd,
+    UHAdd,
+    SRHAdd,
+    URHAdd,
+    SHSub,
+    UHSub,
+    /// Absolute difference `|a - b|` in full precision, truncated to the lane (SABD / UABD).
+    SAbd,
+    UAbd,
+    /// Polynomial (carry-less) multiply of bytes, low 8 bits of the product (Arm PMUL).
+    PMul,
+    /// A saturating op: the saturated lanes.
+    Sat(SatBin),
+    /// FPSR.QC (`1 << 27`, in the low lane) when `Sat(op)` saturates any lane, else 0.
+    SatQc(SatBin),
+}
+
+/// Saturating binary vector ops. Signed ops saturate to the signed range of the lane.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SatBin {
+    SqAdd,
+    UqAdd,
+    SqSub,
+    UqSub,
+    /// Signed `a` plus unsigned `b`, saturated to the signed range (Arm SUQADD).
+    SuqAdd,
+    /// Unsigned `a` plus signed `b`, saturated to the unsigned range (Arm USQADD).
+    UsqAdd,
+    /// Shift by the signed low byte of `b` (left saturating, right truncating or rounding):
+    /// Arm SQSHL, UQSHL, SQRSHL, UQRSHL (register).
+    SqShl,
+    UqShl,
+    SqRShl,
+    UqRShl,
+    /// High half of the doubled product, truncated or rounded (Arm SQDMULH / SQRDMULH).
+    SqDMulH,
+    SqRDMulH,
 }
 
 /// Unary vector ops.
@@ -302,6 +344,22 @@ pub enum VUnOp {
     SAddLV,
     /// Reverse the bits of each byte.
     Rbit,
+    /// A saturating op: the saturated lanes.
+    Sat(SatUn),
+    /// FPSR.QC (`1 << 27`, in the low lane) when `Sat(op)` saturates any lane, else 0.
+    SatQc(SatUn),
+}
+
+/// Saturating unary vector ops.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SatUn {
+    SqAbs,
+    SqNeg,
+    /// Narrow each `esize` lane to half width into the low 64 bits, saturating: signed to
+    /// signed, unsigned to unsigned, signed to unsigned (Arm SQXTN, UQXTN, SQXTUN).
+    SqXtn,
+    UqXtn,
+    SqXtun,
 }
 
 /// Vector ops with an immediate.
@@ -312,6 +370,34 @@ pub enum VImmOp {
     SShr,
     /// Shift each `esize` lane right by `imm` and narrow it to half width, into the low 64 bits.
     Shrn,
+    /// The same, rounding (Arm RSHRN).
+    RShrn,
+    /// Rounding shift right, in full precision (Arm SRSHR / URSHR).
+    SRShr,
+    URShr,
+    /// A saturating op: the saturated lanes.
+    Sat(SatImm),
+    /// FPSR.QC (`1 << 27`, in the low lane) when `Sat(op)` saturates any lane, else 0.
+    SatQc(SatImm),
+}
+
+/// Saturating vector ops with an immediate shift.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SatImm {
+    /// Shift left: signed to signed, unsigned to unsigned, signed to unsigned (Arm SQSHL,
+    /// UQSHL, SQSHLU by immediate).
+    SqShl,
+    UqShl,
+    SqShlU,
+    /// Shift each `esize` lane right (truncating or rounding) and narrow it to half width,
+    /// saturating, into the low 64 bits: Arm SQSHRN, UQSHRN, SQRSHRN, UQRSHRN, SQSHRUN,
+    /// SQRSHRUN.
+    SqShrn,
+    UqShrn,
+    SqRShrn,
+    UqRShrn,
+    SqShrun,
+    SqRShrun,
 }
 
 /// Context a helper runs with.

@@ -14,7 +14,7 @@ use dynasmrt::{dynasm, DynasmApi};
 
 /// Packed lane-wise binary operations with one x86 instruction per element size.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum P {
+pub(super) enum P {
     Add,
     Sub,
     Mul,
@@ -92,6 +92,7 @@ impl Cg<'_> {
                     && match op {
                         VImmOp::Shl | VImmOp::UShr | VImmOp::SShr => true,
                         VImmOp::Shrn => esize >= 2 && imm < esize as u32 * 8 && (esize == 8 || s.ssse3),
+                        _ => self.vimm_arith_native(op, esize, imm),
                     }
             }
             Op::VIns { esize, lane, .. } => {
@@ -126,6 +127,7 @@ impl Cg<'_> {
             Ext(k) => k < 16 && (k == 0 || s.ssse3),
             Tbl => s.ssse3 && es == 1,
             SShl | UShl => false,
+            _ => self.vbin_arith_native(op, es),
         }
     }
 
@@ -147,6 +149,7 @@ impl Cg<'_> {
             SAddLP => es == 1 && s.ssse3 || es == 2,
             UAddLV => es == 1,
             Clz | SAddLV => false,
+            Sat(_) | SatQc(_) => self.vun_arith_native(op, es),
         }
     }
 
@@ -275,7 +278,7 @@ impl Cg<'_> {
 
     /// Load vector operands into the given xmm registers at the start of instruction `i`,
     /// taking the previous instruction's result from xmm0 when it is one of them.
-    fn vloads(&mut self, i: usize, ops: &[(u8, Val)]) {
+    pub(super) fn vloads(&mut self, i: usize, ops: &[(u8, Val)]) {
         let fwd: Vec<bool> = ops.iter().map(|&(_, v)| self.prev_in_xmm0(i, v)).collect();
         for (k, &(x, _)) in ops.iter().enumerate() {
             if fwd[k] && x != 0 {
@@ -306,22 +309,22 @@ impl Cg<'_> {
     }
 
     /// rax = the constant table.
-    fn kbase(&mut self) {
+    pub(super) fn kbase(&mut self) {
         let k = consts_addr() as i64;
         dynasm!(self.a ; .arch x64 ; mov rax, QWORD k);
     }
 
     /// xmm x = all ones.
-    fn ones(&mut self, x: u8) {
+    pub(super) fn ones(&mut self, x: u8) {
         dynasm!(self.a ; .arch x64 ; pcmpeqd Rx(x), Rx(x));
     }
 
     /// Broadcast the 32-bit pattern `k` to xmm `x` (through eax).
-    fn bcast32(&mut self, x: u8, k: u32) {
+    pub(super) fn bcast32(&mut self, x: u8, k: u32) {
         dynasm!(self.a ; .arch x64 ; mov eax, k as i32 ; movd Rx(x), eax ; pshufd Rx(x), Rx(x), 0);
     }
 
-    fn p_avail(&self, p: P, es: u8) -> bool {
+    pub(super) fn p_avail(&self, p: P, es: u8) -> bool {
         let s = self.env.simd;
         match (p, es) {
             (P::Add | P::Sub, _) => true,
@@ -339,7 +342,7 @@ impl Cg<'_> {
     }
 
     /// `xmm x = xmm x OP xmm y` lane-wise (check `p_avail` first).
-    fn p_emit(&mut self, p: P, es: u8, x: u8, y: u8) {
+    pub(super) fn p_emit(&mut self, p: P, es: u8, x: u8, y: u8) {
         match p {
             P::Add => packed!(self, es, x, y, paddb, paddw, paddd, paddq),
             P::Sub => packed!(self, es, x, y, psubb, psubw, psubd, psubq),
@@ -354,7 +357,7 @@ impl Cg<'_> {
     }
 
     /// Flip the sign bit of every `es`-byte lane of xmm x and xmm y (rax = constant table).
-    fn flip_signs(&mut self, es: u8, x: u8, y: u8) {
+    pub(super) fn flip_signs(&mut self, es: u8, x: u8, y: u8) {
         let k = match es {
             1 => K_SIGN8,
             2 => K_SIGN16,
@@ -558,6 +561,7 @@ impl Cg<'_> {
                 0
             }
             SShl | UShl => unreachable!("rejected above"),
+            _ => return self.v_bin_arith(i, op, es),
         };
         self.vdef(i, r)
     }
@@ -718,6 +722,7 @@ impl Cg<'_> {
                 }
                 0
             }
+            Sat(_) | SatQc(_) => return self.v_un_arith(i, op, es),
             ZeroHigh | Clz | SAddLV => unreachable!("handled or rejected above"),
         };
         self.vdef(i, r)
@@ -806,6 +811,7 @@ impl Cg<'_> {
                     _ => dynasm!(self.a ; .arch x64 ; psrlq xmm0, n ; pshufd xmm0, xmm0, 0x08 ; movq xmm0, xmm0),
                 }
             }
+            _ => return self.v_imm_arith(i, op, es, imm),
         }
         self.vdef(i, 0)
     }

@@ -15,6 +15,7 @@ mod emit;
 mod emit_crypto;
 mod emit_fp;
 mod emit_vec;
+mod emit_vec_arith;
 #[cfg(test)]
 mod tests_atomic;
 #[cfg(test)]

@@ -551,11 +551,19 @@ fn vec_binary_ops() {
     let inputs = vec_inputs(2, 400, 41);
     let mut ops = vec![
         Add, Sub, Mul, And, Or, Xor, Bic, Orn, CmEq, CmGt, CmGe, CmHi, CmHs, CmTst, UMin, UMax, SMin, SMax, AddP, UMinP,
-        UMaxP, SMaxP, SMinP, Zip1, Zip2, Uzp1, Uzp2, Trn1, Trn2, Tbl, SShl, UShl,
+        UMaxP, SMaxP, SMinP, Zip1, Zip2, Uzp1, Uzp2, Trn1, Trn2, Tbl, SShl, UShl, SRShl, URShl, SHAdd, UHAdd,
+        SRHAdd, URHAdd, SHSub, UHSub, SAbd, UAbd, PMul,
     ];
     ops.extend((0..16).map(Ext));
+    use SatBin::*;
+    for s in [SqAdd, UqAdd, SqSub, UqSub, SuqAdd, UsqAdd, SqShl, UqShl, SqRShl, UqRShl, SqDMulH, SqRDMulH] {
+        ops.extend([Sat(s), SatQc(s)]);
+    }
     for op in ops {
         for es in ESIZES {
+            if matches!(op, Sat(SqDMulH | SqRDMulH) | SatQc(SqDMulH | SqRDMulH)) && (es == 1 || es == 8) {
+                continue;
+            }
             check(
                 &format!("VBin {op:?} {es}"),
                 &[Ty::I128, Ty::I128],
@@ -576,11 +584,15 @@ fn vec_unary_ops() {
         SAddLV, Rbit,
     ];
     ops.extend([2u8, 4, 8].map(Rev));
+    for s in [SatUn::SqAbs, SatUn::SqNeg, SatUn::SqXtn, SatUn::UqXtn, SatUn::SqXtun] {
+        ops.extend([Sat(s), SatQc(s)]);
+    }
     for op in ops {
         for es in ESIZES {
             let valid = match op {
                 Rev(c) => es < c,
                 Xtn => es >= 2,
+                Sat(SatUn::SqXtn | SatUn::UqXtn | SatUn::SqXtun) | SatQc(SatUn::SqXtn | SatUn::UqXtn | SatUn::SqXtun) => es >= 2,
                 Cnt | Rbit => es == 1,
                 UXtl | SXtl | UAddLP | SAddLP | UAddLV | SAddLV => es <= 4,
                 _ => true,
@@ -604,6 +616,38 @@ fn vec_shift_imm() {
                 if op == Shrn && (es == 1 || imm >= bits) {
                     continue;
                 }
+                check(
+                    &format!("VImm {op:?} {es} #{imm}"),
+                    &[Ty::I128],
+                    Ty::I128,
+                    &|v| Op::VImm { a: v[0], op, esize: es, imm },
+                    &inputs,
+                );
+            }
+        }
+    }
+}
+
+/// The rounding and saturating shifts by immediate, over their encodable shift ranges.
+#[test]
+fn vec_arith_shift_imm() {
+    use SatImm::*;
+    use VImmOp::*;
+    let inputs = vec_inputs(1, 48, 59);
+    let mut ops = vec![RShrn, SRShr, URShr];
+    for s in [SqShl, UqShl, SqShlU, SqShrn, UqShrn, SqRShrn, UqRShrn, SqShrun, SqRShrun] {
+        ops.extend([Sat(s), SatQc(s)]);
+    }
+    for op in ops {
+        for es in ESIZES {
+            let bits = es as u32 * 8;
+            let range = match op {
+                SRShr | URShr => 1..=bits,
+                Sat(SqShl | UqShl | SqShlU) | SatQc(SqShl | UqShl | SqShlU) => 0..=bits - 1,
+                _ if es == 1 => continue,
+                _ => 1..=bits / 2,
+            };
+            for imm in range {
                 check(
                     &format!("VImm {op:?} {es} #{imm}"),
                     &[Ty::I128],
@@ -845,7 +889,7 @@ mod insns {
         let mut rng = Rng::new(77);
         let mut seen = std::collections::HashSet::new();
         let mut ran = 0;
-        for name in ["simd", "fpu", "libc_mix", "printf"] {
+        for name in ["simd", "simd_dsp", "fpu", "libc_mix", "printf"] {
             let path = format!("{}/testbins/aarch64/{name}", env!("CARGO_MANIFEST_DIR"));
             let Ok(bytes) = std::fs::read(&path) else { continue };
             for c in bytes.chunks_exact(4) {

@@ -9,6 +9,8 @@ mod dp_reg;
 mod fp;
 mod ldst;
 mod simd;
+mod simd_elem;
+mod simd_sat;
 mod simd_ldst;
 mod system;
 #[cfg(test)]
@@ -31,6 +33,7 @@ pub static TABLES: &[&[Row]] = &[
     system::ROWS,
     fp::ROWS,
     simd::ROWS,
+    simd_elem::ROWS,
     simd_ldst::ROWS,
     crypto::ROWS,
 ];

@@ -1,10 +1,10 @@
 //! Advanced SIMD integer data processing: the vector forms (three same/different, two-register
 //! misc, across lanes, copy, modified immediate, shift by immediate, permute, EXT, TBL/TBX)
 //! and the scalar forms glibc uses. 64-bit (Q=0) forms zero the upper half of the destination.
-//! The FP opcodes of these groups are translated by fp.rs. Saturating arithmetic is not
-//! implemented.
+//! The FP opcodes of these groups are translated by fp.rs; the saturating, halving and
+//! rounding forms by simd_sat.rs.
 
-use super::Ctx;
+use super::{simd_elem, simd_sat, Ctx};
 use crate::a64_row;
 use crate::guest::aarch64::decode::{bit, bits, rd, rm, rn, Row, Undef};
 use crate::ir::*;
@@ -42,7 +42,7 @@ pub(super) fn vdup(ctx: &mut Ctx, esize: u8, v: Val) -> Val {
 }
 
 /// Write a vector result, zeroing the upper half for a 64-bit (Q=0) form.
-fn set_vq(ctx: &mut Ctx, d: u32, v: Val, q: bool) {
+pub(super) fn set_vq(ctx: &mut Ctx, d: u32, v: Val, q: bool) {
     let v = if q { v } else { ctx.b.vun(VUnOp::ZeroHigh, 8, v) };
     ctx.set_v(d, v);
 }
@@ -83,6 +83,10 @@ fn three_same(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     let (d, n, m) = (rd(insn), rn(insn), rm(insn));
     if opcode >= 0b11000 {
         return super::fp::simd_fp_three_same(ctx, insn, false);
+    }
+    if let Some(r) = simd_sat::three_same(ctx, false, q, u, size, opcode, n, m, d)? {
+        set_vq(ctx, d, r, q);
+        return Ok(());
     }
     let a = ctx.v(n);
     let b = ctx.v(m);
@@ -154,7 +158,7 @@ fn three_same(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
 }
 
 /// Widen the low (or, for the "2" forms, the high) half's `es` lanes to `2*es`.
-fn widen(ctx: &mut Ctx, v: Val, es: u8, upper: bool, signed: bool) -> Val {
+pub(super) fn widen(ctx: &mut Ctx, v: Val, es: u8, upper: bool, signed: bool) -> Val {
     let v = if upper { high_down(ctx, v) } else { v };
     ctx.b.vun(if signed { VUnOp::SXtl } else { VUnOp::UXtl }, es, v)
 }
@@ -218,8 +222,37 @@ fn three_diff(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
             };
             ctx.set_v(d, r);
         }
+        // SABAL / UABAL (0101), SABDL / UABDL (0111): the widened difference is exact.
+        0b0101 | 0b0111 => {
+            let a = widen(ctx, a, es, q, !u);
+            let b = widen(ctx, b, es, q, !u);
+            let t = ctx.b.vbin(VBinOp::Sub, es * 2, a, b);
+            let t = ctx.b.vun(VUnOp::Abs, es * 2, t);
+            let r = if opcode == 0b0101 {
+                let dv = ctx.v(d);
+                ctx.b.vbin(VBinOp::Add, es * 2, dv, t)
+            } else {
+                t
+            };
+            ctx.set_v(d, r);
+        }
         // SQDMLAL/SQDMLSL/SQDMULL exist only with U=0.
         0b1001 | 0b1011 | 0b1101 if u => return Err(Undef::Unallocated),
+        0b1001 | 0b1011 | 0b1101 => {
+            if size == 0 {
+                return Err(Undef::Unallocated);
+            }
+            let acc = match opcode {
+                0b1001 => simd_elem::Acc::Add,
+                0b1011 => simd_elem::Acc::Sub,
+                _ => simd_elem::Acc::None,
+            };
+            let a = widen(ctx, a, es, q, true);
+            let b = widen(ctx, b, es, q, true);
+            let dv = ctx.v(d);
+            let r = simd_elem::long_mul(ctx, es, a, b, dv, acc, true);
+            ctx.set_v(d, r);
+        }
         0b1110 if u => return Err(Undef::Unallocated),
         0b1111 => return Err(Undef::Unallocated),
         _ => return Err(Undef::Unimplemented),
@@ -254,6 +287,14 @@ fn two_misc(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     }
     let es = 1u8 << size;
     let (d, n) = (rd(insn), rn(insn));
+    match simd_sat::two_misc(ctx, false, q, u, size, opcode, n, d)? {
+        Some(Some(r)) => {
+            set_vq(ctx, d, r, q);
+            return Ok(());
+        }
+        Some(None) => return Ok(()),
+        None => {}
+    }
     let a = ctx.v(n);
     let r = match (u, opcode) {
         (false, 0b00000) | (true, 0b00000) | (false, 0b00001) => {
@@ -566,6 +607,9 @@ fn shift_imm(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     if opcode == 0b11100 || opcode == 0b11111 {
         return super::fp::simd_fp_fixed(ctx, insn, es, 2 * ebits - hb, false);
     }
+    if simd_sat::shift_imm(ctx, false, q, u, es, hb, opcode, n, d)? {
+        return Ok(());
+    }
     let a = ctx.v(n);
     match (u, opcode) {
         (_, 0b00000) | (_, 0b00010) | (false, 0b01010) => {
@@ -740,6 +784,11 @@ fn scalar_three_same(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     if opcode >= 0b11000 {
         return super::fp::simd_fp_three_same(ctx, insn, true);
     }
+    let d = rd(insn);
+    if let Some(r) = simd_sat::three_same(ctx, true, false, u, size, opcode, rn(insn), rm(insn), d)? {
+        set_vq(ctx, d, r, false);
+        return Ok(());
+    }
     let op = match (u, opcode) {
         (false, 0b10000) => VBinOp::Add,
         (true, 0b10000) => VBinOp::Sub,
@@ -769,6 +818,14 @@ fn scalar_two_misc(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     let opcode = bits(insn, 12, 5);
     if super::fp::is_fp_two_misc(u, bit(insn, 23), opcode) {
         return super::fp::simd_fp_two_misc(ctx, insn, true);
+    }
+    match simd_sat::two_misc(ctx, true, false, u, size, opcode, rn(insn), rd(insn))? {
+        Some(Some(r)) => {
+            set_vq(ctx, rd(insn), r, false);
+            return Ok(());
+        }
+        Some(None) => return Ok(()),
+        None => {}
     }
     if !matches!(opcode, 0b01000..=0b01011) {
         return Err(Undef::Unimplemented);
@@ -813,6 +870,9 @@ fn scalar_shift_imm(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     let (es, hb) = shift_elem(insn).ok_or(Undef::Unallocated)?;
     if opcode == 0b11100 || opcode == 0b11111 {
         return super::fp::simd_fp_fixed(ctx, insn, es, 2 * es as u32 * 8 - hb, true);
+    }
+    if simd_sat::shift_imm(ctx, true, false, u, es, hb, opcode, rn(insn), rd(insn))? {
+        return Ok(());
     }
     if !matches!((u, opcode), (_, 0b00000) | (_, 0b00010) | (_, 0b01010) | (true, 0b01000)) {
         return Err(Undef::Unimplemented);
