@@ -216,7 +216,6 @@ fn undefined_forms_trap() {
         0x0ee05820,    // cnt with size=11 (reserved)
         0x7dc00000,    // ldr (SIMD) with size=01, opc=11 (reserved)
         0x2f00f400,    // fmov v.2d immediate form with Q=0 (reserved)
-        0x4e200c00,    // sqadd v0.16b (saturating: unimplemented)
         0x2ee24420,    // ushl v0.1d (size=11 with Q=0: reserved)
         0x5e224420,    // sshl b0 (scalar register shift with size!=11: reserved)
         0x6e70c820,    // fmaxnmv with sz=1 (reserved)
