@@ -5,7 +5,7 @@
 use super::{Engine, Stop};
 use crate::guest::{exit_flag_offset, CpuState};
 use crate::interp::{start_store_log, take_store_log, Exit};
-use crate::ir::{Block, Op};
+use crate::ir::{fpenv, Block, Op};
 use crate::jit::Exit as JitExit;
 use crate::mem::GuestMem;
 use std::rc::Rc;
@@ -23,6 +23,9 @@ pub fn run(e: &mut Engine, cpu: &mut CpuState, mem: &GuestMem) -> Stop {
             Some(b) => b,
             None => e.cache.insert(Engine::translate(e.arch, mem, pc, &e.opts, true)),
         };
+        // FP flags are folded into the guest's status register at every block boundary, so
+        // that both runs of a block start with none pending and their FPSRs compare.
+        e.fp_fold(cpu, fpenv::take_flags());
         let before = cpu.clone();
 
         // 1. The interpreter, logging stores so they can be undone.
@@ -30,6 +33,7 @@ pub fn run(e: &mut Engine, cpu: &mut CpuState, mem: &GuestMem) -> Stop {
         // SAFETY: as in Engine::interp_block.
         let iexit = unsafe { e.interp.run(&block, cpu.as_mut_ptr(), mem.base(), pc_off) };
         let log = take_store_log();
+        e.fp_fold(cpu, fpenv::take_flags());
         let after_interp = cpu.clone();
         let stored: Vec<(u64, Vec<u8>)> = log
             .iter()
@@ -46,6 +50,7 @@ pub fn run(e: &mut Engine, cpu: &mut CpuState, mem: &GuestMem) -> Stop {
             }
         }
         *cpu = before;
+        e.fp_reload(cpu);
 
         // 2. The JIT, exactly this block.
         let b2 = block.clone();
@@ -63,10 +68,12 @@ pub fn run(e: &mut Engine, cpu: &mut CpuState, mem: &GuestMem) -> Stop {
                 }
             },
         };
+        e.fp_fold(cpu, fpenv::take_flags());
         if jexit == Flow::Retry {
             // The JIT did not run the block (an exit request): redo it from the interpreter's
             // result instead.
             *cpu = after_interp;
+            e.fp_reload(cpu);
             for (addr, bytes) in &stored {
                 let _ = mem.write_force(*addr, bytes);
             }

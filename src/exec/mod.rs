@@ -6,9 +6,9 @@ pub mod fault;
 
 pub use cache::BlockCache;
 
-use crate::guest::{exit_flag_offset, CodeFetch, CpuState, GuestArch, TranslateOpts};
+use crate::guest::{exit_flag_offset, fp_strict_offset, CodeFetch, CpuState, GuestArch, TranslateOpts};
 use crate::interp::{Exit, Interp};
-use crate::ir::{Block, Trap};
+use crate::ir::{fpenv, Block, Trap};
 use crate::jit::{Exit as JitExit, Jit};
 use crate::log::Item;
 use crate::logf;
@@ -147,10 +147,42 @@ impl Engine {
     /// Run guest code until it needs the Linux layer.
     pub fn run(&mut self, cpu: &mut CpuState, mem: &GuestMem) -> Stop {
         let _guard = fault::GuestGuard::enter(cpu.as_mut_ptr());
-        match self.backend {
+        let host_fp = self.fp_enter(cpu);
+        let stop = match self.backend {
             Backend::Interp => self.run_interp(cpu, mem),
             Backend::Jit => self.run_jit(cpu, mem),
             Backend::Crosscheck => crosscheck::run(self, cpu, mem),
+        };
+        if let Some(h) = host_fp {
+            let f = fpenv::leave(h);
+            self.fp_fold(cpu, f);
+        }
+        stop
+    }
+
+    /// Load the guest's FP control word into this thread's FP environment (and the
+    /// strict-FP flag translated code tests); the host's environment to restore.
+    fn fp_enter(&self, cpu: &mut CpuState) -> Option<fpenv::HostFp> {
+        let (ctl_off, _) = self.arch.fp_env()?;
+        let ctl = cpu.read_u64(ctl_off) as u32;
+        cpu.write_u8(fp_strict_offset(self.arch.state_size()), fpenv::strict(ctl) as u8);
+        Some(fpenv::enter(ctl))
+    }
+
+    /// Make the guest's control word current again (after the state was replaced).
+    fn fp_reload(&self, cpu: &CpuState) {
+        if let Some((ctl_off, _)) = self.arch.fp_env() {
+            fpenv::set_control(cpu.read_u64(ctl_off) as u32);
+        }
+    }
+
+    /// Add FP flags to the guest's status register.
+    fn fp_fold(&self, cpu: &mut CpuState, flags: u32) {
+        if let Some((_, st_off)) = self.arch.fp_env() {
+            if flags != 0 {
+                let v = cpu.read_u64(st_off) | flags as u64;
+                cpu.write_u64(st_off, v);
+            }
         }
     }
 

@@ -30,12 +30,19 @@ pub struct CpuState {
 }
 
 /// Bytes after the guest's own state that belong to the execution engine (16-byte aligned):
-/// byte 0 is the exit-request flag that translated code polls at every block entry.
+/// byte 0 is the exit-request flag that translated code polls at every block entry; byte 1 is
+/// nonzero when the FP control word needs the exact (slow) path of every FP op
+/// (`ir::fpenv::strict`), which translated FP code tests.
 pub const ENGINE_TRAILER: usize = 16;
 
 /// Offset of the exit-request flag in a state of `guest_size` bytes.
 pub const fn exit_flag_offset(guest_size: usize) -> usize {
     guest_size.div_ceil(16) * 16
+}
+
+/// Offset of the strict-FP flag in a state of `guest_size` bytes.
+pub const fn fp_strict_offset(guest_size: usize) -> usize {
+    exit_flag_offset(guest_size) + 1
 }
 
 impl CpuState {
@@ -112,6 +119,11 @@ pub trait GuestArch: Send + Sync {
     fn disassemble(&self, code: &[u8], pc: u64) -> String;
     /// Named registers for `-d cpu`/crosscheck reports: (name, offset, size in bytes).
     fn registers(&self) -> &'static [(&'static str, usize, usize)];
+    /// Offsets of the FP control and status registers (u64 each, in the bit layout of
+    /// `ir::fpenv`), when the guest has an FP environment the engine must load and save.
+    fn fp_env(&self) -> Option<(usize, usize)> {
+        None
+    }
 
     // ---- Linux ABI ----
     /// Set up registers for process start.

@@ -155,6 +155,7 @@ macro_rules! helper {
                 f
             },
             volatile: false,
+            pure: true,
         };
     };
 }

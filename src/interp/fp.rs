@@ -1,385 +1,407 @@
-//! Floating-point semantics of the IR, following Arm rules for NaNs (propagate the first
-//! signalling NaN quietened, else the first quiet NaN; generate the positive default NaN) and
-//! for float-to-integer conversion (saturate; NaN gives 0).
+//! Floating-point semantics of the IR, exactly as the Arm ARM pseudocode has them, in the
+//! FP environment of `ir::fpenv`: FPCR-style rounding mode, flush-to-zero (denormal inputs
+//! raise IDC; results tiny before rounding become zero with UFC only), default NaN,
+//! alternative half precision, and the cumulative flags. NaNs propagate the Arm way (the
+//! first signalling NaN quietened, else the first quiet NaN; the fused multiply-add checks
+//! the addend first); float-to-integer conversion saturates (NaN gives 0).
+//!
+//! Add, subtract, multiply, divide, square root and fused multiply-add run on the host's SSE
+//! unit in the guest's rounding mode (inside `fpenv::Scoped`, so the guest's pending MXCSR
+//! flags are untouched) and are fixed up where x86 and Arm differ: x86 detects underflow
+//! after rounding, Arm before; Arm's flush-to-zero raises no inexact. Everything else is
+//! integer code (`fp_soft`).
 
+use super::fp_soft::{self as soft, flush_in, process_nans, Fmt, D, H, S};
+use crate::ir::fpenv::{self, *};
 use crate::ir::*;
 
-/// A float format viewed through raw bits.
-trait Fmt: Copy {
-    fn fb(b: u128) -> Self;
-    fn tb(self) -> u128;
-    fn is_nan(self) -> bool;
-    const QUIET: u128;
-    const DEFAULT_NAN: u128;
+fn fmt_of(ty: Ty) -> Fmt {
+    match ty {
+        Ty::I16 => H,
+        Ty::I32 => S,
+        Ty::I64 => D,
+        _ => panic!("unsupported float width {ty:?}"),
+    }
 }
 
-impl Fmt for f32 {
-    fn fb(b: u128) -> f32 {
-        f32::from_bits(b as u32)
-    }
-    fn tb(self) -> u128 {
-        f32::to_bits(self) as u128
-    }
-    fn is_nan(self) -> bool {
-        f32::is_nan(self)
-    }
-    const QUIET: u128 = 1 << 22;
-    const DEFAULT_NAN: u128 = 0x7fc0_0000;
+/// Run `f` with the current control word and raise the flags it collects.
+fn with_env<R>(f: impl FnOnce(u32, &mut u32) -> R) -> R {
+    let ctl = fpenv::control();
+    let mut fl = 0;
+    let r = f(ctl, &mut fl);
+    fpenv::raise(fl);
+    r
 }
 
-impl Fmt for f64 {
-    fn fb(b: u128) -> f64 {
-        f64::from_bits(b as u64)
-    }
-    fn tb(self) -> u128 {
-        f64::to_bits(self) as u128
-    }
-    fn is_nan(self) -> bool {
-        f64::is_nan(self)
-    }
-    const QUIET: u128 = 1 << 51;
-    const DEFAULT_NAN: u128 = 0x7ff8_0000_0000_0000;
+// ---------------------------------------------------------------------- host arithmetic
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Hw {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Sqrt,
+    /// a * b + c
+    Fma,
 }
 
-/// Arm NaN propagation over the operands; `None` if none is a NaN.
-fn pick_nan<F: Fmt>(ops: &[u128]) -> Option<u128> {
-    let is_snan = |b: u128| F::fb(b).is_nan() && b & F::QUIET == 0;
-    if let Some(&s) = ops.iter().find(|&&b| is_snan(b)) {
-        return Some(s | F::QUIET);
-    }
-    ops.iter().copied().find(|&b| F::fb(b).is_nan())
+#[target_feature(enable = "fma")]
+unsafe fn fma64(a: f64, b: f64, c: f64) -> f64 {
+    use std::arch::x86_64::*;
+    _mm_cvtsd_f64(_mm_fmadd_sd(_mm_set_sd(a), _mm_set_sd(b), _mm_set_sd(c)))
 }
 
-/// Replace a generated NaN (x86's negative default NaN) with Arm's default NaN.
-fn fix_nan<F: Fmt>(r: F) -> u128 {
-    if r.is_nan() {
-        F::DEFAULT_NAN
+#[target_feature(enable = "fma")]
+unsafe fn fma32(a: f32, b: f32, c: f32) -> f32 {
+    use std::arch::x86_64::*;
+    _mm_cvtss_f32(_mm_fmadd_ss(_mm_set_ss(a), _mm_set_ss(b), _mm_set_ss(c)))
+}
+
+/// `op` on the host in Arm rounding mode `rmode`: (result bits, x86 flags).
+fn hw(op: Hw, fmt: Fmt, a: u64, b: u64, c: u64, rmode: u32) -> (u64, u32) {
+    use std::hint::black_box as bb;
+    let has_fma = std::is_x86_feature_detected!("fma");
+    let s = fpenv::Scoped::new(rmode);
+    let r = if fmt == D {
+        let (x, y, z) = (bb(f64::from_bits(a)), bb(f64::from_bits(b)), bb(f64::from_bits(c)));
+        let r = match op {
+            Hw::Add => x + y,
+            Hw::Sub => x - y,
+            Hw::Mul => x * y,
+            Hw::Div => x / y,
+            Hw::Sqrt => x.sqrt(),
+            // SAFETY: the host has FMA.
+            Hw::Fma if has_fma => unsafe { fma64(x, y, z) },
+            Hw::Fma => x.mul_add(y, z),
+        };
+        bb(r).to_bits()
     } else {
-        r.tb()
-    }
-}
-
-macro_rules! by_ty {
-    ($ty:expr, $f:ident, $body:expr) => {
-        match $ty {
-            Ty::I32 => {
-                type $f = f32;
-                $body
-            }
-            Ty::I64 => {
-                type $f = f64;
-                $body
-            }
-            _ => panic!("unsupported float width {:?}", $ty),
-        }
+        let (x, y, z) = (bb(f32::from_bits(a as u32)), bb(f32::from_bits(b as u32)), bb(f32::from_bits(c as u32)));
+        let r = match op {
+            Hw::Add => x + y,
+            Hw::Sub => x - y,
+            Hw::Mul => x * y,
+            Hw::Div => x / y,
+            Hw::Sqrt => x.sqrt(),
+            // SAFETY: the host has FMA.
+            Hw::Fma if has_fma => unsafe { fma32(x, y, z) },
+            Hw::Fma => x.mul_add(y, z),
+        };
+        bb(r).to_bits() as u64
     };
+    (r, s.x86_flags())
 }
 
-fn minmax<F: Fmt + PartialOrd>(a: F, b: F, max: bool) -> u128 {
-    let (ab, bb) = (a.tb(), b.tb());
-    if a == b {
-        // Equal, including +0 vs -0: max prefers +0, min prefers -0.
-        return if max { ab & bb } else { ab | bb };
+/// An arithmetic op on inputs that are already flushed and NaN-free: the host's result and
+/// flags, made Arm's (default NaN for invalid operations, underflow detected before
+/// rounding, flush-to-zero of tiny results with UFC only).
+fn arith(op: Hw, fmt: Fmt, a: u64, b: u64, c: u64, ctl: u32, fl: &mut u32) -> u64 {
+    let (r, x86) = hw(op, fmt, a, b, c, rmode(ctl));
+    let mut f = fpenv::arm_flags(x86) & !UFC;
+    if fmt.is_nan(r) {
+        *fl |= f | IOC;
+        return fmt.default_nan();
     }
-    if (a > b) == max {
-        ab
+    let mag = fmt.mag(r);
+    let inexact = f & IXC != 0;
+    let tiny = if mag == 0 {
+        // Only an underflow rounds a nonzero result to zero.
+        x86 & 0x10 != 0
+    } else if mag < fmt.min_normal() {
+        true
+    } else if mag == fmt.min_normal() && inexact {
+        // Rounded up to the smallest normal: tiny if the exact value was below it, which
+        // the result rounded towards zero tells.
+        fmt.mag(hw(op, fmt, a, b, c, 3).0) < fmt.min_normal()
     } else {
-        bb
+        false
+    };
+    if tiny && ctl & FZ != 0 {
+        *fl |= UFC;
+        return r & fmt.sign();
+    }
+    if tiny && inexact {
+        f |= UFC;
+    }
+    *fl |= f;
+    r
+}
+
+// ---------------------------------------------------------------------- binary ops
+
+/// FPMax / FPMin on flushed, NaN-free operands (exact: no rounding happens).
+fn minmax(fmt: Fmt, a: u64, b: u64, max: bool) -> u64 {
+    if fmt.is_zero(a) && fmt.is_zero(b) {
+        // max prefers +0, min prefers -0.
+        return if max { a & b } else { a | b };
+    }
+    if (fmt.key(a) > fmt.key(b)) == max {
+        a
+    } else {
+        b
+    }
+}
+
+fn fbin_env(op: FBinOp, fmt: Fmt, a: u64, b: u64, ctl: u32, fl: &mut u32) -> u64 {
+    let sign = fmt.sign();
+    let (mut a, mut b) = (a, b);
+    if matches!(op, FBinOp::MinNm | FBinOp::MaxNm) {
+        // FPMaxNum/FPMinNum: a single quiet NaN becomes the infinity that loses.
+        let max = op == FBinOp::MaxNm;
+        let loser = if max { sign | fmt.inf() } else { fmt.inf() };
+        let (qa, qb) = (fmt.is_qnan(a), fmt.is_qnan(b));
+        if qa && !qb {
+            a = loser;
+        } else if qb && !qa {
+            b = loser;
+        }
+    }
+    if matches!(op, FBinOp::RecipStep | FBinOp::RSqrtStep) {
+        a ^= sign;
+    }
+    let a = flush_in(fmt, a, ctl, fl);
+    let b = flush_in(fmt, b, ctl, fl);
+    if let Some(n) = process_nans(fmt, &[a, b], ctl, fl) {
+        return n;
+    }
+    let inf_zero = (fmt.is_inf(a) && fmt.is_zero(b)) || (fmt.is_zero(a) && fmt.is_inf(b));
+    let xsign = (a ^ b) & sign;
+    match op {
+        FBinOp::Add => arith(Hw::Add, fmt, a, b, 0, ctl, fl),
+        FBinOp::Sub => arith(Hw::Sub, fmt, a, b, 0, ctl, fl),
+        FBinOp::Mul => arith(Hw::Mul, fmt, a, b, 0, ctl, fl),
+        FBinOp::Div => arith(Hw::Div, fmt, a, b, 0, ctl, fl),
+        FBinOp::Min | FBinOp::MinNm => minmax(fmt, a, b, false),
+        FBinOp::Max | FBinOp::MaxNm => minmax(fmt, a, b, true),
+        FBinOp::MulX => {
+            if inf_zero {
+                xsign | soft::round_to(fmt, false, 2, 0, 0, false, false, &mut 0)
+            } else {
+                arith(Hw::Mul, fmt, a, b, 0, ctl, fl)
+            }
+        }
+        FBinOp::RecipStep | FBinOp::RSqrtStep => {
+            let rsqrt = op == FBinOp::RSqrtStep;
+            if inf_zero {
+                // 2.0 / 1.5
+                return soft::round_to(fmt, false, if rsqrt { 3 } else { 2 }, if rsqrt { -1 } else { 0 }, 0, false, false, &mut 0);
+            }
+            if fmt.is_inf(a) || fmt.is_inf(b) {
+                return xsign | fmt.inf();
+            }
+            if !rsqrt {
+                let two = soft::round_to(fmt, false, 2, 0, 0, false, false, &mut 0);
+                return arith(Hw::Fma, fmt, a, b, two, ctl, fl);
+            }
+            // (3 + a*b) / 2 with one rounding: halve an operand whose halving is exact, else
+            // the product is far below 2^-1000 and only its sign matters next to 1.5.
+            let one_half = soft::round_to(fmt, false, 3, -1, 0, false, false, &mut 0);
+            let halvable = |x: u64| fmt.biased_exp(x) > 1;
+            let half = |x: u64| x - (1 << fmt.f);
+            let (x, y) = if halvable(a) {
+                (half(a), b)
+            } else if halvable(b) {
+                (a, half(b))
+            } else {
+                (a, b)
+            };
+            arith(Hw::Fma, fmt, x, y, one_half, ctl, fl)
+        }
     }
 }
 
 pub fn fbin(op: FBinOp, ty: Ty, a: u128, b: u128) -> u128 {
-    by_ty!(ty, F, {
-        let (x, y) = (F::fb(a), F::fb(b));
-        match op {
-            FBinOp::MinNm | FBinOp::MaxNm => {
-                // A quiet NaN loses to a number; signalling NaNs still propagate.
-                let q = |v: F, bits: u128| v.is_nan() && bits & F::QUIET != 0;
-                if q(x, a) && !y.is_nan() {
-                    return b;
-                }
-                if q(y, b) && !x.is_nan() {
-                    return a;
-                }
-                if let Some(n) = pick_nan::<F>(&[a, b]) {
-                    return n;
-                }
-                minmax(x, y, op == FBinOp::MaxNm)
-            }
-            _ => {
-                if let Some(n) = pick_nan::<F>(&[a, b]) {
-                    return n;
-                }
-                match op {
-                    FBinOp::Add => fix_nan(x + y),
-                    FBinOp::Sub => fix_nan(x - y),
-                    FBinOp::Mul => fix_nan(x * y),
-                    FBinOp::Div => fix_nan(x / y),
-                    FBinOp::Min => minmax(x, y, false),
-                    FBinOp::Max => minmax(x, y, true),
-                    FBinOp::MinNm | FBinOp::MaxNm => unreachable!(),
-                }
-            }
-        }
-    })
+    with_env(|ctl, fl| fbin_env(op, fmt_of(ty), a as u64, b as u64, ctl, fl)) as u128
 }
 
-fn round_int<F>(x: F, mode: RoundMode) -> F
-where
-    F: RoundOps,
-{
-    match mode {
-        RoundMode::TieEven | RoundMode::Dynamic => x.rte(),
-        RoundMode::TieAway => x.rta(),
-        RoundMode::Floor => x.rm(),
-        RoundMode::Ceil => x.rp(),
-        RoundMode::Zero => x.rz(),
+// ---------------------------------------------------------------------- unary ops
+
+fn arm_round(m: RoundMode, ctl: u32) -> u32 {
+    match m {
+        RoundMode::TieEven => 0,
+        RoundMode::Ceil => 1,
+        RoundMode::Floor => 2,
+        RoundMode::Zero => 3,
+        RoundMode::TieAway => 4,
+        RoundMode::Dynamic => rmode(ctl),
     }
 }
 
-trait RoundOps: Sized {
-    fn rte(self) -> Self;
-    fn rta(self) -> Self;
-    fn rm(self) -> Self;
-    fn rp(self) -> Self;
-    fn rz(self) -> Self;
-}
-
-macro_rules! round_ops {
-    ($t:ty) => {
-        impl RoundOps for $t {
-            fn rte(self) -> Self {
-                self.round_ties_even()
-            }
-            fn rta(self) -> Self {
-                self.round()
-            }
-            fn rm(self) -> Self {
-                self.floor()
-            }
-            fn rp(self) -> Self {
-                self.ceil()
-            }
-            fn rz(self) -> Self {
-                self.trunc()
-            }
-        }
-    };
-}
-round_ops!(f32);
-round_ops!(f64);
-
 pub fn fun(op: FUnOp, ty: Ty, a: u128) -> u128 {
-    by_ty!(ty, F, {
-        let sign = 1u128 << (ty.bits() - 1);
-        match op {
-            FUnOp::Neg => a ^ sign,
-            FUnOp::Abs => a & !sign,
-            FUnOp::Sqrt => pick_nan::<F>(&[a]).unwrap_or_else(|| fix_nan(F::fb(a).sqrt())),
-            FUnOp::RoundInt(mode) => {
-                pick_nan::<F>(&[a]).unwrap_or_else(|| round_int(F::fb(a), mode).tb())
+    if let FUnOp::URecipEst | FUnOp::URSqrtEst = op {
+        let x = a as u32;
+        return (if op == FUnOp::URecipEst { soft::urecip_est(x) } else { soft::ursqrt_est(x) }) as u128;
+    }
+    let fmt = fmt_of(ty);
+    let a = a as u64;
+    with_env(|ctl, fl| match op {
+        FUnOp::Neg => a ^ fmt.sign(),
+        FUnOp::Abs => a & !fmt.sign(),
+        FUnOp::Sqrt => {
+            let a = flush_in(fmt, a, ctl, fl);
+            match process_nans(fmt, &[a], ctl, fl) {
+                Some(n) => n,
+                None => arith(Hw::Sqrt, fmt, a, 0, 0, ctl, fl),
             }
         }
-    })
+        FUnOp::RoundInt(m) => soft::round_int(fmt, a, arm_round(m, ctl), false, ctl, fl),
+        FUnOp::RoundIntExact => soft::round_int(fmt, a, rmode(ctl), true, ctl, fl),
+        FUnOp::RecipEst => soft::recip_est(fmt, a, ctl, fl),
+        FUnOp::RSqrtEst => soft::rsqrt_est(fmt, a, ctl, fl),
+        FUnOp::URecipEst | FUnOp::URSqrtEst => unreachable!(),
+    }) as u128
 }
 
+// ---------------------------------------------------------------------- fused multiply-add
+
+/// FPMulAdd: `(neg_p ? -a : a) * b + (neg_c ? -c : c)` (Arm negates the operands, so a NaN
+/// operand comes out with its sign flipped).
 pub fn fmuladd(ty: Ty, a: u128, b: u128, c: u128, neg_p: bool, neg_c: bool) -> u128 {
-    by_ty!(ty, F, {
-        let sign = 1u128 << (ty.bits() - 1);
-        // Arm negates the operands (not the result) before the fused op, so a NaN operand
-        // comes out with its sign flipped: negate `a` for `neg_p` and `c` for `neg_c` first.
-        let a2 = if neg_p { a ^ sign } else { a };
-        let c2 = if neg_c { c ^ sign } else { c };
-        // Arm checks the addend first for NaN propagation (operand order: addend, n, m).
-        let nan = pick_nan::<F>(&[c2, a2, b]);
-        let (xa, xb) = (F::fb(a2), F::fb(b));
-        let inf_zero = |x: F, y: F| x.is_infinite() && y == 0.0;
-        if F::fb(c2).is_nan() && c2 & F::QUIET != 0 && (inf_zero(xa, xb) || inf_zero(xb, xa)) {
-            // A quiet-NaN addend with an invalid product gives the default NaN.
-            return F::DEFAULT_NAN;
+    let fmt = fmt_of(ty);
+    let sign = fmt.sign();
+    let a = if neg_p { a as u64 ^ sign } else { a as u64 };
+    let c = if neg_c { c as u64 ^ sign } else { c as u64 };
+    let b = b as u64;
+    with_env(|ctl, fl| {
+        let a = flush_in(fmt, a, ctl, fl);
+        let b = flush_in(fmt, b, ctl, fl);
+        let c = flush_in(fmt, c, ctl, fl);
+        let inf_zero = (fmt.is_inf(a) && fmt.is_zero(b)) || (fmt.is_zero(a) && fmt.is_inf(b));
+        // Operand order: the addend first.
+        let nan = process_nans(fmt, &[c, a, b], ctl, fl);
+        if fmt.is_qnan(c) && inf_zero {
+            *fl |= IOC;
+            return fmt.default_nan();
         }
         if let Some(n) = nan {
             return n;
         }
-        fix_nan(xa.mul_add(xb, F::fb(c2)))
-    })
+        arith(Hw::Fma, fmt, a, b, c, ctl, fl)
+    }) as u128
 }
 
-pub fn fcmp_nzcv(ty: Ty, a: u128, b: u128) -> u32 {
-    by_ty!(ty, F, {
-        let (x, y) = (F::fb(a), F::fb(b));
-        match x.partial_cmp(&y) {
-            None => 0x3 << 28,
-            Some(std::cmp::Ordering::Equal) => 0x6 << 28,
-            Some(std::cmp::Ordering::Less) => 0x8 << 28,
-            Some(std::cmp::Ordering::Greater) => 0x2 << 28,
+// ---------------------------------------------------------------------- compares
+
+/// FPCompare as NZCV (unordered 0011). `signal`: any NaN raises IOC, else signalling only.
+pub fn fcmp_nzcv(ty: Ty, a: u128, b: u128, signal: bool) -> u32 {
+    let fmt = fmt_of(ty);
+    with_env(|ctl, fl| {
+        let a = flush_in(fmt, a as u64, ctl, fl);
+        let b = flush_in(fmt, b as u64, ctl, fl);
+        if fmt.is_nan(a) || fmt.is_nan(b) {
+            if signal || fmt.is_snan(a) || fmt.is_snan(b) {
+                *fl |= IOC;
+            }
+            return 0x3 << 28;
+        }
+        match fmt.key(a).cmp(&fmt.key(b)) {
+            std::cmp::Ordering::Equal => 0x6 << 28,
+            std::cmp::Ordering::Less => 0x8 << 28,
+            std::cmp::Ordering::Greater => 0x2 << 28,
         }
     })
 }
 
-fn f16_to_f32(h: u16) -> f32 {
-    let sign = ((h >> 15) as u32) << 31;
-    let exp = ((h >> 10) & 0x1f) as u32;
-    let man = (h & 0x3ff) as u32;
-    let bits = match (exp, man) {
-        (0, 0) => sign,
-        (0, _) => {
-            // Subnormal: normalise.
-            let v = man as f32 * (1.0 / 16_777_216.0);
-            return if sign != 0 { -v } else { v };
-        }
-        (0x1f, 0) => sign | 0x7f80_0000,
-        (0x1f, _) => sign | 0x7f80_0000 | (man << 13),
-        _ => sign | ((exp + 112) << 23) | (man << 13),
-    };
-    f32::from_bits(bits)
-}
-
-fn f64_to_f16(x: f64) -> u16 {
-    let b = x.tb();
-    let sign = ((b >> 48) & 0x8000) as u16;
-    if x.is_nan() {
-        return sign | 0x7e00 | ((b >> 42) & 0x1ff) as u16;
-    }
-    let a = x.abs();
-    if a >= 65520.0 {
-        return sign | 0x7c00;
-    }
-    if a < 6.103_515_625e-5 {
-        // Subnormal range: units of 2^-24, round to nearest even.
-        let q = (a * 16_777_216.0).round_ties_even();
-        return sign | q as u16;
-    }
-    let e = a.log2().floor() as i32;
-    let e = if 2f64.powi(e) > a { e - 1 } else if 2f64.powi(e + 1) <= a { e + 1 } else { e };
-    let m = (a / 2f64.powi(e) - 1.0) * 1024.0;
-    let mut mr = m.round_ties_even() as u32;
-    let mut ee = (e + 15) as u32;
-    if mr == 1024 {
-        mr = 0;
-        ee += 1;
-    }
-    if ee >= 31 {
-        return sign | 0x7c00;
-    }
-    sign | ((ee as u16) << 10) | mr as u16
-}
+// ---------------------------------------------------------------------- conversions
 
 pub fn fcvt(from: Ty, to: Ty, a: u128) -> u128 {
-    let as_f64 = match from {
-        Ty::I16 => f16_to_f32(a as u16) as f64,
-        Ty::I32 => {
-            let x = f32::from_bits(a as u32);
-            if x.is_nan() {
-                // Keep the payload, quietened.
-                return match to {
-                    Ty::I64 => (((a as u64 & 0x8000_0000) << 32) | 0x7ff8_0000_0000_0000 | ((a as u64 & 0x3f_ffff) << 29)) as u128,
-                    Ty::I16 => (((a as u32 >> 16) & 0x8000) | 0x7e00 | ((a as u32 >> 13) & 0x1ff)) as u128,
-                    _ => a,
-                };
-            }
-            x as f64
-        }
-        Ty::I64 => {
-            let x = f64::from_bits(a as u64);
-            if x.is_nan() && to == Ty::I32 {
-                return (((a >> 32) as u32 & 0x8000_0000) | 0x7fc0_0000 | ((a >> 29) as u32 & 0x3f_ffff)) as u128;
-            }
-            x
-        }
-        _ => panic!("bad fcvt source {from:?}"),
-    };
-    match to {
-        Ty::I16 => f64_to_f16(as_f64) as u128,
-        Ty::I32 => (as_f64 as f32).tb() as u128,
-        Ty::I64 => as_f64.tb() as u128,
-        _ => panic!("bad fcvt target {to:?}"),
-    }
+    with_env(|ctl, fl| soft::convert(fmt_of(from), fmt_of(to), a as u64, ctl, fl)) as u128
 }
 
 pub fn itof(from: Ty, to: Ty, signed: bool, fbits: u8, a: u128) -> u128 {
     let x = a & from.mask();
-    let scale = 2f64.powi(-(fbits as i32));
-    match to {
-        Ty::I32 => {
-            // Convert directly to f32 (one rounding), then scale exactly.
-            let f = if signed { super::scalar::sext(x, from) as i64 as f32 } else { x as u64 as f32 };
-            (f * scale as f32).tb() as u128
-        }
-        Ty::I64 => {
-            let f = if signed { super::scalar::sext(x, from) as i64 as f64 } else { x as u64 as f64 };
-            (f * scale).tb() as u128
-        }
-        Ty::I16 => {
-            let f = if signed { super::scalar::sext(x, from) as i64 as f64 } else { x as u64 as f64 };
-            f64_to_f16(f * scale) as u128
-        }
-        _ => panic!("bad itof target {to:?}"),
-    }
+    let (neg, mag) = if signed {
+        let v = super::scalar::sext(x, from) as i64;
+        (v < 0, v.unsigned_abs())
+    } else {
+        (false, x as u64)
+    };
+    with_env(|ctl, fl| soft::int_to_float(fmt_of(to), neg, mag, fbits as u32, ctl, fl)) as u128
 }
 
 pub fn ftoi(from: Ty, to: Ty, signed: bool, round: RoundMode, fbits: u8, a: u128) -> u128 {
-    let x = match from {
-        Ty::I16 => f16_to_f32(a as u16) as f64,
-        Ty::I32 => f32::from_bits(a as u32) as f64,
-        Ty::I64 => f64::from_bits(a as u64),
-        _ => panic!("bad ftoi source {from:?}"),
-    };
-    let x = round_int(x * 2f64.powi(fbits as i32), round);
-    // Rust's float-to-int casts saturate and map NaN to 0, exactly as Arm does.
-    let r: u128 = match (to, signed) {
-        (Ty::I32, true) => x as i32 as u32 as u128,
-        (Ty::I32, false) => x as u32 as u128,
-        (Ty::I64, true) => x as i64 as u64 as u128,
-        (Ty::I64, false) => x as u64 as u128,
-        (Ty::I16, true) => x as i16 as u16 as u128,
-        (Ty::I16, false) => x as u16 as u128,
-        _ => panic!("bad ftoi target {to:?}"),
-    };
-    r
+    with_env(|ctl, fl| {
+        soft::float_to_int(fmt_of(from), a as u64, to.bits(), signed, fbits as u32, arm_round(round, ctl), ctl, fl)
+    }) as u128
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn b64(x: f64) -> u128 {
+        x.to_bits() as u128
+    }
+
+    /// Run `f` in the environment `ctl`, returning its result and the flags raised.
+    fn in_env<R>(ctl: u32, f: impl FnOnce() -> R) -> (R, u32) {
+        let host = fpenv::enter(ctl);
+        let r = f();
+        (r, fpenv::leave(host))
+    }
+
     #[test]
     fn nans_and_minmax() {
-        let one = 1.0f64.tb() as u128;
-        let inf = f64::INFINITY.tb() as u128;
-        let ninf = f64::NEG_INFINITY.tb() as u128;
-        assert_eq!(fbin(FBinOp::Add, Ty::I64, inf, ninf), 0x7ff8_0000_0000_0000);
+        let one = b64(1.0);
+        let (inf, ninf) = (b64(f64::INFINITY), b64(f64::NEG_INFINITY));
+        assert_eq!(in_env(0, || fbin(FBinOp::Add, Ty::I64, inf, ninf)), (0x7ff8_0000_0000_0000, IOC));
         let snan = 0x7ff0_0000_0000_0001u128;
-        assert_eq!(fbin(FBinOp::Add, Ty::I64, one, snan), 0x7ff8_0000_0000_0001);
+        assert_eq!(in_env(0, || fbin(FBinOp::Add, Ty::I64, one, snan)), (0x7ff8_0000_0000_0001, IOC));
+        assert_eq!(in_env(DN, || fbin(FBinOp::Add, Ty::I64, one, snan)), (0x7ff8_0000_0000_0000, IOC));
         let qnan = 0x7ff8_0000_0000_0000u128;
-        assert_eq!(fbin(FBinOp::MaxNm, Ty::I64, qnan, one), one);
+        assert_eq!(in_env(0, || fbin(FBinOp::MaxNm, Ty::I64, qnan, one)), (one, 0));
         let (pz, nz) = (0u128, 0x8000_0000_0000_0000u128);
-        assert_eq!(fbin(FBinOp::Max, Ty::I64, pz, nz), pz);
-        assert_eq!(fbin(FBinOp::Min, Ty::I64, pz, nz), nz);
+        assert_eq!(in_env(0, || fbin(FBinOp::Max, Ty::I64, pz, nz)).0, pz);
+        assert_eq!(in_env(0, || fbin(FBinOp::Min, Ty::I64, pz, nz)).0, nz);
+    }
+
+    #[test]
+    fn rounding_modes_and_flags() {
+        let (one, three) = (b64(1.0), b64(3.0));
+        let (rn, _) = in_env(0, || fbin(FBinOp::Div, Ty::I64, one, three));
+        let (rp, f) = in_env(1 << RMODE_SHIFT, || fbin(FBinOp::Div, Ty::I64, one, three));
+        assert_eq!(f, IXC);
+        assert_eq!(rp, rn + 1);
+        let (rz, _) = in_env(3 << RMODE_SHIFT, || fbin(FBinOp::Div, Ty::I64, one, three));
+        assert_eq!(rz, rn);
+        assert_eq!(in_env(0, || fbin(FBinOp::Div, Ty::I64, one, 0)), (b64(f64::INFINITY), DZC));
+        // Underflow before rounding: the largest value below 2^-1022 rounds up to it.
+        let below = 0x000f_ffff_ffff_ffffu128;
+        let (r, f) = in_env(0, || fbin(FBinOp::Mul, Ty::I64, below, b64(1.0 + f64::EPSILON)));
+        assert_eq!((r, f), (0x0010_0000_0000_0000, UFC | IXC));
+        // Flush to zero: denormal input (IDC), tiny result (UFC, no IXC).
+        assert_eq!(in_env(FZ, || fbin(FBinOp::Add, Ty::I64, one, 1)), (one, IDC));
+        let min = 0x0010_0000_0000_0000u128;
+        assert_eq!(in_env(FZ, || fbin(FBinOp::Mul, Ty::I64, min, b64(0.75))), (0, UFC));
     }
 
     #[test]
     fn fused_nan_rules() {
-        let (one, two) = (1.0f64.tb(), 2.0f64.tb());
+        let (one, two) = (b64(1.0), b64(2.0));
         let qnan = 0x7ff8_0000_0000_0001u128;
         // A NaN multiplicand of FMSUB (neg_p) comes out with its sign flipped.
-        assert_eq!(fmuladd(Ty::I64, qnan, one, two, true, false), qnan | 1 << 63);
-        // Quiet-NaN addend with inf * 0 gives the default NaN.
-        let inf = f64::INFINITY.tb();
-        assert_eq!(fmuladd(Ty::I64, inf, 0, qnan, false, false), 0x7ff8_0000_0000_0000);
-        assert_eq!(fmuladd(Ty::I64, two, two, one, false, true), 3.0f64.tb());
+        assert_eq!(in_env(0, || fmuladd(Ty::I64, qnan, one, two, true, false)).0, qnan | 1 << 63);
+        // Quiet-NaN addend with inf * 0 gives the default NaN and IOC.
+        let inf = b64(f64::INFINITY);
+        assert_eq!(in_env(0, || fmuladd(Ty::I64, inf, 0, qnan, false, false)), (0x7ff8_0000_0000_0000, IOC));
+        assert_eq!(in_env(0, || fmuladd(Ty::I64, two, two, one, false, true)).0, b64(3.0));
     }
 
     #[test]
     fn conversions() {
-        assert_eq!(ftoi(Ty::I64, Ty::I32, true, RoundMode::Zero, 0, 1e20f64.tb() as u128), 0x7fff_ffff);
-        assert_eq!(ftoi(Ty::I64, Ty::I32, false, RoundMode::Zero, 0, (-5.0f64).tb() as u128), 0);
-        assert_eq!(ftoi(Ty::I64, Ty::I64, true, RoundMode::Zero, 0, f64::NAN.tb() as u128), 0);
-        assert_eq!(ftoi(Ty::I64, Ty::I32, true, RoundMode::TieEven, 0, 2.5f64.tb() as u128), 2);
-        assert_eq!(ftoi(Ty::I64, Ty::I32, true, RoundMode::TieAway, 0, 2.5f64.tb() as u128), 3);
-        assert_eq!(fcvt(Ty::I16, Ty::I32, 0x3c00), 1.0f32.tb() as u128);
-        assert_eq!(fcvt(Ty::I32, Ty::I16, 1.0f32.tb() as u128), 0x3c00);
-        assert_eq!(fcvt(Ty::I64, Ty::I16, 65504.0f64.tb() as u128), 0x7bff);
-        assert_eq!(itof(Ty::I32, Ty::I64, true, 0, 0xffff_ffff), (-1.0f64).tb() as u128);
+        let z = |f: &dyn Fn() -> u128| in_env(0, f).0;
+        assert_eq!(z(&|| ftoi(Ty::I64, Ty::I32, true, RoundMode::Zero, 0, b64(1e20))), 0x7fff_ffff);
+        assert_eq!(z(&|| ftoi(Ty::I64, Ty::I32, false, RoundMode::Zero, 0, b64(-5.0))), 0);
+        assert_eq!(z(&|| ftoi(Ty::I64, Ty::I64, true, RoundMode::Zero, 0, b64(f64::NAN))), 0);
+        assert_eq!(z(&|| ftoi(Ty::I64, Ty::I32, true, RoundMode::TieEven, 0, b64(2.5))), 2);
+        assert_eq!(z(&|| ftoi(Ty::I64, Ty::I32, true, RoundMode::TieAway, 0, b64(2.5))), 3);
+        assert_eq!(z(&|| fcvt(Ty::I16, Ty::I32, 0x3c00)), 1.0f32.to_bits() as u128);
+        assert_eq!(z(&|| fcvt(Ty::I32, Ty::I16, 1.0f32.to_bits() as u128)), 0x3c00);
+        assert_eq!(z(&|| fcvt(Ty::I64, Ty::I16, b64(65504.0))), 0x7bff);
+        assert_eq!(z(&|| itof(Ty::I32, Ty::I64, true, 0, 0xffff_ffff)), b64(-1.0));
+        // Alternative half precision: exponent 31 is a number; NaN converts to zero with IOC.
+        assert_eq!(in_env(AHP, || fcvt(Ty::I16, Ty::I32, 0x7c00)).0, 65536.0f32.to_bits() as u128);
+        assert_eq!(in_env(AHP, || fcvt(Ty::I32, Ty::I16, 0x7fc0_0000)), (0, IOC));
     }
 }

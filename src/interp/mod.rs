@@ -3,6 +3,7 @@
 
 pub mod crypto;
 mod fp;
+mod fp_soft;
 pub(crate) mod scalar;
 mod vec;
 mod vec_arith;
@@ -198,7 +199,7 @@ impl Interp {
             Op::FBin { a, b, op, ty } => fp::fbin(op, ty, v(a), v(b)),
             Op::FUn { a, op, ty } => fp::fun(op, ty, v(a)),
             Op::FMulAdd { a, b, c, ty, neg_p, neg_c } => fp::fmuladd(ty, v(a), v(b), v(c), neg_p, neg_c),
-            Op::FCmpNzcv { a, b, ty } => fp::fcmp_nzcv(ty, v(a), v(b)) as u128,
+            Op::FCmpNzcv { a, b, ty, signal } => fp::fcmp_nzcv(ty, v(a), v(b), signal) as u128,
             Op::FCvt { a, from, to } => fp::fcvt(from, to, v(a)),
             Op::IToF { a, from, to, signed, fbits } => fp::itof(from, to, signed, fbits, v(a)),
             Op::FToI { a, from, to, signed, round, fbits } => fp::ftoi(from, to, signed, round, fbits, v(a)),

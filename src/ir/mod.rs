@@ -2,6 +2,7 @@
 //! JIT consume it. It knows nothing of guests, backends or Linux.
 
 mod builder;
+pub mod fpenv;
 mod ops;
 pub mod opt;
 mod print;

@@ -119,12 +119,15 @@ ir_ops! {
     Fence() { kind: FenceKind } -> none;
 
     // ---- floating point (raw bits; `ty` I16/I32/I64 = f16/f32/f64) ----
+    // They round, flush and raise flags per the FP environment (`ir::fpenv`), so they are
+    // never removed or merged even when their result is unused.
     FBin(a, b) { op: FBinOp, ty: Ty } -> value;
     FUn(a) { op: FUnOp, ty: Ty } -> value;
     /// Fused `(neg_p ? -(a*b) : a*b) + (neg_c ? -c : c)` with one rounding.
     FMulAdd(a, b, c) { ty: Ty, neg_p: bool, neg_c: bool } -> value;
-    /// Compare two floats, giving Arm NZCV (unordered = 0011).
-    FCmpNzcv(a, b) { ty: Ty } -> value;
+    /// Compare two floats, giving Arm NZCV (unordered = 0011). `signal`: any NaN operand
+    /// raises invalid (else only a signalling NaN does).
+    FCmpNzcv(a, b) { ty: Ty, signal: bool } -> value;
     /// Float width conversion.
     FCvt(a) { from: Ty, to: Ty } -> value;
     /// Integer (`from`, signed or not) to float (`to`), scaled down by 2^fbits.

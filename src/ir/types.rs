@@ -175,6 +175,12 @@ pub enum FBinOp {
     /// IEEE minNum/maxNum: a quiet NaN loses to a number.
     MinNm,
     MaxNm,
+    /// Arm FMULX: a multiply where infinity times zero gives +-2.0.
+    MulX,
+    /// Arm FRECPS: `2.0 - a*b`, fused (infinity times zero gives 2.0).
+    RecipStep,
+    /// Arm FRSQRTS: `(3.0 - a*b) / 2`, fused (infinity times zero gives 1.5).
+    RSqrtStep,
 }
 
 /// Rounding modes.
@@ -202,6 +208,14 @@ pub enum FUnOp {
     Sqrt,
     /// Round to an integral value in the float format.
     RoundInt(RoundMode),
+    /// Round to an integral value in the dynamic rounding mode, raising inexact (Arm FRINTX).
+    RoundIntExact,
+    /// Arm FRECPE / FRSQRTE: reciprocal (square root) estimate.
+    RecipEst,
+    RSqrtEst,
+    /// Arm URECPE / URSQRTE on a 32-bit unsigned fixed-point value (`ty` I32).
+    URecipEst,
+    URSqrtEst,
 }
 
 /// Binary vector ops (element size given by the op's `esize`).
@@ -401,6 +415,10 @@ pub struct HelperFn {
     /// The result depends on the outside world (a clock, say), so two runs of the same
     /// block may differ; the crosscheck backend does not compare blocks that call it.
     pub volatile: bool,
+    /// The result depends only on the operands: the helper touches neither guest state nor
+    /// guest memory and cannot fault, so the optimiser treats the call as a pure op
+    /// (register values are forwarded across it, and it is dropped when unused).
+    pub pure: bool,
 }
 
 /// A reference to a helper; compared by identity.

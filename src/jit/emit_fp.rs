@@ -1,19 +1,27 @@
 //! Native x86-64 code for the scalar floating-point IR ops (SSE2/SSE4.1/FMA), with Arm's NaN
-//! and saturation rules. Ops or cases not handled here go to the interpreter fallback.
+//! and saturation rules and FP environment. Ops or cases not handled here go to the
+//! interpreter fallback.
 //!
 //! FP values live in GPRs as raw bits; XMM registers are scratch inside one op. The fast path
-//! is plain SSE arithmetic, which agrees with the interpreter bit for bit whenever no NaN is
-//! involved (same IEEE operations, round to nearest even, no flush-to-zero). Every case where
-//! x86 and Arm may differ (a NaN result, an out-of-range conversion) is detected after the
-//! fact and redone by an inline slow path that calls `fp_slow`, which runs the interpreter's
-//! own code for the op. The slow path saves and restores the caller-saved registers it
+//! is plain SSE arithmetic in the guest's rounding mode (MXCSR mirrors it while guest code
+//! runs, see `ir::fpenv`), whose sticky MXCSR flags become the guest's FPSR flags. It agrees
+//! with the interpreter bit for bit, flags included, whenever the result is an ordinary
+//! number and flush-to-zero is off. Every other case is sent to an inline slow path that
+//! calls `fp_slow`, which runs the interpreter's own code for the op (exact result and flags):
+//! - strict mode (the engine-trailer byte after the exit flag: flush-to-zero), tested first;
+//! - a NaN result (Arm's NaN propagation, default NaN), a result that may be tiny (Arm
+//!   detects underflow before rounding, x86 after), an out-of-range conversion.
+//! The fast path must never leave a flag in MXCSR that Arm would not raise, so the cases where
+//! x86 raises more (a quiet NaN in a min/max or a signalling compare, the NaN addend of a fused
+//! multiply-add, TieAway rounding of a NaN or infinity) are sent to the slow path before the
+//! SSE instruction runs. The slow path saves and restores the caller-saved registers it
 //! clobbers itself, so the fast path leaves the register allocation untouched.
 
 use super::emit::{Cg, CompileError, Opnd};
 use super::regs::*;
 use crate::interp::Interp;
 use crate::ir::*;
-use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
+use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
 
 /// Host SIMD extensions the native FP and vector code may use (checked when the JIT is made).
 #[derive(Clone, Copy, Debug, Default)]
@@ -96,7 +104,7 @@ fn ty_decode(x: u64) -> Ty {
     }
 }
 
-const FBIN_OPS: [FBinOp; 8] = [
+const FBIN_OPS: [FBinOp; 11] = [
     FBinOp::Add,
     FBinOp::Sub,
     FBinOp::Mul,
@@ -105,6 +113,9 @@ const FBIN_OPS: [FBinOp; 8] = [
     FBinOp::Max,
     FBinOp::MinNm,
     FBinOp::MaxNm,
+    FBinOp::MulX,
+    FBinOp::RecipStep,
+    FBinOp::RSqrtStep,
 ];
 
 const ROUND_MODES: [RoundMode; 6] =
@@ -136,6 +147,11 @@ pub(super) fn encode_op(op: &Op) -> Option<u64> {
                 FUnOp::Abs => (1, r0),
                 FUnOp::Sqrt => (2, r0),
                 FUnOp::RoundInt(m) => (3, m),
+                FUnOp::RoundIntExact => (4, r0),
+                FUnOp::RecipEst => (5, r0),
+                FUnOp::RSqrtEst => (6, r0),
+                FUnOp::URecipEst => (7, r0),
+                FUnOp::URSqrtEst => (8, r0),
             };
             pack(2, sub, ty, ty, false, false, 0, m)
         }
@@ -143,6 +159,7 @@ pub(super) fn encode_op(op: &Op) -> Option<u64> {
         Op::FCvt { from, to, .. } => pack(4, 0, from, to, false, false, 0, r0),
         Op::IToF { from, to, signed, fbits, .. } => pack(5, 0, from, to, signed, false, fbits, r0),
         Op::FToI { from, to, signed, round, fbits, .. } => pack(6, 0, from, to, signed, false, fbits, round),
+        Op::FCmpNzcv { ty, signal, .. } => pack(7, 0, ty, ty, signal, false, 0, r0),
         _ => return None,
     })
 }
@@ -158,21 +175,38 @@ pub(super) fn decode_op(x: u64) -> Op {
     let fbits = (x >> 16) as u8;
     let round = ROUND_MODES[(((x >> 24) & 15) as usize).min(5)];
     match x & 15 {
-        1 => Op::FBin { a, b, op: FBIN_OPS[sub & 7], ty: from },
+        1 => Op::FBin { a, b, op: FBIN_OPS[sub.min(FBIN_OPS.len() - 1)], ty: from },
         2 => {
             let op = match sub {
                 0 => FUnOp::Neg,
                 1 => FUnOp::Abs,
                 2 => FUnOp::Sqrt,
-                _ => FUnOp::RoundInt(round),
+                3 => FUnOp::RoundInt(round),
+                4 => FUnOp::RoundIntExact,
+                5 => FUnOp::RecipEst,
+                6 => FUnOp::RSqrtEst,
+                7 => FUnOp::URecipEst,
+                _ => FUnOp::URSqrtEst,
             };
             Op::FUn { a, op, ty: from }
         }
         3 => Op::FMulAdd { a, b, c, ty: from, neg_p: f1, neg_c: f2 },
         4 => Op::FCvt { a, from, to },
         5 => Op::IToF { a, from, to, signed: f1, fbits },
+        7 => Op::FCmpNzcv { a, b, ty: from, signal: f1 },
         _ => Op::FToI { a, from, to, signed: f1, round, fbits },
     }
+}
+
+/// How `Cg::fp_tail` decides that the fast path's result stands.
+#[derive(Clone, Copy)]
+enum Tail {
+    /// The last compare was not unordered (no NaN).
+    NoParity,
+    /// `ordinary_check` passed.
+    BelowOrEqual,
+    /// Every failing case already jumped to the slow path.
+    Always,
 }
 
 /// The slow path of a native FP op: the interpreter's result for op `code` (see `encode_op`)
@@ -192,26 +226,30 @@ impl Cg<'_> {
     pub(super) fn emit_fp(&mut self, i: usize, op: &Op, _ty: Ty) -> Result<bool, CompileError> {
         let sse41 = self.env.simd.sse41;
         match *op {
-            Op::FBin { a, b, op: fop, ty } if is_float(ty) => self.fp_bin(i, op, fop, ty, a, b),
+            Op::FBin { a, b, op: fop, ty } if is_float(ty) => match fop {
+                FBinOp::MulX | FBinOp::RecipStep | FBinOp::RSqrtStep => Ok(false),
+                _ => self.fp_bin(i, op, fop, ty, a, b),
+            },
             Op::FUn { a, op: fop, ty } if is_float(ty) => match fop {
                 FUnOp::Neg | FUnOp::Abs => self.fp_negabs(i, fop == FUnOp::Neg, ty, a),
                 FUnOp::Sqrt => self.fp_sqrt(i, op, ty, a),
-                FUnOp::RoundInt(m) if sse41 => self.fp_round_int(i, op, m, ty, a),
-                FUnOp::RoundInt(_) => Ok(false),
+                FUnOp::RoundInt(m) if sse41 => self.fp_round_int(i, op, m, false, ty, a),
+                FUnOp::RoundIntExact if sse41 => self.fp_round_int(i, op, RoundMode::Dynamic, true, ty, a),
+                _ => Ok(false),
             },
             Op::FMulAdd { a, b, c, ty, neg_p, neg_c } if is_float(ty) && self.env.simd.fma => {
                 self.fp_fma(i, op, ty, a, b, c, neg_p, neg_c)
             }
-            Op::FCmpNzcv { a, b, ty } if is_float(ty) => self.fp_cmp(i, ty, a, b),
+            Op::FCmpNzcv { a, b, ty, signal } if is_float(ty) => self.fp_cmp(i, op, ty, signal, a, b),
             Op::FCvt { a, from, to } if is_float(from) && is_float(to) && from != to => self.fp_cvt(i, op, from, a),
             Op::IToF { a, from, to, signed, fbits } if is_float(to) && from != Ty::I128 => {
                 self.fp_itof(i, from, to, signed, fbits, a)
             }
-            Op::FToI { a, from, to, signed, round, fbits } if is_float(from) && is_float(to) => {
+            Op::FToI { a, from, to, signed, round, fbits } if is_float(from) && is_float(to) && fbits == 0 => {
                 if round != RoundMode::Zero && !sse41 {
                     return Ok(false);
                 }
-                self.fp_ftoi(i, op, from, to, signed, round, fbits, a)
+                self.fp_ftoi(i, op, from, to, signed, round, a)
             }
             Op::Un { a, op: UnOp::Rbit, ty } if matches!(ty, Ty::I32 | Ty::I64) && self.env.simd.ssse3 => {
                 self.int_rbit(i, ty, a)
@@ -261,18 +299,54 @@ impl Cg<'_> {
         self.def_reg(i)
     }
 
-    /// `ucomis x, x` then: the result (already in `d`) is final unless it is a NaN, in which
-    /// case the slow path recomputes it.
-    fn nan_check_tail(&mut self, i: usize, op: &Op, x: u8, w64: bool, args: &[Val], d: u8) {
+    /// The start of an op whose fast path assumes the default FP environment: jump to the
+    /// (returned) slow-path label when the strict-FP flag is set.
+    fn strict_guard(&mut self) -> DynamicLabel {
+        let slow = self.a.new_dynamic_label();
+        let off = self.env.exit_flag_off + 1;
+        dynasm!(self.a ; .arch x64 ; cmp BYTE [rbp + off], 0 ; jne =>slow);
+        slow
+    }
+
+    /// The end of an op: the fast path's result (already in `d`) stands when the flags of
+    /// the preceding test say `ok` (a jump condition); otherwise, and from `slow`, the slow
+    /// path recomputes it.
+    fn fp_tail(&mut self, op: &Op, args: &[Val], d: u8, slow: DynamicLabel, ok: Tail) {
         let done = self.a.new_dynamic_label();
-        sdss!(self, w64, ucomisd, ucomiss, x, x);
-        dynasm!(self.a ; .arch x64 ; jnp =>done);
-        self.slow_path(i, op, args, d);
+        match ok {
+            Tail::NoParity => dynasm!(self.a ; .arch x64 ; jnp =>done),
+            Tail::BelowOrEqual => dynasm!(self.a ; .arch x64 ; jbe =>done),
+            Tail::Always => dynasm!(self.a ; .arch x64 ; jmp =>done),
+        }
+        dynasm!(self.a ; .arch x64 ; =>slow);
+        self.slow_path(op, args, d);
         dynasm!(self.a ; .arch x64 ; =>done);
     }
 
+    /// Set the flags for `fp_tail(.., Tail::BelowOrEqual)` from the result bits in `d`: fine
+    /// when the result is an ordinary number (not zero, denormal, the smallest normal or a
+    /// NaN; for f64 a few numbers just above the smallest normal also count as not fine).
+    fn ordinary_check(&mut self, d: u8, w64: bool) {
+        if w64 {
+            // On the top 32 bits of |r| << 1: 0x0020_0001 ..= 0xffdf_ffff.
+            dynasm!(self.a ; .arch x64
+                ; lea rax, [Rq(d) + Rq(d)]
+                ; shr rax, 32
+                ; sub eax, 0x0020_0001
+                ; cmp eax, 0xffbf_fffeu32 as i32
+            );
+        } else {
+            // |r| << 1 in 0x0100_0001 ..= 0xff00_0000 (infinity is fine).
+            dynasm!(self.a ; .arch x64
+                ; lea eax, [Rq(d) + Rq(d)]
+                ; sub eax, 0x0100_0001
+                ; cmp eax, 0xfdff_ffffu32 as i32
+            );
+        }
+    }
+
     /// Inline slow path: `d = fp_slow(op, args)`, preserving every other allocatable register.
-    fn slow_path(&mut self, _i: usize, op: &Op, args: &[Val], d: u8) {
+    fn slow_path(&mut self, op: &Op, args: &[Val], d: u8) {
         let code = encode_op(op).expect("slow path for an FP op") as i64;
         for (k, &v) in args.iter().enumerate() {
             let o = self.opnd(v);
@@ -331,6 +405,7 @@ impl Cg<'_> {
     fn fp_bin(&mut self, i: usize, op: &Op, fop: FBinOp, ty: Ty, a: Val, b: Val) -> Result<bool, CompileError> {
         let w = ty == Ty::I64;
         let d = self.fp_def(i, &[a, b])?;
+        let slow = self.strict_guard();
         self.xload(0, a, w);
         self.xload(1, b, w);
         match fop {
@@ -339,9 +414,12 @@ impl Cg<'_> {
             FBinOp::Mul => sdss!(self, w, mulsd, mulss, 0, 1),
             FBinOp::Div => sdss!(self, w, divsd, divss, 0, 1),
             FBinOp::Min | FBinOp::Max | FBinOp::MinNm | FBinOp::MaxNm => {
-                // Ordered operands: the x86 min/max, except that equal operands (which can
-                // only differ as +0 / -0) give a|b for min and a&b for max. Unordered operands
-                // take the slow path (checked by ucomis a, b below).
+                // Unordered operands take the slow path before x86's min/max (which would
+                // raise invalid on a quiet NaN) runs. Ordered operands: the x86 min/max,
+                // except that equal operands (which can only differ as +0 / -0) give a|b
+                // for min and a&b for max.
+                sdss!(self, w, ucomisd, ucomiss, 0, 1);
+                dynasm!(self.a ; .arch x64 ; jp =>slow);
                 let max = matches!(fop, FBinOp::Max | FBinOp::MaxNm);
                 dynasm!(self.a ; .arch x64 ; movaps xmm2, xmm0 ; movaps xmm3, xmm0 ; movaps xmm4, xmm0);
                 sdss!(self, w, cmpeqsd, cmpeqss, 2, 1);
@@ -354,16 +432,14 @@ impl Cg<'_> {
                 }
                 dynasm!(self.a ; .arch x64 ; andps xmm4, xmm2 ; andnps xmm2, xmm3 ; orps xmm2, xmm4);
                 self.xstore(d, 2, w);
-                let done = self.a.new_dynamic_label();
-                sdss!(self, w, ucomisd, ucomiss, 0, 1);
-                dynasm!(self.a ; .arch x64 ; jnp =>done);
-                self.slow_path(i, op, &[a, b], d);
-                dynasm!(self.a ; .arch x64 ; =>done);
+                self.fp_tail(op, &[a, b], d, slow, Tail::Always);
                 return Ok(true);
             }
+            FBinOp::MulX | FBinOp::RecipStep | FBinOp::RSqrtStep => unreachable!("not native"),
         }
         self.xstore(d, 0, w);
-        self.nan_check_tail(i, op, 0, w, &[a, b], d);
+        self.ordinary_check(d, w);
+        self.fp_tail(op, &[a, b], d, slow, Tail::BelowOrEqual);
         Ok(true)
     }
 
@@ -382,22 +458,28 @@ impl Cg<'_> {
     fn fp_sqrt(&mut self, i: usize, op: &Op, ty: Ty, a: Val) -> Result<bool, CompileError> {
         let w = ty == Ty::I64;
         let d = self.fp_def(i, &[a])?;
+        let slow = self.strict_guard();
         self.xload(0, a, w);
         sdss!(self, w, sqrtsd, sqrtss, 0, 0);
         self.xstore(d, 0, w);
-        self.nan_check_tail(i, op, 0, w, &[a], d);
+        // A square root is never tiny: only a NaN result needs the slow path.
+        sdss!(self, w, ucomisd, ucomiss, 0, 0);
+        self.fp_tail(op, &[a], d, slow, Tail::NoParity);
         Ok(true)
     }
 
-    /// Round xmm0 to an integral value in place (SSE4.1). TieAway: truncate, then step one
-    /// away from zero when the dropped fraction is at least one half. Uses xmm1..xmm3.
-    fn round_xmm0(&mut self, m: RoundMode, w: bool) {
+    /// Round xmm0 to an integral value in place (SSE4.1), raising inexact only when `exact`.
+    /// TieAway (whose input must be finite and below 2^52 in magnitude, see `tie_away_guard`):
+    /// truncate, then step one away from zero when the dropped fraction is at least one half.
+    /// Uses xmm1..xmm3.
+    fn round_xmm0(&mut self, m: RoundMode, w: bool, exact: bool) {
         let imm: i8 = match m {
-            RoundMode::TieEven | RoundMode::Dynamic => 0,
+            RoundMode::TieEven => 0,
             RoundMode::Floor => 1,
             RoundMode::Ceil => 2,
             RoundMode::Zero | RoundMode::TieAway => 3,
-        };
+            RoundMode::Dynamic => 4,
+        } | if exact { 0 } else { 8 };
         if m != RoundMode::TieAway {
             if w {
                 dynasm!(self.a ; .arch x64 ; roundsd xmm0, xmm0, imm);
@@ -409,9 +491,9 @@ impl Cg<'_> {
         // xmm1 = t = trunc(x); xmm2 = |x - t| (exact); xmm3 = 0.5 <= xmm2 ? 1.0 : 0.0;
         // result = t + (xmm3 | sign(x)) (adding a signed zero keeps t's sign when |f| < 0.5).
         if w {
-            dynasm!(self.a ; .arch x64 ; roundsd xmm1, xmm0, 3);
+            dynasm!(self.a ; .arch x64 ; roundsd xmm1, xmm0, 11);
         } else {
-            dynasm!(self.a ; .arch x64 ; roundss xmm1, xmm0, 3);
+            dynasm!(self.a ; .arch x64 ; roundss xmm1, xmm0, 11);
         }
         dynasm!(self.a ; .arch x64 ; movaps xmm2, xmm0);
         sdss!(self, w, subsd, subss, 2, 1);
@@ -426,13 +508,28 @@ impl Cg<'_> {
         sdss!(self, w, addsd, addss, 0, 3);
     }
 
-    fn fp_round_int(&mut self, i: usize, op: &Op, m: RoundMode, ty: Ty, a: Val) -> Result<bool, CompileError> {
+    /// Before TieAway rounding of xmm0: jump to `slow` unless |xmm0| < 2^52 (2^23 for f32),
+    /// so that NaNs and infinities never reach the arithmetic (x86 would raise invalid).
+    fn tie_away_guard(&mut self, w: bool, slow: DynamicLabel) {
+        self.xconst(3, !sign_bit(w) & if w { u64::MAX } else { 0xffff_ffff });
+        dynasm!(self.a ; .arch x64 ; andps xmm3, xmm0);
+        self.xconst(2, if w { 4503599627370496f64.to_bits() } else { 8388608f32.to_bits() as u64 });
+        sdss!(self, w, ucomisd, ucomiss, 3, 2);
+        dynasm!(self.a ; .arch x64 ; jae =>slow ; jp =>slow);
+    }
+
+    fn fp_round_int(&mut self, i: usize, op: &Op, m: RoundMode, exact: bool, ty: Ty, a: Val) -> Result<bool, CompileError> {
         let w = ty == Ty::I64;
         let d = self.fp_def(i, &[a])?;
+        let slow = self.strict_guard();
         self.xload(0, a, w);
-        self.round_xmm0(m, w);
+        if m == RoundMode::TieAway {
+            self.tie_away_guard(w, slow);
+        }
+        self.round_xmm0(m, w, exact);
         self.xstore(d, 0, w);
-        self.nan_check_tail(i, op, 0, w, &[a], d);
+        sdss!(self, w, ucomisd, ucomiss, 0, 0);
+        self.fp_tail(op, &[a], d, slow, Tail::NoParity);
         Ok(true)
     }
 
@@ -440,9 +537,14 @@ impl Cg<'_> {
     fn fp_fma(&mut self, i: usize, op: &Op, ty: Ty, a: Val, b: Val, c: Val, neg_p: bool, neg_c: bool) -> Result<bool, CompileError> {
         let w = ty == Ty::I64;
         let d = self.fp_def(i, &[a, b, c])?;
+        let slow = self.strict_guard();
         self.xload(0, a, w);
         self.xload(1, b, w);
         self.xload(2, c, w);
+        // A NaN addend goes to the slow path first (x86 may raise other flags for a quiet
+        // NaN addend plus infinity times zero).
+        sdss!(self, w, ucomisd, ucomiss, 2, 2);
+        dynasm!(self.a ; .arch x64 ; jp =>slow);
         // xmm2 = (±(xmm0 * xmm1)) ± xmm2, one rounding.
         match (neg_p, neg_c, w) {
             (false, false, true) => dynasm!(self.a ; .arch x64 ; vfmadd231sd xmm2, xmm0, xmm1),
@@ -455,17 +557,25 @@ impl Cg<'_> {
             (true, true, false) => dynasm!(self.a ; .arch x64 ; vfnmsub231ss xmm2, xmm0, xmm1),
         }
         self.xstore(d, 2, w);
-        self.nan_check_tail(i, op, 2, w, &[a, b, c], d);
+        self.ordinary_check(d, w);
+        self.fp_tail(op, &[a, b, c], d, slow, Tail::BelowOrEqual);
         Ok(true)
     }
 
-    fn fp_cmp(&mut self, i: usize, ty: Ty, a: Val, b: Val) -> Result<bool, CompileError> {
+    fn fp_cmp(&mut self, i: usize, op: &Op, ty: Ty, signal: bool, a: Val, b: Val) -> Result<bool, CompileError> {
         let w = ty == Ty::I64;
         let d = self.fp_def(i, &[a, b])?;
+        let slow = self.strict_guard();
         self.xload(0, a, w);
         self.xload(1, b, w);
         // greater 0010, less 1000 (CF), equal 0110 (ZF), unordered 0011 (PF; CF = ZF = 1 too).
-        sdss!(self, w, ucomisd, ucomiss, 0, 1);
+        // The quiet compare raises invalid for signalling NaNs only, the signalling one for
+        // any NaN, as Arm's FCMP and FCMPE do.
+        if signal {
+            sdss!(self, w, comisd, comiss, 0, 1);
+        } else {
+            sdss!(self, w, ucomisd, ucomiss, 0, 1);
+        }
         dynasm!(self.a ; .arch x64
             ; mov Rd(d), 0x2000_0000
             ; mov eax, 0x8000_0000u32 as i32
@@ -475,12 +585,14 @@ impl Cg<'_> {
             ; mov eax, 0x3000_0000
             ; cmovp Rd(d), eax
         );
+        self.fp_tail(op, &[a, b], d, slow, Tail::Always);
         Ok(true)
     }
 
     fn fp_cvt(&mut self, i: usize, op: &Op, from: Ty, a: Val) -> Result<bool, CompileError> {
         let wf = from == Ty::I64;
         let d = self.fp_def(i, &[a])?;
+        let slow = self.strict_guard();
         self.xload(0, a, wf);
         if wf {
             dynasm!(self.a ; .arch x64 ; cvtsd2ss xmm0, xmm0);
@@ -488,8 +600,15 @@ impl Cg<'_> {
             dynasm!(self.a ; .arch x64 ; cvtss2sd xmm0, xmm0);
         }
         self.xstore(d, 0, !wf);
-        // NaNs keep their payload the Arm way: slow path.
-        self.nan_check_tail(i, op, 0, !wf, &[a], d);
+        if wf {
+            // Narrowing may underflow.
+            self.ordinary_check(d, false);
+            self.fp_tail(op, &[a], d, slow, Tail::BelowOrEqual);
+        } else {
+            // Widening is exact: only NaNs (payload, default NaN) need the slow path.
+            dynasm!(self.a ; .arch x64 ; ucomisd xmm0, xmm0);
+            self.fp_tail(op, &[a], d, slow, Tail::NoParity);
+        }
         Ok(true)
     }
 
@@ -546,35 +665,46 @@ impl Cg<'_> {
         to: Ty,
         signed: bool,
         round: RoundMode,
-        fbits: u8,
         a: Val,
     ) -> Result<bool, CompileError> {
         let d = self.fp_def(i, &[a])?;
+        let slow = self.strict_guard();
         // Everything in f64, like the interpreter (f32 -> f64 is exact).
         self.xload(0, a, from == Ty::I64);
         if from == Ty::I32 {
             dynasm!(self.a ; .arch x64 ; cvtss2sd xmm0, xmm0);
         }
-        if fbits != 0 {
-            self.xconst(1, 2f64.powi(fbits as i32).to_bits());
-            dynasm!(self.a ; .arch x64 ; mulsd xmm0, xmm1);
+        // Arm raises inexact only for results in range, x86's cvttsd2si whenever it drops a
+        // fraction. Except for i64 with truncation (where x86 too raises only invalid out of
+        // range), round first without raising inexact, check the range, then raise inexact
+        // by truncating the original value (in range of i64 by then).
+        let two_step = !(to == Ty::I64 && signed && round == RoundMode::Zero);
+        if two_step {
+            dynasm!(self.a ; .arch x64 ; movaps xmm4, xmm0);
+            if round == RoundMode::TieAway {
+                self.tie_away_guard(true, slow);
+            }
+            self.round_xmm0(round, true, false);
         }
-        if round != RoundMode::Zero {
-            self.round_xmm0(round, true);
+        if (to, signed) == (Ty::I64, false) {
+            // 2^63 and above fit a u64 but make cvttsd2si raise invalid: slow path first.
+            self.xconst(1, 9223372036854775808f64.to_bits());
+            dynasm!(self.a ; .arch x64 ; ucomisd xmm0, xmm1 ; jae =>slow);
         }
         dynasm!(self.a ; .arch x64 ; cvttsd2si rax, xmm0);
         // Out of range or NaN gives 0x8000_0000_0000_0000; narrower targets are range-checked
         // on the 64-bit result. Anything outside the target goes to the slow path, which
         // saturates the Arm way.
-        let done = self.a.new_dynamic_label();
         match (to, signed) {
-            (Ty::I64, true) => dynasm!(self.a ; .arch x64 ; mov Rq(d), rax ; cmp rax, 1 ; jno =>done),
-            (Ty::I64, false) => dynasm!(self.a ; .arch x64 ; mov Rq(d), rax ; test rax, rax ; jns =>done),
-            (_, true) => dynasm!(self.a ; .arch x64 ; movsxd rcx, eax ; mov Rd(d), eax ; cmp rcx, rax ; je =>done),
-            (_, false) => dynasm!(self.a ; .arch x64 ; mov Rd(d), eax ; shr rax, 32 ; jz =>done),
+            (Ty::I64, true) => dynasm!(self.a ; .arch x64 ; mov Rq(d), rax ; cmp rax, 1 ; jo =>slow),
+            (Ty::I64, false) => dynasm!(self.a ; .arch x64 ; mov Rq(d), rax ; test rax, rax ; js =>slow),
+            (_, true) => dynasm!(self.a ; .arch x64 ; movsxd rcx, eax ; mov Rd(d), eax ; cmp rcx, rax ; jne =>slow),
+            (_, false) => dynasm!(self.a ; .arch x64 ; mov Rd(d), eax ; shr rax, 32 ; jnz =>slow),
         }
-        self.slow_path(i, op, &[a], d);
-        dynasm!(self.a ; .arch x64 ; =>done);
+        if two_step {
+            dynasm!(self.a ; .arch x64 ; cvttsd2si rcx, xmm4);
+        }
+        self.fp_tail(op, &[a], d, slow, Tail::Always);
         Ok(true)
     }
 

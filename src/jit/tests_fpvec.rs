@@ -8,6 +8,7 @@
 
 use crate::guest::{exit_flag_offset, CpuState};
 use crate::interp::Interp;
+use crate::ir::fpenv;
 use crate::ir::*;
 
 const SZ: usize = 1024;
@@ -88,15 +89,30 @@ fn block(args: &[Ty], res: Ty, mk: &dyn Fn(&[Val]) -> Op, n: usize, layout: Layo
     b.finish(Terminal::Jump { target: 0x2000 })
 }
 
-fn run_jit(blk: &Block, st: &mut CpuState) {
-    // SAFETY: the block only touches the state (no guest memory access).
-    let exit = unsafe { crate::jit::run_once(blk, st.as_mut_ptr(), 0, 0, exit_flag_offset(SZ)) };
-    assert!(matches!(exit, crate::jit::Exit::Jump { .. }), "unexpected exit {exit:?}");
+/// FP control words the op tests run under: each rounding mode, flush-to-zero, default NaN.
+pub(super) const CONTROLS: [u32; 4] = [0, 1 << fpenv::RMODE_SHIFT | fpenv::DN, 2 << fpenv::RMODE_SHIFT | fpenv::FZ, 3 << fpenv::RMODE_SHIFT];
+
+/// Run `f` on `st` (a state of `size` bytes) in FP environment `ctl`; the flags raised.
+pub(super) fn in_env(st: &mut CpuState, size: usize, ctl: u32, f: impl FnOnce(&mut CpuState)) -> u32 {
+    st.write_u8(crate::guest::fp_strict_offset(size), fpenv::strict(ctl) as u8);
+    let host = fpenv::enter(ctl);
+    f(st);
+    fpenv::leave(host)
 }
 
-fn run_interp(blk: &Block, st: &mut CpuState) {
+fn run_jit(blk: &Block, st: &mut CpuState, ctl: u32) -> u32 {
+    in_env(st, SZ, ctl, |st| {
+        // SAFETY: the block only touches the state (no guest memory access).
+        let exit = unsafe { crate::jit::run_once(blk, st.as_mut_ptr(), 0, 0, exit_flag_offset(SZ)) };
+        assert!(matches!(exit, crate::jit::Exit::Jump { .. }), "unexpected exit {exit:?}");
+    })
+}
+
+fn run_interp(blk: &Block, st: &mut CpuState, ctl: u32) -> u32 {
     // SAFETY: as above.
-    unsafe { Interp::new().run(blk, st.as_mut_ptr(), 0, 0) };
+    in_env(st, SZ, ctl, |st| unsafe {
+        Interp::new().run(blk, st.as_mut_ptr(), 0, 0);
+    })
 }
 
 fn write(st: &mut CpuState, off: usize, ty: Ty, v: u128) {
@@ -106,14 +122,29 @@ fn write(st: &mut CpuState, off: usize, ty: Ty, v: u128) {
     }
 }
 
-/// Run `mk` over every input tuple on both backends in every layout; panic on a difference.
+/// Run `mk` over every input tuple on both backends in every layout (and, for FP ops, under
+/// each of `CONTROLS`); panic on a difference in the state or the FP flags raised.
 pub(super) fn check(name: &str, args: &[Ty], res: Ty, mk: &dyn Fn(&[Val]) -> Op, inputs: &[Vec<u128>]) {
+    let fp = matches!(
+        mk(&[Val(0), Val(1), Val(2)]),
+        Op::FBin { .. } | Op::FUn { .. } | Op::FMulAdd { .. } | Op::FCmpNzcv { .. } | Op::FCvt { .. } | Op::IToF { .. } | Op::FToI { .. }
+    );
+    let controls: &[u32] = if fp { &CONTROLS } else { &[0] };
+    for &ctl in controls {
+        check_in(name, args, res, mk, inputs, ctl);
+    }
+}
+
+fn check_in(name: &str, args: &[Ty], res: Ty, mk: &dyn Fn(&[Val]) -> Op, inputs: &[Vec<u128>], ctl: u32) {
     let mut rng = Rng::new(0x1234_5678);
     for layout in [Layout::Spread, Layout::Pressure, Layout::ConstLast] {
         if layout == Layout::ConstLast && args.last() == Some(&Ty::I128) {
             continue;
         }
-        for chunk in inputs.chunks(K) {
+        // The flags of a block are those of all its instances together: the spread layout
+        // runs one instance per block so that each input's flags are compared on their own.
+        let k = if layout == Layout::Spread { 1 } else { K };
+        for chunk in inputs.chunks(k) {
             let consts: Vec<u128> = chunk.iter().map(|t| *t.last().unwrap()).collect();
             let blk = block(args, res, mk, chunk.len(), layout, &consts);
             let mut st = CpuState::new(SZ);
@@ -129,19 +160,39 @@ pub(super) fn check(name: &str, args: &[Ty], res: Ty, mk: &dyn Fn(&[Val]) -> Op,
             }
             let mut sj = st.clone();
             let mut si = st.clone();
-            run_jit(&blk, &mut sj);
-            run_interp(&blk, &mut si);
-            if sj.bytes() != si.bytes() {
+            let fj = run_jit(&blk, &mut sj, ctl);
+            let fi = run_interp(&blk, &mut si, ctl);
+            if sj.bytes() != si.bytes() || fj != fi {
                 for (k, t) in chunk.iter().enumerate() {
                     let (x, y) = (sj.read_u128(OUT_OFF + 16 * k), si.read_u128(OUT_OFF + 16 * k));
                     if x != y {
                         let ins: Vec<String> = t.iter().map(|v| format!("{v:#x}")).collect();
                         panic!(
-                            "{name} ({:?}): inputs [{}]: jit {x:#x}, interp {y:#x}",
+                            "{name} ({:?}, control {ctl:#x}): inputs [{}]: jit {x:#x}, interp {y:#x}",
                             mk(&[Val(0), Val(1), Val(2)]),
                             ins.join(", ")
                         );
                     }
+                }
+                if fj != fi {
+                    // Find the input whose flags differ.
+                    for t in chunk {
+                        let one = block(args, res, mk, 1, Layout::Spread, &[]);
+                        let mut s1 = CpuState::new(SZ);
+                        for (j, &v) in t.iter().enumerate() {
+                            write(&mut s1, IN_OFF + 16 * j, args[j], v);
+                        }
+                        let (fj, fi) = (run_jit(&one, &mut s1.clone(), ctl), run_interp(&one, &mut s1.clone(), ctl));
+                        if fj != fi {
+                            let ins: Vec<String> = t.iter().map(|v| format!("{v:#x}")).collect();
+                            panic!(
+                                "{name} ({:?}, control {ctl:#x}): inputs [{}]: flags jit {fj:#x}, interp {fi:#x}",
+                                mk(&[Val(0), Val(1), Val(2)]),
+                                ins.join(", ")
+                            );
+                        }
+                    }
+                    panic!("{name} (control {ctl:#x}): flags jit {fj:#x}, interp {fi:#x}");
                 }
                 panic!("{name}: states differ outside the results (layout {})", layout as u8);
             }
@@ -253,10 +304,29 @@ fn unary_inputs(w64: bool, n: usize, seed: u64) -> Vec<Vec<u128>> {
     v
 }
 
+/// Operands whose sum, product or quotient lands near the smallest normal number (where Arm
+/// and x86 detect underflow differently and flush-to-zero acts).
+fn tiny_pairs(w64: bool, rng: &mut Rng) -> Vec<Vec<u128>> {
+    let (min, one): (u64, u64) = if w64 { (0x0010_0000_0000_0000, 1f64.to_bits()) } else { (0x0080_0000, 1f32.to_bits() as u64) };
+    let sign = if w64 { 1u64 << 63 } else { 1 << 31 };
+    let mut v = Vec::new();
+    for _ in 0..400 {
+        let a = min.wrapping_add(rng.below(5) as u64).wrapping_sub(2) ^ if rng.below(2) == 0 { sign } else { 0 };
+        let b = match rng.below(4) {
+            0 => one.wrapping_sub(rng.below(4) as u64),
+            1 => one + rng.below(4) as u64,
+            2 => (one - (1 << if w64 { 52 } else { 23 })).wrapping_add(rng.below(8) as u64),
+            _ => (rng.next() & (min - 1)) | (rng.below(2) as u64 * min),
+        };
+        v.push(vec![a as u128, b as u128]);
+    }
+    v
+}
+
 fn binary_inputs(w64: bool, n: usize, seed: u64) -> Vec<Vec<u128>> {
     let mut rng = Rng::new(seed);
     let sp = specials(w64);
-    let mut v = Vec::new();
+    let mut v = tiny_pairs(w64, &mut rng);
     for &x in &sp {
         for &y in &sp {
             v.push(vec![x as u128, y as u128]);
@@ -292,6 +362,7 @@ fn fp_unary_ops() {
         let inputs = unary_inputs(w, 3000, 11);
         let mut ops = vec![FUnOp::Neg, FUnOp::Abs, FUnOp::Sqrt];
         ops.extend([TieEven, TieAway, Floor, Ceil, Zero, Dynamic].map(FUnOp::RoundInt));
+        ops.push(FUnOp::RoundIntExact);
         for op in ops {
             check(&format!("FUn {op:?} {ty:?}"), &[ty], ty, &|v| Op::FUn { a: v[0], op, ty }, &inputs);
         }
@@ -344,7 +415,8 @@ fn fp_compare() {
     for w in [false, true] {
         let ty = fty(w);
         let inputs = binary_inputs(w, 2000, 13);
-        check(&format!("FCmpNzcv {ty:?}"), &[ty, ty], Ty::I32, &|v| Op::FCmpNzcv { a: v[0], b: v[1], ty }, &inputs);
+        check(&format!("FCmpNzcv {ty:?}"), &[ty, ty], Ty::I32, &|v| Op::FCmpNzcv { a: v[0], b: v[1], ty, signal: false }, &inputs);
+        check(&format!("FCmpNzcv signal {ty:?}"), &[ty, ty], Ty::I32, &|v| Op::FCmpNzcv { a: v[0], b: v[1], ty, signal: true }, &inputs);
     }
 }
 
@@ -665,8 +737,8 @@ fn vec_constant_operands_and_insert_chains() {
                 let mut st = CpuState::new(SZ);
                 st.write_u128(IN_OFF, rand_vec(&mut rng));
                 let (mut sj, mut si) = (st.clone(), st.clone());
-                run_jit(&blk, &mut sj);
-                run_interp(&blk, &mut si);
+                run_jit(&blk, &mut sj, 0);
+                run_interp(&blk, &mut si, 0);
                 assert!(sj.bytes() == si.bytes(), "constant {k:#x} esize {es}");
             }
         }
@@ -691,8 +763,8 @@ fn vec_constant_operands_and_insert_chains() {
                 st.write_u64(IN_OFF + 8 * j, rng.next());
             }
             let (mut sj, mut si) = (st.clone(), st.clone());
-            run_jit(&blk, &mut sj);
-            run_interp(&blk, &mut si);
+            run_jit(&blk, &mut sj, 0);
+            run_interp(&blk, &mut si, 0);
             assert!(sj.bytes() == si.bytes(), "insert chain esize {es}");
         }
     }
@@ -756,13 +828,17 @@ mod insns {
             }
             st.write_u64(NZCV, (rng.next() & 0xf) << 28);
             st.write_u64(PC, CODE);
+            let ctl = super::CONTROLS[rng.below(4)] | if rng.below(4) == 0 { fpenv::AHP } else { 0 };
+            st.write_u64(crate::guest::aarch64::state::FPCR, ctl as u64);
             let (mut sj, mut si) = (st.clone(), st.clone());
             // SAFETY: data-processing instructions touch only the state.
-            unsafe {
+            let fj = super::in_env(&mut sj, STATE_SIZE, ctl, |sj| unsafe {
                 crate::jit::run_once(&blk, sj.as_mut_ptr(), 0, PC, exit_flag_offset(STATE_SIZE));
+            });
+            let fi = super::in_env(&mut si, STATE_SIZE, ctl, |si| unsafe {
                 Interp::new().run(&blk, si.as_mut_ptr(), 0, PC);
-            }
-            if sj.bytes() != si.bytes() {
+            });
+            if sj.bytes() != si.bytes() || fj != fi {
                 let dis = crate::disas::disassemble_aarch64(&w.to_le_bytes(), CODE);
                 let mut diffs = Vec::new();
                 for r in 0..32 {
@@ -782,6 +858,9 @@ mod insns {
                 }
                 if sj.read_u64(NZCV) != si.read_u64(NZCV) {
                     diffs.push(format!("nzcv: jit {:#x} interp {:#x}", sj.read_u64(NZCV), si.read_u64(NZCV)));
+                }
+                if fj != fi {
+                    diffs.push(format!("fp flags (control {ctl:#x}): jit {fj:#x} interp {fi:#x}"));
                 }
                 panic!("{w:#010x} {}: {}\ninputs: v0..v3 = {:#x?}", dis.trim(), diffs.join("; "), (0..4).map(|r| st.read_u128(vreg(r))).collect::<Vec<_>>());
             }
@@ -894,8 +973,8 @@ fn vec_random_chains() {
         }
         st.write_u64(IN_OFF + 64, rng.next());
         let (mut sj, mut si) = (st.clone(), st.clone());
-        run_jit(&blk, &mut sj);
-        run_interp(&blk, &mut si);
+        run_jit(&blk, &mut sj, 0);
+        run_interp(&blk, &mut si, 0);
         assert!(sj.bytes() == si.bytes(), "round {round}: block\n{blk}");
     }
 }

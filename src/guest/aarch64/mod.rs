@@ -43,6 +43,9 @@ impl GuestArch for Aarch64 {
     fn registers(&self) -> &'static [(&'static str, usize, usize)] {
         REGISTERS
     }
+    fn fp_env(&self) -> Option<(usize, usize)> {
+        Some((state::FPCR, state::FPSR))
+    }
     fn init_state(&self, st: &mut CpuState, entry: u64, sp: u64) {
         st.write_u64(PC, entry);
         st.write_u64(SP, sp);

@@ -142,7 +142,7 @@ impl Fwd {
                 self.known.push(Known { off, ty: rty, v });
                 self.push(op, ty)
             }
-            Op::Helper { .. } => {
+            Op::Helper { .. } if effect(&op) == Effect::Opaque => {
                 self.known.clear();
                 self.push(op, ty)
             }

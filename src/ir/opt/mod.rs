@@ -13,7 +13,7 @@
 //!   observe them and instructions whose result is unused, then compacts the list.
 //!
 //! What counts as an observation of guest state: a `GetReg` reading any of the bytes, a
-//! `Helper` (helpers may read or write the state), every op that may fault (`Load`, `Store`,
+//! `Helper` not marked `pure` (helpers may read or write the state), every op that may fault (`Load`, `Store`,
 //! `CmpXchg`, `AtomicRmw`, `Helper`: a fault needs the exact guest state in memory), and the
 //! end of the block. Guest memory is assumed not to alias the CPU state.
 //!
@@ -98,13 +98,6 @@ pub(crate) fn effect(op: &Op) -> Effect {
         | Op::SubNzcv { .. }
         | Op::LogicNzcv { .. }
         | Op::CondHolds { .. }
-        | Op::FBin { .. }
-        | Op::FUn { .. }
-        | Op::FMulAdd { .. }
-        | Op::FCmpNzcv { .. }
-        | Op::FCvt { .. }
-        | Op::IToF { .. }
-        | Op::FToI { .. }
         | Op::VBin { .. }
         | Op::VUn { .. }
         | Op::VImm { .. }
@@ -114,8 +107,18 @@ pub(crate) fn effect(op: &Op) -> Effect {
         Op::GetReg { .. } => Effect::ReadState,
         Op::SetReg { .. } => Effect::WriteState,
         Op::Load { .. } | Op::Store { .. } | Op::CmpXchg { .. } | Op::AtomicRmw { .. } => Effect::Memory,
+        Op::Helper { id, .. } if id.0.pure => Effect::Pure,
         Op::Helper { .. } => Effect::Opaque,
         Op::Fence { .. } | Op::InsnStart { .. } => Effect::Pinned,
+        // FP ops raise cumulative flags and depend on the FP control word (`ir::fpenv`,
+        // which a helper may change): kept, in order, even when unused.
+        Op::FBin { .. }
+        | Op::FUn { .. }
+        | Op::FMulAdd { .. }
+        | Op::FCmpNzcv { .. }
+        | Op::FCvt { .. }
+        | Op::IToF { .. }
+        | Op::FToI { .. } => Effect::Pinned,
     }
 }
 

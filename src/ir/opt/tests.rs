@@ -121,7 +121,7 @@ fn partial_overlap_kills_forwarding() {
 
 #[test]
 fn helper_kills_forwarding() {
-    static H: HelperFn = HelperFn { name: "nop", func: |_, _| 0, volatile: false };
+    static H: HelperFn = HelperFn { name: "nop", func: |_, _| 0, volatile: false, pure: false };
     let mut b = Builder::new(0);
     let a = b.konst(Ty::I64, 1);
     b.set(Ty::I64, 0, a);
@@ -138,6 +138,28 @@ fn helper_kills_forwarding() {
     check(&blk);
     assert_eq!(count(&blk, "GetReg"), 3, "{blk}");
     assert_eq!(count(&blk, "SetReg"), 3, "{blk}");
+}
+
+/// A pure helper (no state access) is a pure op: forwarding crosses it, a `SetReg` it cannot
+/// observe is dropped, and an unused call disappears.
+#[test]
+fn pure_helper_keeps_forwarding() {
+    static P: HelperFn = HelperFn { name: "pure", func: |_, a| a[0] ^ 1, volatile: false, pure: true };
+    let mut b = Builder::new(0);
+    let v = b.get(Ty::I128, 32);
+    let r = b.helper(&P, Ty::I128, &[v]);
+    b.set(Ty::I128, 32, r);
+    let g = b.get(Ty::I128, 32);
+    let r2 = b.helper(&P, Ty::I128, &[g]);
+    b.set(Ty::I128, 32, r2);
+    let unused = b.get(Ty::I128, 48);
+    b.helper(&P, Ty::I128, &[unused]);
+    let mut blk = b.finish(jump());
+    optimize(&mut blk);
+    check(&blk);
+    assert_eq!(count(&blk, "GetReg"), 1, "{blk}");
+    assert_eq!(count(&blk, "SetReg"), 1, "{blk}");
+    assert_eq!(count(&blk, "Helper"), 2, "{blk}");
 }
 
 #[test]

@@ -72,7 +72,7 @@ fn record_access(ctx: &mut HelperCtx, args: [u128; 3]) -> u128 {
     }
 }
 
-static RECORD_ACCESS: HelperFn = HelperFn { name: "record_access", func: record_access, volatile: false };
+static RECORD_ACCESS: HelperFn = HelperFn { name: "record_access", func: record_access, volatile: false, pure: false };
 
 /// A copy of `b` with every memory address passed through `record_access` first.
 fn instrument(b: &Block) -> Block {

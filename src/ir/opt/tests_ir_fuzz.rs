@@ -26,7 +26,7 @@ fn scramble(ctx: &mut HelperCtx, args: [u128; 3]) -> u128 {
     }
 }
 
-static SCRAMBLE: HelperFn = HelperFn { name: "scramble", func: scramble, volatile: false };
+static SCRAMBLE: HelperFn = HelperFn { name: "scramble", func: scramble, volatile: false, pure: false };
 
 struct Gen<'a> {
     rng: &'a mut Rng,

@@ -148,3 +148,87 @@ for lanes in [(1.5, -2.0, 7.0, 3.0), (QNAN_S, 1.0, 2.0, 3.0), (1.0, 2.0, QNAN_S,
               (QNAN_S, QNAN_S, 5.0, -1.0), (0.0, -0.0, -0.0, 0.0), (-0.0, -0.0, -0.0, 0.0), (-INF, INF, 1e-40, -1e-40),
               (QNAN_S, 0x7fc00999, QNAN_S, 0x7fc00777), (2.0, 1.0, 0x7fc00999, SNAN_S)]:
     case("fmaxnmv s0, v1.4s\nfminv s2, v1.4s\nfmaxv s3, v1.4s\nfminnmv s4, v1.4s", v1=svv(*lanes), v0=HI, v2=HI)
+
+# ================= FP environment: FPCR (rounding, FZ, DN, AHP) and FPSR flags =================
+# These go to cases_fpenv.rs. Each case starts with FPSR clear and FPCR = fpcr; "F(op)" appends
+# the instruction and moves the flags it raised to an x register (clearing FPSR), so that
+# every instruction's flags are checked on their own; the final FPSR is checked too.
+C_MAIN = C
+C = []
+RN, RP, RM, RZ = 0, 1 << 22, 2 << 22, 3 << 22
+FZ, DN, AHP = 1 << 24, 1 << 25, 1 << 26
+def F(*ops):
+    out = []
+    for k, op in enumerate(ops):
+        out.append(op)
+        if k < 8:
+            out.append(f"mrs x{k}, fpsr\nmsr fpsr, xzr")
+    return "\n".join(out)
+MIN_D = 0x0010000000000000; MIN_S = 0x00800000
+DEN_D = 0x0000000000000001; DEN_S = 0x00000001
+TINY_D = (0x000fffffffffffff, 0x3ff0000000000001)   # product just below MIN_D, rounds up to it
+TINY_S = (0x007fffff, 0x3f800001)
+def d_or(x): return x if isinstance(x, int) else d(x)
+def s_sat(x):
+    if isinstance(x, int): return 0x7fa00001
+    if x != x or abs(x) > 3.4e38: return 0xff800000 if x < 0 else 0x7f7fffff
+    return s(x)
+def s_or(x): return x if isinstance(x, int) else s(x)
+ARITH = [(1.0, 3.0, 0.1), (1e308, 10.0, -1e308), (MIN_D, 0.5, 0.0), (TINY_D[0], TINY_D[1], -0.0), (1.0, 0.0, 1.0),
+         (INF, -INF, QNAN_D), (SNAN_D, QNAN_D, 1.0), (DEN_D, 1.0, DEN_D), (-2.0, 0.0, INF), (INF, 0.0, QNAN_D),
+         (-1.0, 1.0, 0.0), (MIN_D, -0.75, 0.0)]
+for a, b, c in ARITH:
+    for fpcr in [RN, RP, RM, RZ, FZ, DN, FZ | DN | RM]:
+        case(F("fadd d2, d0, d1", "fsub d3, d0, d1", "fmul d4, d0, d1", "fdiv d5, d0, d1", "fmadd d6, d0, d1, d7", "fnmsub d1, d0, d1, d7", "fsqrt d7, d0", "fmulx d0, d0, d1"),
+             v0=d_or(a), v1=d_or(b), v7=d_or(c), fpcr=fpcr)
+ARITH_S = [(1.0, 3.0, 0.1), (3e38, 10.0, -3e38), (MIN_S, 0.5, 0.0), (TINY_S[0], TINY_S[1], -0.0), (1.0, 0.0, 1.0),
+           (INF, -INF, QNAN_S), (SNAN_S, QNAN_S, 1.0), (DEN_S, 1.0, DEN_S), (MIN_S, -0.75, 0.0)]
+for a, b, c in ARITH_S:
+    for fpcr in [RN, RP, RZ, FZ, DN | RM]:
+        case(F("fadd s2, s0, s1", "fsub s3, s0, s1", "fmul s4, s0, s1", "fdiv s5, s0, s1", "fmadd s6, s0, s1, s7", "fmsub s1, s0, s1, s7", "fsqrt s7, s0", "fnmul s0, s0, s1"),
+             v0=s_or(a), v1=s_or(b), v7=s_or(c), fpcr=fpcr)
+# min/max/compare: quiet and signalling NaNs, zeros, denormals under FZ
+for a, b in [(1.0, QNAN_D), (SNAN_D, 1.0), (QNAN_D, SNAN_D), (0.0, -0.0), (DEN_D, -0.0), (-DEN_D | (1 << 63), 0.0), (NQNAN_D, QNAN_D), (2.0, 1.0)]:
+    for fpcr in [RN, FZ, DN]:
+        case(F("fmax d2, d0, d1", "fmin d3, d0, d1", "fmaxnm d4, d0, d1", "fminnm d5, d0, d1", "fcmp d0, d1", "fccmp d0, d1, #3, ne", "fccmpe d0, d1, #5, eq", "fcmpe d0, d1"),
+             v0=d_or(a) & M64, v1=d_or(b), fpcr=fpcr, nzcv=0x40000000)
+# precision conversions (half included, AHP), rounding to integral, float <-> int
+HALVES = [0x7c00, 0x7e01, 0x7d01, 0x0001, 0xfbff, 0x3555, 0x8000, 0x03ff]
+CONV = [1.0/3, 65520.0, 65505.0, 1e-8, 1e39, 1e-46, 6e-39, MIN_D, SNAN_D, QNAN_D, -INF, 131008.0, 2.5, -0.5, 4294967296.5, 1e-310]
+for k, a in enumerate(CONV):
+    for fpcr in [RN, RP, RZ, FZ, DN, AHP, AHP | RM]:
+        case(F("fcvt s2, d0", "fcvt h3, d0", "fcvt h4, s5", "fcvt d5, h1", "fcvt s6, h1", "fcvtzs d6, d0", "fcvtau x7, d0", "scvtf h0, x7"),
+             v0=d_or(a), v1=HALVES[(k + (fpcr >> 22)) % len(HALVES)], v5=s_sat(a), fpcr=fpcr)
+for a in [2.5, -2.5, 0.5, -0.3, 1e300, QNAN_D, SNAN_D, DEN_D, 4503599627370497.0, 1.5e10, -9.3e18, 2147483647.6]:
+    for fpcr in [RN, RP, RM, RZ, FZ]:
+        case(F("frintx d2, d0", "frinti d3, d0", "frinta d4, d0", "frintn d5, d0", "fcvtas d6, d0", "fcvtzu s7, s0", "fcvtms w1, d0", "ucvtf d0, d0"),
+             v0=d_or(a), fpcr=fpcr)
+for x in [(1 << 53) + 1, (1 << 64) - 1, 16777217, -(1 << 63), 3, 0x7fffffbf, -16777217]:
+    for fpcr in [RN, RP, RM, RZ]:
+        case(F("scvtf d2, x0", "ucvtf d3, x0", "scvtf s4, x0", "ucvtf s5, w0", "scvtf s6, w0, #7", "ucvtf d7, x0, #40", "scvtf h1, x0", "ucvtf h0, w0"),
+             x0=x & M64, fpcr=fpcr)
+# reciprocal and reciprocal square root estimates and steps
+EST = [(1.0, 1.0), (3.0, 0.5), (0.0, INF), (-0.0, 2.0), (INF, 0.0), (QNAN_D, SNAN_D), (SNAN_D, 1.0), (1e-39, 3.0),
+       (0x0000000000001234, 1e300), (1e300, -2.0), (-4.0, 0.25), (0.25, -INF), (1e-310, 1e-310), (5e-324, 7.0), (3.5e38, 1e-45)]
+for a, b in EST:
+    av = d_or(a); bv_ = d_or(b)
+    sa = s_or(a) if not isinstance(a, int) and abs(a) < 3.4e38 else (0x7fa00000 if isinstance(a, int) else 0x7f7fffff)
+    sb = s_or(b) if not isinstance(b, int) and abs(b) < 3.4e38 else 0x7fc00000
+    for fpcr in [RN, FZ, RM, DN | RZ]:
+        case(F("frecpe s2, s2", "frsqrte s3, s2", "frecpe d4, d0", "frsqrte d5, d0", "frecps s6, s2, s3", "frsqrts d7, d0, d1", "frecps d1, d0, d1", "frsqrts s0, s3, s2"),
+             v0=av, v1=bv_, v2=sa, v3=sb, fpcr=fpcr)
+case("urecpe v0.4s, v1.4s\nursqrte v2.4s, v1.4s\nurecpe v3.2s, v4.2s\nursqrte v5.2s, v6.2s",
+     v1=svv(0x80000000, 0x7fffffff, 0xffffffff, 0xc0000001), v4=svv(0x40000000, 0xa5a5a5a5, 0, 0), v6=svv(0x3fffffff, 0x40000000, 0, 0))
+# vector FP in each environment
+V2 = dict(v1=svv(1.5, -2.0, QNAN_S, 1e-45), v2=svv(3.0, 7.0, 1.0, 0.5), v3=dv(1e300, SNAN_D), v4=dv(-1e300, 3.0),
+          v5=svv(INF, 3.0, -7.5, 1e-40), v6=svv(1e-38, -3.0, 7.5, 1e-40), v0=svv(1.0, 2.0, 3.0, 4.0), v7=dv(0.1, -1e-310))
+for fpcr in [RN, RP, RM, RZ, FZ, DN, AHP, FZ | AHP]:
+    case(F("fadd v0.4s, v1.4s, v2.4s", "fdiv v7.2d, v3.2d, v4.2d", "fmul v2.2s, v5.2s, v6.2s", "fmla v1.4s, v5.4s, v6.4s", "fcmge v3.4s, v1.4s, v2.4s", "fcmeq v4.4s, v1.4s, v2.4s", "fcvtn v5.4h, v6.4s", "fcvtl v6.4s, v5.4h"), **V2, fpcr=fpcr)
+    case(F("fcvtn v0.2s, v7.2d", "fcvtl2 v1.4s, v1.8h", "fcmgt v2.2d, v3.2d, #0.0", "fmaxnmv s3, v5.4s", "frecpe v4.4s, v6.4s", "frsqrts v5.4s, v6.4s, v6.4s", "fsqrt v6.2d, v7.2d", "frintx v7.4s, v1.4s"), **V2, fpcr=fpcr)
+# FPCR and FPSR written and read inside a block
+case("mov x3, #0xc00000\nmsr fpcr, x3\nfdiv d2, d0, d1\nmrs x4, fpcr\nmsr fpcr, xzr\nfdiv d3, d0, d1\nmrs x5, fpsr\nmov x6, #0x9f\nmsr fpsr, x6\nfadd d4, d0, d0\nmrs x7, fpsr",
+     v0=d(1.0), v1=d(3.0))
+case("mov x3, #0x1000000\nmsr fpcr, x3\nfmul d2, d0, d1\nmrs x2, fpsr\nmov x3, #0x400000\nmsr fpcr, x3\nfmul d4, d0, d1\nmrs x4, fpsr\nmsr fpcr, xzr\nmov x5, #0x8000000\nmsr fpsr, x5\nmrs x6, fpsr",
+     v0=MIN_D, v1=d(0.75))
+C_FPENV = C
+C = C_MAIN

@@ -102,7 +102,8 @@ fn fp_1src(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
         10 => FUnOp::RoundInt(RoundMode::Floor),
         11 => FUnOp::RoundInt(RoundMode::Zero),
         12 => FUnOp::RoundInt(RoundMode::TieAway),
-        14 | 15 => FUnOp::RoundInt(RoundMode::Dynamic),
+        14 => FUnOp::RoundIntExact,
+        15 => FUnOp::RoundInt(RoundMode::Dynamic),
         _ => return Err(Undef::Unallocated),
     };
     if ty == Ty::I16 {
@@ -129,8 +130,9 @@ fn fp_cmp(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     } else {
         ctx.vscalar(rm(insn), ty)
     };
-    // FCMPE differs only in signalling on quiet NaNs (FPSR.IOC, not modelled).
-    let f = ctx.b.push(Op::FCmpNzcv { a, b, ty }, Ty::I32);
+    // FCMPE also signals on quiet NaNs.
+    let signal = op2 & 0b10000 != 0;
+    let f = ctx.b.push(Op::FCmpNzcv { a, b, ty, signal }, Ty::I32);
     ctx.set_nzcv(f);
     Ok(())
 }
@@ -139,9 +141,15 @@ fn fp_ccmp(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     let ty = ftype_sd(insn)?;
     let a = ctx.vscalar(rn(insn), ty);
     let b = ctx.vscalar(rm(insn), ty);
-    let f = ctx.b.push(Op::FCmpNzcv { a, b, ty }, Ty::I32);
-    let imm = ctx.konst(Ty::I32, (bits(insn, 0, 4) as u64) << 28);
+    // The compare (and its exceptions) happens only when the condition holds: otherwise
+    // compare zeros, which raises nothing, and take the immediate.
     let c = ctx.cond(bits(insn, 12, 4));
+    let zero = ctx.konst(ty, 0);
+    let a = ctx.b.select(c, a, zero);
+    let b = ctx.b.select(c, b, zero);
+    let signal = bit(insn, 4);
+    let f = ctx.b.push(Op::FCmpNzcv { a, b, ty, signal }, Ty::I32);
+    let imm = ctx.konst(Ty::I32, (bits(insn, 0, 4) as u64) << 28);
     let r = ctx.b.select(c, f, imm);
     ctx.set_nzcv(r);
     Ok(())
@@ -323,8 +331,10 @@ fn from_lanes(ctx: &mut Ctx, ty: Ty, vals: &[Val]) -> Val {
 }
 
 /// All ones of `ty` when condition `cond` holds on the FP compare of `a` and `b`, else zero.
+/// Only the equality compares are quiet (signalling NaNs alone raise invalid).
 fn fcmp_mask(ctx: &mut Ctx, ty: Ty, a: Val, b: Val, cond: u8) -> Val {
-    let f = ctx.b.push(Op::FCmpNzcv { a, b, ty }, Ty::I32);
+    let signal = cond != EQ;
+    let f = ctx.b.push(Op::FCmpNzcv { a, b, ty, signal }, Ty::I32);
     let c = ctx.b.cond_holds(f, cond);
     let ones = ctx.konst(ty, u64::MAX);
     let zero = ctx.konst(ty, 0);
@@ -336,7 +346,7 @@ const GE: u8 = 10;
 const GT: u8 = 12;
 
 /// Three-same FP op on lanes: (U, size<1>, opcode). `d` is the old destination (FMLA/FMLS).
-/// Returns None for encodings not implemented (FMULX, FRECPS, FRSQRTS).
+/// Returns None for unallocated encodings.
 fn fp3_lane(ctx: &mut Ctx, ty: Ty, key: (bool, bool, u32), x: Val, y: Val, d: Val) -> Option<Val> {
     let bin = |ctx: &mut Ctx, op| Some(ctx.b.fbin(op, x, y));
     match key {
@@ -348,6 +358,9 @@ fn fp3_lane(ctx: &mut Ctx, ty: Ty, key: (bool, bool, u32), x: Val, y: Val, d: Va
         (false, true, 0b11110) => bin(ctx, FBinOp::Min),
         (true, false, 0b11011) => bin(ctx, FBinOp::Mul),
         (true, false, 0b11111) => bin(ctx, FBinOp::Div),
+        (false, false, 0b11011) => bin(ctx, FBinOp::MulX),
+        (false, false, 0b11111) => bin(ctx, FBinOp::RecipStep),
+        (false, true, 0b11111) => bin(ctx, FBinOp::RSqrtStep),
         (false, o, 0b11001) => Some(ctx.b.push(Op::FMulAdd { a: x, b: y, c: d, ty, neg_p: o, neg_c: false }, ty)),
         (false, false, 0b11100) => Some(fcmp_mask(ctx, ty, x, y, EQ)),
         (true, false, 0b11100) => Some(fcmp_mask(ctx, ty, x, y, GE)),
@@ -389,7 +402,7 @@ pub(super) fn simd_fp_three_same(ctx: &mut Ctx, insn: u32, scalar: bool) -> Resu
         // Only compares, FABD, FMULX, FRECPS and FRSQRTS have scalar forms.
         match key {
             (false, false, 0b11100) | (true, _, 0b11100) | (true, _, 0b11101) | (true, true, 0b11010) => {}
-            (false, false, 0b11011) | (false, _, 0b11111) => return Err(Undef::Unimplemented),
+            (false, false, 0b11011) | (false, _, 0b11111) => {}
             _ => return Err(Undef::Unallocated),
         }
     }
@@ -414,7 +427,7 @@ pub(super) fn simd_fp_three_same(ctx: &mut Ctx, insn: u32, scalar: bool) -> Resu
             let x = lane_of(ctx, a, ty, i);
             let y = lane_of(ctx, b, ty, i);
             let d = lane_of(ctx, dv, ty, i);
-            let r = fp3_lane(ctx, ty, key, x, y, d).ok_or(Undef::Unimplemented)?;
+            let r = fp3_lane(ctx, ty, key, x, y, d).ok_or(Undef::Unallocated)?;
             out.push(r);
         }
     }
@@ -522,7 +535,7 @@ pub(super) fn simd_fp_two_misc(ctx: &mut Ctx, insn: u32, scalar: bool) -> Result
     if !scalar && sz && !q {
         return Err(Undef::Unallocated);
     }
-    if scalar && !matches!((a, opcode), (_, 0b11010..=0b11100) | (false, 0b11101) | (true, 0b01100..=0b01110)) {
+    if scalar && !matches!((a, opcode), (_, 0b11010..=0b11100) | (_, 0b11101) | (true, 0b01100..=0b01110)) {
         return Err(if opcode == 0b11101 || opcode == 0b11111 { Undef::Unimplemented } else { Undef::Unallocated });
     }
     let ty = vty(sz);
@@ -538,7 +551,11 @@ pub(super) fn simd_fp_two_misc(ctx: &mut Ctx, insn: u32, scalar: bool) -> Result
             (false, true, 0b11000) => round(RoundMode::Ceil),
             (false, true, 0b11001) => round(RoundMode::Zero),
             (true, false, 0b11000) => round(RoundMode::TieAway),
-            (true, false, 0b11001) | (true, true, 0b11001) => round(RoundMode::Dynamic),
+            (true, false, 0b11001) => Some(FUnOp::RoundIntExact),
+            (true, true, 0b11001) => round(RoundMode::Dynamic),
+            (false, true, 0b11101) => Some(FUnOp::RecipEst),
+            (true, true, 0b11101) => Some(FUnOp::RSqrtEst),
+            (_, true, 0b11100) if !sz && !scalar => Some(if u { FUnOp::URSqrtEst } else { FUnOp::URecipEst }),
             (false, true, 0b01111) => Some(FUnOp::Abs),
             (true, true, 0b01111) => Some(FUnOp::Neg),
             (true, true, 0b11111) => Some(FUnOp::Sqrt),

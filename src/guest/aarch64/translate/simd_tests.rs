@@ -1,14 +1,24 @@
 //! Differential tests of the FP/AdvSIMD translation: each case runs a few instructions through
-//! `translate_block` and the reference interpreter and compares registers, flags and memory
-//! with what qemu-aarch64 produced for the same instructions from the same initial state
-//! (`simd_tests/cases.rs`). Guest memory is a host buffer (guest_base = 0).
+//! `translate_block` and the IR passes, on the reference interpreter and on the JIT, and
+//! compares registers, NZCV, FPSR and memory with what qemu-aarch64 produced for the same
+//! instructions from the same initial state and FPCR (`simd_tests/cases.rs`; the FP
+//! environment cases are in `simd_tests/cases_fpenv.rs`). Guest memory is a host buffer
+//! (guest_base = 0).
 
 mod cases;
+mod cases_fpenv;
 
 use super::translate_block;
 use crate::guest::aarch64::state::*;
-use crate::guest::{CodeFetch, CpuState, TranslateOpts};
+use crate::guest::{exit_flag_offset, fp_strict_offset, CodeFetch, CpuState, TranslateOpts};
 use crate::interp::{Exit, Interp};
+use crate::ir::fpenv;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) enum Backend {
+    Interp,
+    Jit,
+}
 
 /// One generated case (see `cases.rs`).
 pub struct Case {
@@ -17,10 +27,12 @@ pub struct Case {
     pub x: [u64; 8],
     pub xp: u8,
     pub nzcv: u64,
+    pub fpcr: u64,
     pub v: [u128; 8],
     pub ex: [u64; 8],
     pub exp: u8,
     pub enzcv: u64,
+    pub efpsr: u64,
     pub ev: [u128; 8],
     pub mem: &'static [(u16, u8)],
 }
@@ -47,29 +59,56 @@ fn init_mem() -> Vec<u8> {
     (0..BUFSZ).map(|i| if i % 7 == 3 { 0 } else { (i * 37 + 11) as u8 }).collect()
 }
 
-/// Run `words` from `base` until the pc leaves them. Err on a trap.
-fn run(words: &[u32], base: u64, st: &mut CpuState) -> Result<(), String> {
+/// Run `words` from `base` until the pc leaves them, in the FP environment of the state's
+/// FPCR (folded into its FPSR at the end), as the engine does. Err on a trap.
+fn run_on(words: &[u32], base: u64, st: &mut CpuState, backend: Backend) -> Result<(), String> {
     let code = Code { base, words };
     let end = base + 4 * words.len() as u64;
     let mut interp = Interp::new();
     st.write_u64(PC, base);
+    let ctl = st.read_u64(FPCR) as u32;
+    st.write_u8(fp_strict_offset(STATE_SIZE), fpenv::strict(ctl) as u8);
+    let host = fpenv::enter(ctl);
+    let mut r = Err("did not finish".to_string());
     for _ in 0..100 {
         let pc = st.read_u64(PC);
         if pc == end {
-            return Ok(());
+            r = Ok(());
+            break;
         }
-        let block = translate_block(&code, pc, &TranslateOpts::default());
-        crate::ir::verify(&block)?;
+        let mut block = translate_block(&code, pc, &TranslateOpts::default());
+        if let Err(e) = crate::ir::verify(&block) {
+            r = Err(e);
+            break;
+        }
+        crate::ir::opt::optimize(&mut block);
         // SAFETY: the state has the A64 layout and guest addresses are host addresses.
-        match unsafe { interp.run(&block, st.as_mut_ptr(), 0, PC) } {
-            Exit::Next => {}
-            e => return Err(format!("exit {e:?} at pc {:#x}", st.read_u64(PC))),
+        let ok = match backend {
+            Backend::Interp => match unsafe { interp.run(&block, st.as_mut_ptr(), 0, PC) } {
+                Exit::Next => Ok(()),
+                e => Err(format!("exit {e:?} at pc {:#x}", st.read_u64(PC))),
+            },
+            Backend::Jit => match unsafe { crate::jit::run_once(&block, st.as_mut_ptr(), 0, PC, exit_flag_offset(STATE_SIZE)) } {
+                crate::jit::Exit::Jump { .. } | crate::jit::Exit::Indirect => Ok(()),
+                e => Err(format!("exit {e:?} at pc {:#x}", st.read_u64(PC))),
+            },
+        };
+        if let Err(e) = ok {
+            r = Err(e);
+            break;
         }
     }
-    Err("did not finish".into())
+    let f = fpenv::leave(host);
+    let v = st.read_u64(FPSR) | f as u64;
+    st.write_u64(FPSR, v);
+    r
 }
 
-pub(super) fn check(c: &Case) -> Result<(), String> {
+fn run(words: &[u32], base: u64, st: &mut CpuState) -> Result<(), String> {
+    run_on(words, base, st, Backend::Interp)
+}
+
+pub(super) fn check(c: &Case, backend: Backend) -> Result<(), String> {
     let mut mem = init_mem();
     let base = mem.as_mut_ptr() as u64;
     let mut st = CpuState::new(STATE_SIZE);
@@ -79,7 +118,8 @@ pub(super) fn check(c: &Case) -> Result<(), String> {
         st.write_u128(vreg(i as u32), c.v[i]);
     }
     st.write_u64(NZCV, c.nzcv);
-    run(c.words, CODE, &mut st)?;
+    st.write_u64(FPCR, c.fpcr);
+    run_on(c.words, CODE, &mut st, backend)?;
     let mut errs = Vec::new();
     for i in 0..8 {
         let got = st.read_u64(xreg(i as u32));
@@ -97,6 +137,10 @@ pub(super) fn check(c: &Case) -> Result<(), String> {
     if nz != c.enzcv {
         errs.push(format!("nzcv: got {nz:#x}, want {:#x}", c.enzcv));
     }
+    let fpsr = st.read_u64(FPSR);
+    if fpsr != c.efpsr {
+        errs.push(format!("fpsr: got {fpsr:#x}, want {:#x}", c.efpsr));
+    }
     let mut want = init_mem();
     for &(o, b) in c.mem {
         want[o as usize] = b;
@@ -113,15 +157,34 @@ pub(super) fn check(c: &Case) -> Result<(), String> {
     }
 }
 
-#[test]
-fn against_qemu() {
+pub(super) fn check_all(cases: &[Case], backend: Backend) {
     let mut fails = Vec::new();
-    for (n, c) in cases::CASES.iter().enumerate() {
-        if let Err(e) = check(c) {
-            fails.push(format!("case {n} [{}]: {e}", c.asm.replace('\n', "; ")));
+    for (n, c) in cases.iter().enumerate() {
+        if let Err(e) = check(c, backend) {
+            fails.push(format!("case {n} (fpcr {:#x}) [{}]: {e}", c.fpcr, c.asm.replace('\n', "; ")));
         }
     }
-    assert!(fails.is_empty(), "{} of {} cases failed:\n{}", fails.len(), cases::CASES.len(), fails.join("\n"));
+    assert!(fails.is_empty(), "{backend:?}: {} of {} cases failed:\n{}", fails.len(), cases.len(), fails.join("\n"));
+}
+
+#[test]
+fn against_qemu() {
+    check_all(cases::CASES, Backend::Interp);
+}
+
+#[test]
+fn against_qemu_jit() {
+    check_all(cases::CASES, Backend::Jit);
+}
+
+#[test]
+fn fp_environment_against_qemu() {
+    check_all(cases_fpenv::CASES, Backend::Interp);
+}
+
+#[test]
+fn fp_environment_against_qemu_jit() {
+    check_all(cases_fpenv::CASES, Backend::Jit);
 }
 
 /// LDR (literal) reads relative to the instruction's own address: place the code in the

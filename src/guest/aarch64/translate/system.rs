@@ -6,6 +6,7 @@ use crate::a64_row;
 use crate::guest::aarch64::decode::{bits, rd, Row, Undef};
 use crate::guest::aarch64::features::{self, sr};
 use crate::guest::aarch64::state;
+use crate::ir::fpenv;
 use crate::ir::*;
 
 pub static ROWS: &[Row] = &[
@@ -36,7 +37,7 @@ const MPIDR_EL1: u32 = sr(3, 0, 0, 0, 5);
 const REVIDR_EL1: u32 = sr(3, 0, 0, 0, 6);
 
 /// FPCR bits ruser keeps: AHP, DN, FZ, RMode.
-const FPCR_MASK: u64 = 0x07c0_0000;
+const FPCR_MASK: u64 = fpenv::CONTROL_MASK as u64;
 /// FPSR bits: QC and the cumulative exception flags.
 const FPSR_MASK: u64 = 0x0800_009f;
 
@@ -137,9 +138,53 @@ fn ic_ivau(_ctx: &mut HelperCtx, args: [u128; 3]) -> u128 {
     0
 }
 
-static IC_IVAU_HELPER: HelperFn = HelperFn { name: "ic_ivau", func: ic_ivau, volatile: false };
+static IC_IVAU_HELPER: HelperFn = HelperFn { name: "ic_ivau", func: ic_ivau, volatile: false, pure: false };
 
-static CNTVCT_HELPER: HelperFn = HelperFn { name: "cntvct", func: cntvct, volatile: true };
+// FPCR and FPSR: the FP environment (`ir::fpenv`) holds the live rounding mode and the flags
+// raised since they were last folded into FPSR, so reading FPSR folds them first, and writing
+// either register updates the environment.
+
+/// Fold the pending FP flags into the guest's FPSR; returns the new FPSR.
+fn fold_fpsr(ctx: &mut HelperCtx) -> u64 {
+    let f = fpenv::take_flags() as u64;
+    // SAFETY: the state pointer is an A64 state.
+    unsafe {
+        let p = ctx.state.add(state::FPSR) as *mut u64;
+        let v = p.read_unaligned() | f;
+        p.write_unaligned(v);
+        v
+    }
+}
+
+fn fpsr_read(ctx: &mut HelperCtx, _args: [u128; 3]) -> u128 {
+    fold_fpsr(ctx) as u128
+}
+
+fn fpsr_write(ctx: &mut HelperCtx, args: [u128; 3]) -> u128 {
+    fpenv::take_flags();
+    // SAFETY: as above.
+    unsafe { (ctx.state.add(state::FPSR) as *mut u64).write_unaligned(args[0] as u64 & FPSR_MASK) };
+    0
+}
+
+fn fpcr_write(ctx: &mut HelperCtx, args: [u128; 3]) -> u128 {
+    // Flags raised so far count under the old control word.
+    fold_fpsr(ctx);
+    let v = args[0] as u64 & FPCR_MASK;
+    fpenv::set_control(v as u32);
+    // SAFETY: as above; the strict-FP flag sits in the engine trailer after the state.
+    unsafe {
+        (ctx.state.add(state::FPCR) as *mut u64).write_unaligned(v);
+        ctx.state.add(crate::guest::fp_strict_offset(state::STATE_SIZE)).write(fpenv::strict(v as u32) as u8);
+    }
+    0
+}
+
+static FPSR_READ_HELPER: HelperFn = HelperFn { name: "fpsr_read", func: fpsr_read, volatile: false, pure: false };
+static FPSR_WRITE_HELPER: HelperFn = HelperFn { name: "fpsr_write", func: fpsr_write, volatile: false, pure: false };
+static FPCR_WRITE_HELPER: HelperFn = HelperFn { name: "fpcr_write", func: fpcr_write, volatile: false, pure: false };
+
+static CNTVCT_HELPER: HelperFn = HelperFn { name: "cntvct", func: cntvct, volatile: true, pure: false };
 
 /// MIDR_EL1 of a `-cpu` model: Arm Cortex-A53 r0p4 for "cortex-a53", else Cortex-A57 r1p0.
 fn midr(cpu: &str) -> u64 {
@@ -180,7 +225,7 @@ fn mrs(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
             ctx.b.and(f, m)
         }
         FPCR => ctx.b.get(Ty::I64, state::FPCR),
-        FPSR => ctx.b.get(Ty::I64, state::FPSR),
+        FPSR => ctx.b.helper(&FPSR_READ_HELPER, Ty::I64, &[]),
         TPIDR_EL0 => ctx.b.get(Ty::I64, state::TPIDR_EL0),
         CNTVCT_EL0 => ctx.b.helper(&CNTVCT_HELPER, Ty::I64, &[]),
         _ => {
@@ -202,11 +247,11 @@ fn msr(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
             let f = ctx.b.and(w, m);
             ctx.set_nzcv(f);
         }
-        FPCR | FPSR => {
-            let (off, mask) = if key == FPCR { (state::FPCR, FPCR_MASK) } else { (state::FPSR, FPSR_MASK) };
-            let m = ctx.konst(Ty::I64, mask);
-            let v = ctx.b.and(x, m);
-            ctx.b.set(Ty::I64, off, v);
+        FPCR => {
+            ctx.b.helper(&FPCR_WRITE_HELPER, Ty::I64, &[x]);
+        }
+        FPSR => {
+            ctx.b.helper(&FPSR_WRITE_HELPER, Ty::I64, &[x]);
         }
         TPIDR_EL0 => ctx.b.set(Ty::I64, state::TPIDR_EL0, x),
         _ => return Err(Undef::Unallocated),
