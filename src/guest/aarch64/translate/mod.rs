@@ -10,6 +10,7 @@ mod fp;
 mod ldst;
 mod simd;
 mod simd_elem;
+mod simd_fpx;
 mod simd_sat;
 mod simd_ldst;
 mod system;
