@@ -18,6 +18,8 @@ mod system;
 mod simd_tests;
 #[cfg(test)]
 mod crypto_tests;
+#[cfg(test)]
+mod simd_sat_tests;
 
 use super::decode::{self, Row, Undef};
 use super::state;
