@@ -893,7 +893,7 @@ mod insns {
         let mut rng = Rng::new(77);
         let mut seen = std::collections::HashSet::new();
         let mut ran = 0;
-        for name in ["simd", "simd_dsp", "fpu", "libc_mix", "printf"] {
+        for name in ["simd", "simd_dsp", "simd_sat", "fpu", "libc_mix", "printf"] {
             let path = format!("{}/testbins/aarch64/{name}", env!("CARGO_MANIFEST_DIR"));
             let Ok(bytes) = std::fs::read(&path) else { continue };
             for c in bytes.chunks_exact(4) {

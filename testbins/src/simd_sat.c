@@ -1,18 +1,11 @@
 /*
- * simd_sat: the Advanced SIMD instructions that the first SIMD milestone
- * leaves out (see README.md here): saturating arithmetic, narrowing and
- * shifts (with FPSR.QC, the cumulative saturation flag, printed after each
- * one), rounding and halving arithmetic, absolute differences, polynomial
- * multiply, doubling multiply-high, and multiplies by element.  The inputs
- * A, B, C are the same as in ../src/simd.c.  Vectors print as "hi:lo"
- * 64-bit halves, followed by " qc=" and FPSR.QC.
+ * simd_sat: Advanced SIMD saturating arithmetic, narrowing and shifts (with
+ * FPSR.QC, the cumulative saturation flag, printed after each one), rounding
+ * and halving arithmetic, absolute differences, polynomial multiply, doubling
+ * multiply-high, and multiplies by element.  The inputs A, B, C are the same
+ * as in simd.c.  Vectors print as "hi:lo" 64-bit halves, followed by " qc="
+ * and FPSR.QC.
  * Freestanding: no libc, see mini.h.
- *
- * Build (from testbins/, same flags as the Makefile's MINI_C programs):
- *   aarch64-linux-gnu-gcc -O2 -Wall -ffreestanding -fno-builtin \
- *     -fno-stack-protector -fno-asynchronous-unwind-tables -nostdlib -static \
- *     -s -fno-pie -no-pie -Wl,-z,max-page-size=4096 -Wl,--build-id=none \
- *     -I src -o simd_sat pending/simd_sat.c
  */
 #include "mini.h"
 
