@@ -84,7 +84,7 @@ fn three_same(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     if opcode >= 0b11000 {
         return super::fp::simd_fp_three_same(ctx, insn, false);
     }
-    if let Some(r) = simd_sat::three_same(ctx, false, q, u, size, opcode, n, m, d)? {
+    if let Some(r) = simd_sat::three_same(ctx, insn, false)? {
         set_vq(ctx, d, r, q);
         return Ok(());
     }
@@ -290,7 +290,7 @@ fn two_misc(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     }
     let es = 1u8 << size;
     let (d, n) = (rd(insn), rn(insn));
-    match simd_sat::two_misc(ctx, false, q, u, size, opcode, n, d)? {
+    match simd_sat::two_misc(ctx, insn, false)? {
         Some(Some(r)) => {
             set_vq(ctx, d, r, q);
             return Ok(());
@@ -610,7 +610,7 @@ fn shift_imm(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     if opcode == 0b11100 || opcode == 0b11111 {
         return super::fp::simd_fp_fixed(ctx, insn, es, 2 * ebits - hb, false);
     }
-    if simd_sat::shift_imm(ctx, false, q, u, es, hb, opcode, n, d)? {
+    if simd_sat::shift_imm(ctx, insn, false, es, hb)? {
         return Ok(());
     }
     let a = ctx.v(n);
@@ -788,7 +788,7 @@ fn scalar_three_same(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
         return super::fp::simd_fp_three_same(ctx, insn, true);
     }
     let d = rd(insn);
-    if let Some(r) = simd_sat::three_same(ctx, true, false, u, size, opcode, rn(insn), rm(insn), d)? {
+    if let Some(r) = simd_sat::three_same(ctx, insn, true)? {
         set_vq(ctx, d, r, false);
         return Ok(());
     }
@@ -828,7 +828,7 @@ fn scalar_two_misc(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     if u && opcode == 0b10110 && !bit(insn, 23) {
         return simd_fpx::fcvtxn(ctx, insn, true);
     }
-    match simd_sat::two_misc(ctx, true, false, u, size, opcode, rn(insn), rd(insn))? {
+    match simd_sat::two_misc(ctx, insn, true)? {
         Some(Some(r)) => {
             set_vq(ctx, rd(insn), r, false);
             return Ok(());
@@ -880,7 +880,7 @@ fn scalar_shift_imm(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     if opcode == 0b11100 || opcode == 0b11111 {
         return super::fp::simd_fp_fixed(ctx, insn, es, 2 * es as u32 * 8 - hb, true);
     }
-    if simd_sat::shift_imm(ctx, true, false, u, es, hb, opcode, rn(insn), rd(insn))? {
+    if simd_sat::shift_imm(ctx, insn, true, es, hb)? {
         return Ok(());
     }
     if !matches!((u, opcode), (_, 0b00000) | (_, 0b00010) | (_, 0b01010) | (true, 0b01000)) {

@@ -4,7 +4,7 @@
 //! FPSR. Lanes outside a 64-bit vector or a scalar are zeroed first, so they cannot saturate.
 
 use super::Ctx;
-use crate::guest::aarch64::decode::Undef;
+use crate::guest::aarch64::decode::{bit, bits, rd, rm, rn, Undef};
 use crate::guest::aarch64::state;
 use crate::ir::*;
 
@@ -57,20 +57,14 @@ fn width(scalar: bool, q: bool, es: u8) -> u8 {
     }
 }
 
-/// Three-same opcodes (bits 15:11) handled here; None for the others. `d` is the
-/// destination register (accumulating forms). The caller writes the result (zeroing above
-/// 64 bits for Q=0 and scalars).
-pub(super) fn three_same(
-    ctx: &mut Ctx,
-    scalar: bool,
-    q: bool,
-    u: bool,
-    size: u32,
-    opcode: u32,
-    n: u32,
-    m: u32,
-    d: u32,
-) -> Result<Option<Val>, Undef> {
+/// Three-same opcodes (bits 15:11) handled here, vector or scalar; None for the others. The
+/// caller writes the result (zeroing above 64 bits for Q=0 and scalars).
+pub(super) fn three_same(ctx: &mut Ctx, insn: u32, scalar: bool) -> Result<Option<Val>, Undef> {
+    let q = !scalar && bit(insn, 30);
+    let u = bit(insn, 29);
+    let size = bits(insn, 22, 2);
+    let opcode = bits(insn, 11, 5);
+    let (d, n, m) = (rd(insn), rn(insn), rm(insn));
     let es = 1u8 << size;
     let w = width(scalar, q, es);
     let sat = match (u, opcode) {
@@ -136,16 +130,12 @@ pub(super) fn three_same(
 /// Two-register-misc opcodes (bits 16:12) handled here: SUQADD/USQADD, SQABS/SQNEG
 /// (result in `es` lanes, the caller writes it) and SQXTN/UQXTN/SQXTUN (written here,
 /// result `Some(None)`).
-pub(super) fn two_misc(
-    ctx: &mut Ctx,
-    scalar: bool,
-    q: bool,
-    u: bool,
-    size: u32,
-    opcode: u32,
-    n: u32,
-    d: u32,
-) -> Result<Option<Option<Val>>, Undef> {
+pub(super) fn two_misc(ctx: &mut Ctx, insn: u32, scalar: bool) -> Result<Option<Option<Val>>, Undef> {
+    let q = !scalar && bit(insn, 30);
+    let u = bit(insn, 29);
+    let size = bits(insn, 22, 2);
+    let opcode = bits(insn, 12, 5);
+    let (d, n) = (rd(insn), rn(insn));
     let es = 1u8 << size;
     let w = width(scalar, q, es);
     match (u, opcode) {
@@ -201,18 +191,11 @@ fn write_narrow(ctx: &mut Ctx, d: u32, r: Val, upper: bool) {
 
 /// Shift-by-immediate opcodes (bits 15:11) handled here, with `es` from immh and `hb` =
 /// immh:immb. Writes the destination; Ok(false) when the opcode is not one of these.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn shift_imm(
-    ctx: &mut Ctx,
-    scalar: bool,
-    q: bool,
-    u: bool,
-    es: u8,
-    hb: u32,
-    opcode: u32,
-    n: u32,
-    d: u32,
-) -> Result<bool, Undef> {
+pub(super) fn shift_imm(ctx: &mut Ctx, insn: u32, scalar: bool, es: u8, hb: u32) -> Result<bool, Undef> {
+    let q = !scalar && bit(insn, 30);
+    let u = bit(insn, 29);
+    let opcode = bits(insn, 11, 5);
+    let (d, n) = (rd(insn), rn(insn));
     let ebits = es as u32 * 8;
     let w = width(scalar, q, es);
     let zero_high = scalar || !q;
