@@ -249,6 +249,8 @@ pub fn fun(op: FUnOp, ty: Ty, a: u128) -> u128 {
         FUnOp::RoundIntExact => soft::round_int(fmt, a, rmode(ctl), true, ctl, fl),
         FUnOp::RecipEst => soft::recip_est(fmt, a, ctl, fl),
         FUnOp::RSqrtEst => soft::rsqrt_est(fmt, a, ctl, fl),
+        FUnOp::RecpX => soft::recpx(fmt, a, ctl, fl),
+        FUnOp::CvtOddS => soft::convert_odd(fmt, S, a, ctl, fl),
         FUnOp::URecipEst | FUnOp::URSqrtEst => unreachable!(),
     }) as u128
 }

@@ -257,6 +257,32 @@ pub fn convert(from: Fmt, to: Fmt, b: u64, ctl: u32, fl: &mut u32) -> u64 {
     round_to(to, neg, m as u128, e, rmode(ctl), ctl & FZ != 0 && to.n != 16, ahp, fl)
 }
 
+/// FPConvert with round-to-odd (FCVTXN): rounded toward zero, with the lowest fraction bit
+/// set when that was inexact (overflow gives the largest finite number). A result flushed to
+/// zero (FZ) stays zero.
+pub fn convert_odd(from: Fmt, to: Fmt, b: u64, ctl: u32, fl: &mut u32) -> u64 {
+    let mut f = 0;
+    let rz = (ctl & !(3 << RMODE_SHIFT)) | 3 << RMODE_SHIFT;
+    let r = convert(from, to, b, rz, &mut f);
+    *fl |= f;
+    if f & IXC != 0 {
+        r | 1
+    } else {
+        r
+    }
+}
+
+/// FPRecpX (FRECPX).
+pub fn recpx(fmt: Fmt, b: u64, ctl: u32, fl: &mut u32) -> u64 {
+    let b = flush_in(fmt, b, ctl, fl);
+    if fmt.is_nan(b) {
+        return process_nan(fmt, b, ctl, fl);
+    }
+    let be = fmt.biased_exp(b);
+    let exp = if be == 0 { fmt.exp_max() - 1 } else { !be & fmt.exp_max() };
+    (b & fmt.sign()) | exp << fmt.f
+}
+
 /// FixedToFP: the integer `x` (sign-extended already when `neg`) scaled by 2^-fbits,
 /// rounded with FPCR's mode (AHP does not apply).
 pub fn int_to_float(to: Fmt, neg: bool, mag: u64, fbits: u32, ctl: u32, fl: &mut u32) -> u64 {
@@ -491,6 +517,30 @@ pub fn ursqrt_est(x: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn round_to_odd_and_recpx() {
+        let mut fl = 0;
+        // 1 + 2^-30 is inexact in single precision: truncated, then the last bit set.
+        assert_eq!(convert_odd(D, S, 0x3ff0_0000_0040_0000, 0, &mut fl), 0x3f80_0001);
+        assert_eq!(fl, IXC);
+        fl = 0;
+        assert_eq!(convert_odd(D, S, 0x3ff8_0000_0000_0000, 0, &mut fl), 0x3fc0_0000);
+        assert_eq!(fl, 0);
+        // Overflow: the largest finite number, not infinity.
+        assert_eq!(convert_odd(D, S, 0x7fe0_0000_0000_0000, 0, &mut fl), 0x7f7f_ffff);
+        assert_eq!(fl, OFC | IXC);
+        fl = 0;
+        assert_eq!(recpx(S, 0x4000_0000, 0, &mut fl), 0x3f80_0000);
+        assert_eq!(recpx(S, 0x8000_0001, 0, &mut fl), 0xff00_0000);
+        assert_eq!(recpx(D, 0xfff0_0000_0000_0000, 0, &mut fl), 0x8000_0000_0000_0000);
+        assert_eq!(fl, 0);
+        assert_eq!(recpx(S, 0x7f80_0001, DN, &mut fl), S.default_nan());
+        assert_eq!(fl, IOC);
+        fl = 0;
+        assert_eq!(recpx(S, 0x0000_0001, FZ, &mut fl), 0x7f00_0000);
+        assert_eq!(fl, IDC);
+    }
 
     fn rn(fmt: Fmt, neg: bool, m: u128, e: i32) -> (u64, u32) {
         let mut fl = 0;

@@ -216,6 +216,11 @@ pub enum FUnOp {
     /// Arm URECPE / URSQRTE on a 32-bit unsigned fixed-point value (`ty` I32).
     URecipEst,
     URSqrtEst,
+    /// Arm FRECPX: the sign, the exponent inverted (zero and denormals: the largest finite
+    /// exponent), a zero fraction.
+    RecpX,
+    /// Arm FCVTXN: double (`ty` I64) to single rounding to odd; the result is an I32 value.
+    CvtOddS,
 }
 
 /// Binary vector ops (element size given by the op's `esize`).

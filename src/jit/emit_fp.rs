@@ -157,6 +157,8 @@ pub(super) fn encode_op(op: &Op) -> Option<u64> {
                 FUnOp::RSqrtEst => (6, r0),
                 FUnOp::URecipEst => (7, r0),
                 FUnOp::URSqrtEst => (8, r0),
+                FUnOp::RecpX => (9, r0),
+                FUnOp::CvtOddS => (10, r0),
             };
             pack(2, sub, ty, ty, false, false, 0, m)
         }
@@ -191,6 +193,8 @@ pub(super) fn decode_op(x: u64) -> Op {
                 5 => FUnOp::RecipEst,
                 6 => FUnOp::RSqrtEst,
                 7 => FUnOp::URecipEst,
+                9 => FUnOp::RecpX,
+                10 => FUnOp::CvtOddS,
                 _ => FUnOp::URSqrtEst,
             };
             Op::FUn { a, op, ty: from }

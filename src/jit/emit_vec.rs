@@ -113,7 +113,7 @@ impl Cg<'_> {
         let s = self.env.simd;
         match op {
             And | Or | Xor | Bic | Orn | Add | Sub | Zip1 | Zip2 | Trn1 | Trn2 => true,
-            Mul => self.p_avail(P::Mul, es),
+            Mul => self.p_avail(P::Mul, es) || es == 8,
             CmEq | CmTst => self.p_avail(P::CmpEq, es),
             CmGt | CmGe | CmHi | CmHs => self.p_avail(P::CmpGt, es),
             UMin => self.p_avail(P::MinU, es),
@@ -409,6 +409,7 @@ impl Cg<'_> {
                 dynasm!(self.a ; .arch x64 ; pxor xmm1, xmm2 ; por xmm0, xmm1);
                 0
             }
+            Mul if es == 8 => return self.v_bin_arith(i, op, es),
             Add | Sub | Mul | CmEq | CmGt | UMin | UMax | SMin | SMax => {
                 self.p_emit(p.unwrap(), es, 0, 1);
                 0

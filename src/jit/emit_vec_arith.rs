@@ -15,13 +15,28 @@ use dynasmrt::{dynasm, DynasmApi};
 /// The FPSR.QC bit.
 const QC: i32 = 1 << 27;
 
+/// A saturating narrow by immediate as (signed source, rounding, the saturating narrow of
+/// the shifted lanes); None for the left shifts.
+fn imm_narrow(s: SatImm) -> Option<(bool, bool, SatUn)> {
+    use SatImm::*;
+    Some(match s {
+        SqShrn => (true, false, SatUn::SqXtn),
+        SqRShrn => (true, true, SatUn::SqXtn),
+        UqShrn => (false, false, SatUn::UqXtn),
+        UqRShrn => (false, true, SatUn::UqXtn),
+        SqShrun => (true, false, SatUn::SqXtun),
+        SqRShrun => (true, true, SatUn::SqXtun),
+        SqShl | UqShl | SqShlU => return None,
+    })
+}
+
 impl Cg<'_> {
     pub(super) fn vbin_arith_native(&self, op: VBinOp, es: u8) -> bool {
         use SatBin::*;
         use VBinOp::*;
         let s = self.env.simd;
         match op {
-            Sat(SqAdd | UqAdd | SqSub | UqSub) | SatQc(SqAdd | UqAdd | SqSub | UqSub) => es <= 2,
+            Sat(SqAdd | UqAdd | SqSub | UqSub) | SatQc(SqAdd | UqAdd | SqSub | UqSub) => self.addsub_native(op, es),
             URHAdd | UHAdd | SRHAdd | SHAdd => es <= 2,
             UAbd => es <= 2 || (es == 4 && s.sse41),
             SAbd => es == 2 || (es <= 4 && s.sse41),
@@ -31,10 +46,22 @@ impl Cg<'_> {
         }
     }
 
+    fn addsub_native(&self, op: VBinOp, es: u8) -> bool {
+        let s = self.env.simd;
+        match (op, es) {
+            (_, 1 | 2) => true,
+            (VBinOp::Sat(SatBin::SqAdd | SatBin::SqSub) | VBinOp::SatQc(SatBin::SqAdd | SatBin::SqSub), _) => true,
+            (_, 4) => s.sse41,
+            _ => s.sse42,
+        }
+    }
+
     pub(super) fn vun_arith_native(&self, op: VUnOp, es: u8) -> bool {
         use SatUn::*;
         let s = self.env.simd;
         match op {
+            VUnOp::Sat(SqAbs) | VUnOp::SatQc(SqAbs | SqNeg) => es == 1 && s.ssse3 || (es == 2 || es == 4) && s.sse41,
+            VUnOp::Sat(SqNeg) => es <= 2,
             VUnOp::Sat(SqXtn) => es == 2 || es == 4,
             VUnOp::Sat(SqXtun) => es == 2 || (es == 4 && s.sse41),
             VUnOp::Sat(UqXtn) | VUnOp::SatQc(SqXtn | SqXtun | UqXtn) => (es == 2 || es == 4) && s.sse41,
@@ -48,6 +75,13 @@ impl Cg<'_> {
             VImmOp::URShr => es >= 2 && (1..=bits).contains(&imm),
             VImmOp::SRShr => (es == 2 || es == 4) && (1..=bits).contains(&imm),
             VImmOp::RShrn => es >= 2 && (1..=bits / 2).contains(&imm) && (es == 8 || self.env.simd.ssse3),
+            VImmOp::Sat(s) | VImmOp::SatQc(s) => match imm_narrow(s) {
+                Some((_, _, n)) => {
+                    let un = if matches!(op, VImmOp::Sat(_)) { VUnOp::Sat(n) } else { VUnOp::SatQc(n) };
+                    (es == 2 || es == 4) && (1..=bits / 2).contains(&imm) && self.vun_arith_native(un, es)
+                }
+                None => false,
+            },
             _ => false,
         }
     }
@@ -68,8 +102,12 @@ impl Cg<'_> {
         self.bcast32(x, if es == 1 { 0x0101_0101 } else { 0x0001_0001 });
     }
 
-    /// Saturating add/subtract of xmm0 and xmm1 into xmm `x` (es 1 or 2).
+    /// Saturating add/subtract of xmm0 and xmm1 into xmm `x` (check `addsub_native`).
+    /// Clobbers xmm3..xmm5 for 4- and 8-byte lanes.
     fn sat_addsub(&mut self, op: SatBin, es: u8, x: u8) {
+        if es >= 4 {
+            return self.sat_addsub_wide(op, es, x);
+        }
         match (op, es) {
             (SatBin::SqAdd, 1) => dynasm!(self.a ; .arch x64 ; paddsb Rx(x), xmm1),
             (SatBin::SqAdd, _) => dynasm!(self.a ; .arch x64 ; paddsw Rx(x), xmm1),
@@ -80,6 +118,72 @@ impl Cg<'_> {
             (SatBin::UqSub, 1) => dynasm!(self.a ; .arch x64 ; psubusb Rx(x), xmm1),
             (_, _) => dynasm!(self.a ; .arch x64 ; psubusw Rx(x), xmm1),
         }
+    }
+
+    /// `sat_addsub` for 4- and 8-byte lanes, which x86 has no saturating instructions for.
+    fn sat_addsub_wide(&mut self, op: SatBin, es: u8, x: u8) {
+        dynasm!(self.a ; .arch x64 ; movdqa xmm3, xmm0);
+        match op {
+            SatBin::SqAdd | SatBin::SqSub => {
+                // r = a +- b; overflow where the sign of r differs from a's and (for add)
+                // from b's / (for sub) b's sign differs from a's; saturated = MAX ^ (a >> top).
+                let add = op == SatBin::SqAdd;
+                self.p_emit(if add { P::Add } else { P::Sub }, es, 3, 1);
+                dynasm!(self.a ; .arch x64
+                    ; movdqa xmm4, xmm0
+                    ; pxor xmm4, xmm3
+                    ; movdqa xmm5, xmm0
+                );
+                if add {
+                    dynasm!(self.a ; .arch x64 ; pxor xmm5, xmm1 ; pandn xmm5, xmm4);
+                } else {
+                    dynasm!(self.a ; .arch x64 ; pxor xmm5, xmm1 ; pand xmm5, xmm4);
+                }
+                // xmm5: sign bit set in overflowing lanes; spread it and a's sign over lanes.
+                if es == 4 {
+                    dynasm!(self.a ; .arch x64 ; psrad xmm5, 31 ; movdqa xmm4, xmm0 ; psrad xmm4, 31);
+                } else {
+                    dynasm!(self.a ; .arch x64
+                        ; pshufd xmm5, xmm5, 0xf5u8 as i8 ; psrad xmm5, 31
+                        ; pshufd xmm4, xmm0, 0xf5u8 as i8 ; psrad xmm4, 31
+                    );
+                }
+                // xmm4 = MAX ^ sign(a): all ones shifted right by one, xored.
+                dynasm!(self.a ; .arch x64 ; pcmpeqd xmm0, xmm0);
+                if es == 4 {
+                    dynasm!(self.a ; .arch x64 ; psrld xmm0, 1);
+                } else {
+                    dynasm!(self.a ; .arch x64 ; psrlq xmm0, 1);
+                }
+                dynasm!(self.a ; .arch x64
+                    ; pxor xmm4, xmm0
+                    ; pxor xmm4, xmm3
+                    ; pand xmm4, xmm5
+                    ; pxor xmm3, xmm4
+                );
+            }
+            _ => {
+                // unsigned: carry / borrow where the wrapped result compares the wrong way.
+                let add = op == SatBin::UqAdd;
+                self.p_emit(if add { P::Add } else { P::Sub }, es, 3, 1);
+                self.kbase();
+                let k = if es == 4 { K_SIGN32 } else { K_SIGN64 } * 16;
+                dynasm!(self.a ; .arch x64
+                    ; movdqa xmm4, xmm0 ; pxor xmm4, [rax + k]
+                    ; movdqa xmm5, xmm3 ; pxor xmm5, [rax + k]
+                );
+                if add {
+                    // carry: a > r
+                    self.p_emit(P::CmpGt, es, 4, 5);
+                    dynasm!(self.a ; .arch x64 ; por xmm3, xmm4);
+                } else {
+                    // borrow: r > a
+                    self.p_emit(P::CmpGt, es, 5, 4);
+                    dynasm!(self.a ; .arch x64 ; pandn xmm5, xmm3 ; movdqa xmm3, xmm5);
+                }
+            }
+        }
+        dynasm!(self.a ; .arch x64 ; movdqa Rx(x), xmm3);
     }
 
     /// xmm0 = pavg(xmm0, xmm1) for `es` 1 or 2.
@@ -184,12 +288,80 @@ impl Cg<'_> {
                 self.p_emit(P::Sub, es, 1, 0);
                 1
             }
+            Mul => {
+                // 64-bit lanes: lo*lo + ((hi(a)*lo(b) + lo(a)*hi(b)) << 32)
+                dynasm!(self.a ; .arch x64
+                    ; movdqa xmm2, xmm0
+                    ; psrlq xmm2, 32
+                    ; pmuludq xmm2, xmm1
+                    ; movdqa xmm3, xmm1
+                    ; psrlq xmm3, 32
+                    ; pmuludq xmm3, xmm0
+                    ; paddq xmm2, xmm3
+                    ; psllq xmm2, 32
+                    ; pmuludq xmm0, xmm1
+                    ; paddq xmm0, xmm2
+                );
+                0
+            }
             _ => return Ok(false),
         };
         self.vdef(i, r)
     }
 
     pub(super) fn v_un_arith(&mut self, i: usize, op: VUnOp, es: u8) -> Result<bool, CompileError> {
+        use SatUn::*;
+        match op {
+            VUnOp::Sat(SqAbs) => {
+                match es {
+                    1 => dynasm!(self.a ; .arch x64 ; pabsb xmm0, xmm0),
+                    2 => dynasm!(self.a ; .arch x64 ; pabsw xmm0, xmm0),
+                    _ => dynasm!(self.a ; .arch x64 ; pabsd xmm0, xmm0),
+                }
+                // |MIN| wraps to MIN: clamp unsigned to MAX.
+                dynasm!(self.a ; .arch x64 ; pcmpeqd xmm1, xmm1);
+                match es {
+                    1 => {
+                        self.bcast32(1, 0x7f7f_7f7f);
+                        dynasm!(self.a ; .arch x64 ; pminub xmm0, xmm1);
+                    }
+                    2 => dynasm!(self.a ; .arch x64 ; psrlw xmm1, 1 ; pminuw xmm0, xmm1),
+                    _ => dynasm!(self.a ; .arch x64 ; psrld xmm1, 1 ; pminud xmm0, xmm1),
+                }
+            }
+            VUnOp::Sat(SqNeg) => {
+                dynasm!(self.a ; .arch x64 ; movdqa xmm1, xmm0 ; pxor xmm0, xmm0);
+                if es == 1 {
+                    dynasm!(self.a ; .arch x64 ; psubsb xmm0, xmm1);
+                } else {
+                    dynasm!(self.a ; .arch x64 ; psubsw xmm0, xmm1);
+                }
+            }
+            VUnOp::SatQc(SqAbs | SqNeg) => {
+                // Only MIN saturates.
+                self.kbase();
+                let k = match es {
+                    1 => K_SIGN8,
+                    2 => K_SIGN16,
+                    _ => K_SIGN32,
+                } * 16;
+                dynasm!(self.a ; .arch x64 ; movdqa xmm1, [rax + k]);
+                self.p_emit(P::CmpEq, es, 0, 1);
+                dynasm!(self.a ; .arch x64 ; pmovmskb eax, xmm0);
+                self.qc_from_eax();
+            }
+            _ => {
+                if !self.narrow_sat(op, es) {
+                    return Ok(false);
+                }
+            }
+        }
+        self.vdef(i, 0)
+    }
+
+    /// A saturating narrow (`Sat`) or its QC (`SatQc`) of the `es`-byte lanes of xmm0, into
+    /// xmm0; false for other ops.
+    fn narrow_sat(&mut self, op: VUnOp, es: u8) -> bool {
         use SatUn::*;
         match op {
             VUnOp::Sat(s) => {
@@ -232,9 +404,9 @@ impl Cg<'_> {
                 }
                 self.qc_if_differ(2);
             }
-            _ => return Ok(false),
+            _ => return false,
         }
-        self.vdef(i, 0)
+        true
     }
 
     pub(super) fn v_imm_arith(&mut self, i: usize, op: VImmOp, es: u8, imm: u32) -> Result<bool, CompileError> {
@@ -288,8 +460,40 @@ impl Cg<'_> {
                     }
                 }
             }
+            VImmOp::Sat(s) | VImmOp::SatQc(s) => {
+                let Some((signed, round, nop)) = imm_narrow(s) else { return Ok(false) };
+                // Shift (rounding: add the last bit shifted out, which cannot overflow for a
+                // shift of at least one), then narrow with saturation.
+                if round {
+                    dynasm!(self.a ; .arch x64 ; movdqa xmm1, xmm0 ; pcmpeqd xmm2, xmm2);
+                    if es == 2 {
+                        dynasm!(self.a ; .arch x64 ; psrlw xmm1, n_sh(imm) ; psrlw xmm2, 15);
+                    } else {
+                        dynasm!(self.a ; .arch x64 ; psrld xmm1, n_sh(imm) ; psrld xmm2, 31);
+                    }
+                    dynasm!(self.a ; .arch x64 ; pand xmm1, xmm2);
+                }
+                match (signed, es) {
+                    (true, 2) => dynasm!(self.a ; .arch x64 ; psraw xmm0, n),
+                    (true, _) => dynasm!(self.a ; .arch x64 ; psrad xmm0, n),
+                    (false, 2) => dynasm!(self.a ; .arch x64 ; psrlw xmm0, n),
+                    (false, _) => dynasm!(self.a ; .arch x64 ; psrld xmm0, n),
+                }
+                if round {
+                    self.p_emit(P::Add, es, 0, 1);
+                }
+                let un = if matches!(op, VImmOp::Sat(_)) { VUnOp::Sat(nop) } else { VUnOp::SatQc(nop) };
+                if !self.narrow_sat(un, es) {
+                    return Ok(false);
+                }
+            }
             _ => return Ok(false),
         }
         self.vdef(i, 0)
     }
+}
+
+/// The shift that brings the last bit shifted out by `imm` down to bit 0.
+fn n_sh(imm: u32) -> i8 {
+    (imm - 1) as i8
 }

@@ -363,9 +363,13 @@ fn fp_unary_ops() {
         let inputs = unary_inputs(w, 3000, 11);
         let mut ops = vec![FUnOp::Neg, FUnOp::Abs, FUnOp::Sqrt];
         ops.extend([TieEven, TieAway, Floor, Ceil, Zero, Dynamic].map(FUnOp::RoundInt));
-        ops.push(FUnOp::RoundIntExact);
+        ops.extend([FUnOp::RoundIntExact, FUnOp::RecpX]);
         for op in ops {
             check(&format!("FUn {op:?} {ty:?}"), &[ty], ty, &|v| Op::FUn { a: v[0], op, ty }, &inputs);
+        }
+        if w {
+            let op = FUnOp::CvtOddS;
+            check(&format!("FUn {op:?}"), &[ty], Ty::I32, &|v| Op::FUn { a: v[0], op, ty }, &inputs);
         }
     }
 }

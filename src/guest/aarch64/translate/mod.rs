@@ -10,6 +10,7 @@ mod fp;
 mod ldst;
 mod simd;
 mod simd_elem;
+mod simd_fpx;
 mod simd_sat;
 mod simd_ldst;
 mod system;
@@ -17,6 +18,8 @@ mod system;
 mod simd_tests;
 #[cfg(test)]
 mod crypto_tests;
+#[cfg(test)]
+mod simd_sat_tests;
 
 use super::decode::{self, Row, Undef};
 use super::state;

@@ -4,7 +4,7 @@
 //! The FP opcodes of these groups are translated by fp.rs; the saturating, halving and
 //! rounding forms by simd_sat.rs.
 
-use super::{simd_elem, simd_sat, Ctx};
+use super::{simd_elem, simd_fpx, simd_sat, Ctx};
 use crate::a64_row;
 use crate::guest::aarch64::decode::{bit, bits, rd, rm, rn, Row, Undef};
 use crate::ir::*;
@@ -284,6 +284,9 @@ fn two_misc(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     let opcode = bits(insn, 12, 5);
     if super::fp::is_fp_two_misc(u, bit(insn, 23), opcode) {
         return super::fp::simd_fp_two_misc(ctx, insn, false);
+    }
+    if u && opcode == 0b10110 && !bit(insn, 23) {
+        return simd_fpx::fcvtxn(ctx, insn, false);
     }
     let es = 1u8 << size;
     let (d, n) = (rd(insn), rn(insn));
@@ -816,8 +819,14 @@ fn scalar_two_misc(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     let u = bit(insn, 29);
     let size = bits(insn, 22, 2);
     let opcode = bits(insn, 12, 5);
+    if !u && bit(insn, 23) && opcode == 0b11111 {
+        return simd_fpx::frecpx(ctx, insn);
+    }
     if super::fp::is_fp_two_misc(u, bit(insn, 23), opcode) {
         return super::fp::simd_fp_two_misc(ctx, insn, true);
+    }
+    if u && opcode == 0b10110 && !bit(insn, 23) {
+        return simd_fpx::fcvtxn(ctx, insn, true);
     }
     match simd_sat::two_misc(ctx, true, false, u, size, opcode, rn(insn), rd(insn))? {
         Some(Some(r)) => {

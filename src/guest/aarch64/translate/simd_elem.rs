@@ -217,10 +217,6 @@ fn fp_elem(ctx: &mut Ctx, insn: u32, scalar: bool) -> Result<(), Undef> {
         0 => return Err(Undef::Unimplemented),
         _ => return Err(Undef::Unallocated),
     };
-    if u {
-        // FMULX (by element) needs the FP environment's MulX.
-        return Err(Undef::Unimplemented);
-    }
     let lanes = if scalar { 1 } else { (if q { 16 } else { 8 }) / ty.bytes() };
     let (d, n) = (rd(insn), rn(insn));
     let (a, vm, dv) = (ctx.v(n), ctx.v(m), ctx.v(d));
@@ -229,7 +225,7 @@ fn fp_elem(ctx: &mut Ctx, insn: u32, scalar: bool) -> Result<(), Undef> {
     for i in 0..lanes {
         let x = lane_of(ctx, a, ty, i);
         let y = match opcode {
-            0b1001 => ctx.b.fbin(FBinOp::Mul, x, e),
+            0b1001 => ctx.b.fbin(if u { FBinOp::MulX } else { FBinOp::Mul }, x, e),
             _ => {
                 let c = lane_of(ctx, dv, ty, i);
                 let neg_p = opcode == 0b0101;
