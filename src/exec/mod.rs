@@ -6,7 +6,7 @@ pub mod fault;
 
 pub use cache::BlockCache;
 
-use crate::guest::{exit_flag_offset, fp_strict_offset, CodeFetch, CpuState, GuestArch, TranslateOpts};
+use crate::guest::{exit_flag_offset, write_fp_trailer, CodeFetch, CpuState, GuestArch, TranslateOpts};
 use crate::interp::{Exit, Interp};
 use crate::ir::{fpenv, Block, Trap};
 use crate::jit::{Exit as JitExit, Jit};
@@ -165,7 +165,8 @@ impl Engine {
     fn fp_enter(&self, cpu: &mut CpuState) -> Option<fpenv::HostFp> {
         let (ctl_off, _) = self.arch.fp_env()?;
         let ctl = cpu.read_u64(ctl_off) as u32;
-        cpu.write_u8(fp_strict_offset(self.arch.state_size()), fpenv::strict(ctl) as u8);
+        // SAFETY: the state has this guest's size and the engine trailer.
+        unsafe { write_fp_trailer(cpu.as_mut_ptr(), self.arch.state_size(), ctl) };
         Some(fpenv::enter(ctl))
     }
 

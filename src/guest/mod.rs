@@ -32,8 +32,9 @@ pub struct CpuState {
 /// Bytes after the guest's own state that belong to the execution engine (16-byte aligned):
 /// byte 0 is the exit-request flag that translated code polls at every block entry; byte 1 is
 /// nonzero when the FP control word needs the exact (slow) path of every FP op
-/// (`ir::fpenv::strict`), which translated FP code tests.
-pub const ENGINE_TRAILER: usize = 16;
+/// (`ir::fpenv::strict`), which translated FP code tests; bytes 16..40 hold the values the
+/// JIT compares FP results with (`write_fp_trailer`).
+pub const ENGINE_TRAILER: usize = 48;
 
 /// Offset of the exit-request flag in a state of `guest_size` bytes.
 pub const fn exit_flag_offset(guest_size: usize) -> usize {
@@ -43,6 +44,26 @@ pub const fn exit_flag_offset(guest_size: usize) -> usize {
 /// Offset of the strict-FP flag in a state of `guest_size` bytes.
 pub const fn fp_strict_offset(guest_size: usize) -> usize {
     exit_flag_offset(guest_size) + 1
+}
+
+/// Offset of the JIT's FP result check data (16-byte aligned): the f64 magnitude mask and check
+/// value (`ir::fpenv::check_values`), then at +16 the f32 magnitude mask and check value.
+pub const fn fp_check_offset(guest_size: usize) -> usize {
+    exit_flag_offset(guest_size) + 16
+}
+
+/// Write the FP fields of the engine trailer for FP control word `control`.
+///
+/// # Safety
+/// `state` points to a guest state of `guest_size` bytes followed by its engine trailer.
+pub unsafe fn write_fp_trailer(state: *mut u8, guest_size: usize, control: u32) {
+    state.add(fp_strict_offset(guest_size)).write(crate::ir::fpenv::strict(control) as u8);
+    let [d, s] = crate::ir::fpenv::check_values(control);
+    let p = state.add(fp_check_offset(guest_size));
+    (p as *mut u64).write_unaligned(u64::MAX >> 1);
+    (p.add(8) as *mut u64).write_unaligned(d);
+    (p.add(16) as *mut u32).write_unaligned(u32::MAX >> 1);
+    (p.add(20) as *mut u32).write_unaligned(s as u32);
 }
 
 impl CpuState {

@@ -14,7 +14,8 @@
 //! exact: when it stops, and when the guest reads or writes its FP status or control register
 //! (those are helpers). Native code may only leave flags in MXCSR that Arm would also raise
 //! (with the x86 DE flag ignored); whatever needs more goes to a slow path that calls the
-//! interpreter's exact code. Host Rust code that runs between guest blocks must not do FP
+//! interpreter's exact code. In strict mode (flush-to-zero) every FP op takes that path and
+//! MXCSR's flags are ignored. Host Rust code that runs between guest blocks must not do FP
 //! arithmetic (its flags would count as the guest's).
 
 use std::cell::Cell;
@@ -71,6 +72,22 @@ pub fn rmode(control: u32) -> u32 {
 /// flush-to-zero).
 pub fn strict(control: u32) -> bool {
     control & FZ != 0
+}
+
+/// The JIT compares the magnitude of each native FP result with a value (quietly; equal or
+/// unordered sends the op to the exact path): a NaN result needs Arm's NaN rules, and a
+/// result of exactly the smallest normal magnitude may have been tiny before rounding (Arm's
+/// underflow) though x86, which detects tininess after rounding, did not say so. Other
+/// results, zeros and denormals included, come out of x86 exactly as Arm has them when
+/// flush-to-zero is off. The value sits in the engine trailer so that strict mode, where it
+/// is a NaN (every compare is unordered), costs the fast path nothing extra. Bits of (f64,
+/// f32) under `control`.
+pub fn check_values(control: u32) -> [u64; 2] {
+    if strict(control) {
+        [0x7ff8_0000_0000_0000, 0x7fc0_0000]
+    } else {
+        [0x0010_0000_0000_0000, 0x0080_0000]
+    }
 }
 
 #[inline]
@@ -144,6 +161,8 @@ pub fn set_control(control: u32) {
 }
 
 /// The flags raised since the last call (in the thread-local and in MXCSR); clears both.
+/// In strict mode every FP op's flags come from the exact path (the thread-local), and the
+/// native fast paths, whose results are discarded, may have left wrong ones in MXCSR.
 pub fn take_flags() -> u32 {
     let m = get_mxcsr();
     if m & 0x3f != 0 {
@@ -152,7 +171,11 @@ pub fn take_flags() -> u32 {
     ENV.with(|e| {
         let (c, f) = e.get();
         e.set((c, 0));
-        f | arm_flags(m)
+        if strict(c) {
+            f
+        } else {
+            f | arm_flags(m)
+        }
     })
 }
 

@@ -144,7 +144,7 @@ ir_ops! {
     VImm(a) { op: VImmOp, esize: u8, imm: u32 } -> value;
     /// Insert scalar `v` into lane `lane` of `a`.
     VIns(a, v) { esize: u8, lane: u8 } -> value;
-    /// Extract lane `lane` (zero-extended to I64).
+    /// Extract lane `lane`, zero-extended to the result type (I64, or the lane's own type).
     VExt(a) { esize: u8, lane: u8 } -> value;
     /// Replicate scalar `v` to every lane.
     VDup(v) { esize: u8 } -> value;

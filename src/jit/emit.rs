@@ -248,6 +248,8 @@ pub struct Cg<'a> {
     stubs: Vec<Stub>,
     pcmap: Vec<(u32, u64)>,
     fallback_ops: Vec<Box<Op>>,
+    /// Out-of-line slow paths of native FP ops (emit_fp.rs), emitted after the block.
+    pub(super) fp_stubs: Vec<super::emit_fp::FpStub>,
     /// Fusable flag sources, by NZCV value index.
     flag_src: Vec<Option<FlagSrc>>,
     /// Values an instruction reads beyond its own operands (fused flag sources, folded
@@ -417,6 +419,7 @@ impl<'a> Cg<'a> {
             stubs: Vec::new(),
             pcmap: Vec::new(),
             fallback_ops: Vec::new(),
+            fp_stubs: Vec::new(),
             flag_src,
             extra_at,
             addr_mode,
@@ -638,6 +641,7 @@ impl<'a> Cg<'a> {
         }
         self.terminal()?;
         self.emit_stubs();
+        self.emit_fp_stubs();
         let code = self.a.finalize().map_err(|e| CompileError::Asm(format!("{e:?}")))?;
         Ok(Compiled { code, pcmap: self.pcmap, fallback_ops: self.fallback_ops })
     }

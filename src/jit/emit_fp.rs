@@ -4,18 +4,23 @@
 //!
 //! FP values live in GPRs as raw bits; XMM registers are scratch inside one op. The fast path
 //! is plain SSE arithmetic in the guest's rounding mode (MXCSR mirrors it while guest code
-//! runs, see `ir::fpenv`), whose sticky MXCSR flags become the guest's FPSR flags. It agrees
-//! with the interpreter bit for bit, flags included, whenever the result is an ordinary
-//! number and flush-to-zero is off. Every other case is sent to an inline slow path that
-//! calls `fp_slow`, which runs the interpreter's own code for the op (exact result and flags):
-//! - strict mode (the engine-trailer byte after the exit flag: flush-to-zero), tested first;
-//! - a NaN result (Arm's NaN propagation, default NaN), a result that may be tiny (Arm
-//!   detects underflow before rounding, x86 after), an out-of-range conversion.
-//! The fast path must never leave a flag in MXCSR that Arm would not raise, so the cases where
-//! x86 raises more (a quiet NaN in a min/max or a signalling compare, the NaN addend of a fused
-//! multiply-add, TieAway rounding of a NaN or infinity) are sent to the slow path before the
-//! SSE instruction runs. The slow path saves and restores the caller-saved registers it
-//! clobbers itself, so the fast path leaves the register allocation untouched.
+//! runs, see `ir::fpenv`), whose sticky MXCSR flags become the guest's FPSR flags. With
+//! flush-to-zero off it agrees with the interpreter bit for bit, flags included, except for
+//! a NaN result (Arm's NaN propagation, default NaN), a result of the smallest normal
+//! magnitude (which Arm may call an underflow: it detects tininess before rounding, x86
+//! after), an out-of-range conversion, and the operands for which x86 raises a flag Arm does
+//! not (a quiet NaN in a min/max or a signalling compare, the NaN addend of a fused
+//! multiply-add, TieAway rounding of a NaN or infinity). Those go to a slow path that calls
+//! `fp_slow`, which runs the interpreter's own code for the op (exact result and flags); the
+//! operand cases are sent there before the SSE instruction runs, so the fast path never
+//! leaves a wrong flag in MXCSR.
+//!
+//! Strict mode (flush-to-zero) sends every op to the slow path: arithmetic through the result
+//! check, whose compared value in the engine trailer is then a NaN (`result_check`), the
+//! other ops through a test of the trailer's strict byte first (`strict_guard`). MXCSR's
+//! flags are ignored in strict mode. The slow paths are emitted out of line after the block
+//! and save and restore the caller-saved registers they clobber themselves, so the fast
+//! path runs straight through and leaves the register allocation untouched.
 
 use super::emit::{Cg, CompileError, Opnd};
 use super::regs::*;
@@ -202,13 +207,23 @@ pub(super) fn decode_op(x: u64) -> Op {
     }
 }
 
+/// An out-of-line slow path (see `Cg::fp_tail`).
+pub(super) struct FpStub {
+    slow: DynamicLabel,
+    done: DynamicLabel,
+    code: i64,
+    args: Vec<Opnd>,
+    saved: Vec<u8>,
+    d: u8,
+}
+
 /// How `Cg::fp_tail` decides that the fast path's result stands.
 #[derive(Clone, Copy)]
 enum Tail {
     /// The last compare was not unordered (no NaN).
     NoParity,
-    /// `ordinary_check` passed.
-    BelowOrEqual,
+    /// `result_check` passed (its last compare said "not equal").
+    NotEqual,
     /// Every failing case already jumped to the slow path.
     Always,
 }
@@ -247,7 +262,7 @@ impl Cg<'_> {
             Op::FCmpNzcv { a, b, ty, signal } if is_float(ty) => self.fp_cmp(i, op, ty, signal, a, b),
             Op::FCvt { a, from, to } if is_float(from) && is_float(to) && from != to => self.fp_cvt(i, op, from, a),
             Op::IToF { a, from, to, signed, fbits } if is_float(to) && from != Ty::I128 => {
-                self.fp_itof(i, from, to, signed, fbits, a)
+                self.fp_itof(i, op, from, to, signed, fbits, a)
             }
             Op::FToI { a, from, to, signed, round, fbits } if is_float(from) && is_float(to) && fbits == 0 => {
                 if round != RoundMode::Zero && !sse41 {
@@ -303,6 +318,12 @@ impl Cg<'_> {
         self.def_reg(i)
     }
 
+    /// The slow-path label of an op whose result test (`result_check`) also covers strict
+    /// mode (its fast path may raise wrong flags then: MXCSR's flags are ignored in strict mode).
+    fn slow_label(&mut self) -> DynamicLabel {
+        self.a.new_dynamic_label()
+    }
+
     /// The start of an op whose fast path assumes the default FP environment: jump to the
     /// (returned) slow-path label when the strict-FP flag is set.
     fn strict_guard(&mut self) -> DynamicLabel {
@@ -313,57 +334,62 @@ impl Cg<'_> {
     }
 
     /// The end of an op: the fast path's result (already in `d`) stands when the flags of
-    /// the preceding test say `ok` (a jump condition); otherwise, and from `slow`, the slow
-    /// path recomputes it.
+    /// the preceding test say `ok`; otherwise, and from `slow`, the slow path recomputes it.
+    /// The slow path is emitted out of line after the block (`emit_fp_stubs`), so the fast
+    /// path runs straight through.
     fn fp_tail(&mut self, op: &Op, args: &[Val], d: u8, slow: DynamicLabel, ok: Tail) {
-        let done = self.a.new_dynamic_label();
         match ok {
-            Tail::NoParity => dynasm!(self.a ; .arch x64 ; jnp =>done),
-            Tail::BelowOrEqual => dynasm!(self.a ; .arch x64 ; jbe =>done),
-            Tail::Always => dynasm!(self.a ; .arch x64 ; jmp =>done),
+            Tail::NoParity => dynasm!(self.a ; .arch x64 ; jp =>slow),
+            Tail::NotEqual => dynasm!(self.a ; .arch x64 ; je =>slow),
+            Tail::Always => {}
         }
-        dynasm!(self.a ; .arch x64 ; =>slow);
-        self.slow_path(op, args, d);
+        let done = self.a.new_dynamic_label();
         dynasm!(self.a ; .arch x64 ; =>done);
-    }
-
-    /// Set the flags for `fp_tail(.., Tail::BelowOrEqual)` from the result bits in `d`: fine
-    /// when the result is an ordinary number (not zero, denormal, the smallest normal or a
-    /// NaN; for f64 a few numbers just above the smallest normal also count as not fine).
-    fn ordinary_check(&mut self, d: u8, w64: bool) {
-        if w64 {
-            // On the top 32 bits of |r| << 1: 0x0020_0001 ..= 0xffdf_ffff.
-            dynasm!(self.a ; .arch x64
-                ; lea rax, [Rq(d) + Rq(d)]
-                ; shr rax, 32
-                ; sub eax, 0x0020_0001
-                ; cmp eax, 0xffbf_fffeu32 as i32
-            );
-        } else {
-            // |r| << 1 in 0x0100_0001 ..= 0xff00_0000 (infinity is fine).
-            dynasm!(self.a ; .arch x64
-                ; lea eax, [Rq(d) + Rq(d)]
-                ; sub eax, 0x0100_0001
-                ; cmp eax, 0xfdff_ffffu32 as i32
-            );
-        }
-    }
-
-    /// Inline slow path: `d = fp_slow(op, args)`, preserving every other allocatable register.
-    fn slow_path(&mut self, op: &Op, args: &[Val], d: u8) {
         let code = encode_op(op).expect("slow path for an FP op") as i64;
-        for (k, &v) in args.iter().enumerate() {
-            let o = self.opnd(v);
-            self.mov_to(RAX, o);
-            let off = ARGS_OFF + 8 * k as i32;
-            dynasm!(self.a ; .arch x64 ; mov [rsp + off], rax);
-        }
-        let saved: Vec<u8> = ALLOCATABLE
+        let args = args.iter().map(|&v| self.opnd(v)).collect();
+        let saved = ALLOCATABLE
             .iter()
             .copied()
             .filter(|&r| caller_saved(r) && r != d && self.al.owner(r).is_some())
             .collect();
-        for &r in &saved {
+        self.fp_stubs.push(FpStub { slow, done, code, args, saved, d });
+    }
+
+    /// Emit the slow paths `fp_tail` recorded (after the block's code).
+    pub(super) fn emit_fp_stubs(&mut self) {
+        for s in std::mem::take(&mut self.fp_stubs) {
+            dynasm!(self.a ; .arch x64 ; =>s.slow);
+            self.slow_path(&s);
+            dynasm!(self.a ; .arch x64 ; jmp =>s.done);
+        }
+    }
+
+    /// Set the flags for `fp_tail(.., Tail::NotEqual)` from the result in xmm `x` (clobbered,
+    /// the result is in its GPR by now): fine when it is not a NaN, not of the smallest normal
+    /// magnitude, and the FP environment is not strict (the compared value,
+    /// `ir::fpenv::check_values`, is a NaN then). A quiet compare: no flags.
+    fn result_check(&mut self, x: u8, w64: bool) {
+        let off = self.env.exit_flag_off + if w64 { 16 } else { 32 };
+        let val = off + if w64 { 8 } else { 4 };
+        dynasm!(self.a ; .arch x64 ; andps Rx(x), [rbp + off]);
+        if w64 {
+            dynasm!(self.a ; .arch x64 ; ucomisd Rx(x), QWORD [rbp + val]);
+        } else {
+            dynasm!(self.a ; .arch x64 ; ucomiss Rx(x), DWORD [rbp + val]);
+        }
+    }
+
+    /// A slow path: `d = fp_slow(code, args)`, preserving every other allocatable register
+    /// (operand locations and live registers as they were at the op).
+    fn slow_path(&mut self, s: &FpStub) {
+        let (code, d) = (s.code, s.d);
+        for (k, &o) in s.args.iter().enumerate() {
+            self.mov_to(RAX, o);
+            let off = ARGS_OFF + 8 * k as i32;
+            dynasm!(self.a ; .arch x64 ; mov [rsp + off], rax);
+        }
+        let saved = &s.saved;
+        for &r in saved {
             dynasm!(self.a ; .arch x64 ; push Rq(r));
         }
         let pad = saved.len() % 2 == 1;
@@ -409,7 +435,8 @@ impl Cg<'_> {
     fn fp_bin(&mut self, i: usize, op: &Op, fop: FBinOp, ty: Ty, a: Val, b: Val) -> Result<bool, CompileError> {
         let w = ty == Ty::I64;
         let d = self.fp_def(i, &[a, b])?;
-        let slow = self.strict_guard();
+        let minmax = matches!(fop, FBinOp::Min | FBinOp::Max | FBinOp::MinNm | FBinOp::MaxNm);
+        let slow = if minmax { self.strict_guard() } else { self.slow_label() };
         self.xload(0, a, w);
         self.xload(1, b, w);
         match fop {
@@ -442,8 +469,8 @@ impl Cg<'_> {
             FBinOp::MulX | FBinOp::RecipStep | FBinOp::RSqrtStep => unreachable!("not native"),
         }
         self.xstore(d, 0, w);
-        self.ordinary_check(d, w);
-        self.fp_tail(op, &[a, b], d, slow, Tail::BelowOrEqual);
+        self.result_check(0, w);
+        self.fp_tail(op, &[a, b], d, slow, Tail::NotEqual);
         Ok(true)
     }
 
@@ -462,13 +489,12 @@ impl Cg<'_> {
     fn fp_sqrt(&mut self, i: usize, op: &Op, ty: Ty, a: Val) -> Result<bool, CompileError> {
         let w = ty == Ty::I64;
         let d = self.fp_def(i, &[a])?;
-        let slow = self.strict_guard();
+        let slow = self.slow_label();
         self.xload(0, a, w);
         sdss!(self, w, sqrtsd, sqrtss, 0, 0);
         self.xstore(d, 0, w);
-        // A square root is never tiny: only a NaN result needs the slow path.
-        sdss!(self, w, ucomisd, ucomiss, 0, 0);
-        self.fp_tail(op, &[a], d, slow, Tail::NoParity);
+        self.result_check(0, w);
+        self.fp_tail(op, &[a], d, slow, Tail::NotEqual);
         Ok(true)
     }
 
@@ -541,7 +567,7 @@ impl Cg<'_> {
     fn fp_fma(&mut self, i: usize, op: &Op, ty: Ty, a: Val, b: Val, c: Val, neg_p: bool, neg_c: bool) -> Result<bool, CompileError> {
         let w = ty == Ty::I64;
         let d = self.fp_def(i, &[a, b, c])?;
-        let slow = self.strict_guard();
+        let slow = self.slow_label();
         self.xload(0, a, w);
         self.xload(1, b, w);
         self.xload(2, c, w);
@@ -561,8 +587,8 @@ impl Cg<'_> {
             (true, true, false) => dynasm!(self.a ; .arch x64 ; vfnmsub231ss xmm2, xmm0, xmm1),
         }
         self.xstore(d, 2, w);
-        self.ordinary_check(d, w);
-        self.fp_tail(op, &[a, b, c], d, slow, Tail::BelowOrEqual);
+        self.result_check(2, w);
+        self.fp_tail(op, &[a, b, c], d, slow, Tail::NotEqual);
         Ok(true)
     }
 
@@ -596,7 +622,7 @@ impl Cg<'_> {
     fn fp_cvt(&mut self, i: usize, op: &Op, from: Ty, a: Val) -> Result<bool, CompileError> {
         let wf = from == Ty::I64;
         let d = self.fp_def(i, &[a])?;
-        let slow = self.strict_guard();
+        let slow = if wf { self.slow_label() } else { self.strict_guard() };
         self.xload(0, a, wf);
         if wf {
             dynasm!(self.a ; .arch x64 ; cvtsd2ss xmm0, xmm0);
@@ -606,8 +632,8 @@ impl Cg<'_> {
         self.xstore(d, 0, !wf);
         if wf {
             // Narrowing may underflow.
-            self.ordinary_check(d, false);
-            self.fp_tail(op, &[a], d, slow, Tail::BelowOrEqual);
+            self.result_check(0, false);
+            self.fp_tail(op, &[a], d, slow, Tail::NotEqual);
         } else {
             // Widening is exact: only NaNs (payload, default NaN) need the slow path.
             dynasm!(self.a ; .arch x64 ; ucomisd xmm0, xmm0);
@@ -616,9 +642,13 @@ impl Cg<'_> {
         Ok(true)
     }
 
-    fn fp_itof(&mut self, i: usize, from: Ty, to: Ty, signed: bool, fbits: u8, a: Val) -> Result<bool, CompileError> {
+    #[allow(clippy::too_many_arguments)]
+    fn fp_itof(&mut self, i: usize, op: &Op, from: Ty, to: Ty, signed: bool, fbits: u8, a: Val) -> Result<bool, CompileError> {
         let w = to == Ty::I64;
         let d = self.fp_def(i, &[a])?;
+        // Flush-to-zero cannot change the result, but in strict mode the flags must come
+        // from the exact path.
+        let slow = self.strict_guard();
         let o = self.opnd(a);
         self.mov_to(RAX, o);
         if signed {
@@ -657,6 +687,7 @@ impl Cg<'_> {
             sdss!(self, w, mulsd, mulss, 0, 1);
         }
         self.xstore(d, 0, w);
+        self.fp_tail(op, &[a], d, slow, Tail::Always);
         Ok(true)
     }
 

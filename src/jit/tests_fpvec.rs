@@ -94,7 +94,8 @@ pub(super) const CONTROLS: [u32; 4] = [0, 1 << fpenv::RMODE_SHIFT | fpenv::DN, 2
 
 /// Run `f` on `st` (a state of `size` bytes) in FP environment `ctl`; the flags raised.
 pub(super) fn in_env(st: &mut CpuState, size: usize, ctl: u32, f: impl FnOnce(&mut CpuState)) -> u32 {
-    st.write_u8(crate::guest::fp_strict_offset(size), fpenv::strict(ctl) as u8);
+    // SAFETY: a state of `size` bytes with its trailer.
+    unsafe { crate::guest::write_fp_trailer(st.as_mut_ptr(), size, ctl) };
     let host = fpenv::enter(ctl);
     f(st);
     fpenv::leave(host)

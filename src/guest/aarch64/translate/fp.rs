@@ -316,9 +316,10 @@ fn vty(sz: bool) -> Ty {
     }
 }
 
+/// Lane `i` of `v` as a value of `ty` (a VExt typed as its lane: the zero-extended lane is
+/// already a valid `ty` value, so no truncation is needed).
 fn lane_of(ctx: &mut Ctx, v: Val, ty: Ty, i: usize) -> Val {
-    let x = ctx.b.push(Op::VExt { a: v, esize: ty.bytes() as u8, lane: i as u8 }, Ty::I64);
-    ctx.b.zext(x, ty)
+    ctx.b.push(Op::VExt { a: v, esize: ty.bytes() as u8, lane: i as u8 }, ty)
 }
 
 /// Build a vector from `lanes` per-lane values (zero above them).

@@ -175,7 +175,7 @@ fn fpcr_write(ctx: &mut HelperCtx, args: [u128; 3]) -> u128 {
     // SAFETY: as above; the strict-FP flag sits in the engine trailer after the state.
     unsafe {
         (ctx.state.add(state::FPCR) as *mut u64).write_unaligned(v);
-        ctx.state.add(crate::guest::fp_strict_offset(state::STATE_SIZE)).write(fpenv::strict(v as u32) as u8);
+        crate::guest::write_fp_trailer(ctx.state, state::STATE_SIZE, v as u32);
     }
     0
 }
