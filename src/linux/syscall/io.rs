@@ -1,6 +1,6 @@
 //! Data transfer on fds: read/write and friends, and ioctl.
 
-use super::{host, int, Ctx, Handler, SysResult};
+use super::{blocking, host, int, Ctx, Handler, SysResult};
 use crate::linux::convert::{structs, GuestReader, GuestWriter, Ioctl};
 use crate::log::Item;
 use crate::logf;
@@ -28,13 +28,13 @@ const MAX_RW: u64 = 0x7fff_f000;
 fn sys_read(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     let len = a[2].min(MAX_RW) as usize;
     let p = c.buf_w(a[1], len)?;
-    host(unsafe { libc::read(int(a[0]), p as *mut _, len) } as i64)
+    blocking(libc::SYS_read, [a[0], p as u64, len as u64, 0, 0, 0])
 }
 
 fn sys_write(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     let len = a[2].min(MAX_RW) as usize;
     let p = c.buf_r(a[1], len)?;
-    host(unsafe { libc::write(int(a[0]), p as *const _, len) } as i64)
+    blocking(libc::SYS_write, [a[0], p as u64, len as u64, 0, 0, 0])
 }
 
 fn sys_pread64(c: &mut Ctx, a: [u64; 6]) -> SysResult {

@@ -120,6 +120,19 @@ pub fn host(r: i64) -> SysResult {
     }
 }
 
+/// A host system call that may block (read on a pipe, wait4, futex wait, poll, accept, ...).
+///
+/// Every handler whose host call can sleep must make it through this function, never
+/// through a libc wrapper: a guest signal that arrives just before or during the call must
+/// interrupt it (EINTR, or a restart under SA_RESTART), which only this entry point can
+/// guarantee without a race. Arguments are raw register values; pointers are host pointers.
+/// Calls that cannot block (close, fstat, ...) may use libc directly.
+pub fn blocking(nr: i64, args: [u64; 6]) -> SysResult {
+    // The signal work replaces this body with a race-free "safe syscall" (see issue 6);
+    // callers do not change.
+    host(unsafe { libc::syscall(nr, args[0], args[1], args[2], args[3], args[4], args[5]) })
+}
+
 /// Guest int argument (the low 32 bits, sign-extended), e.g. fds and dirfds.
 pub fn int(v: u64) -> i32 {
     v as u32 as i32
