@@ -3,6 +3,7 @@
 
 pub mod convert;
 pub mod loader;
+pub mod overlay;
 pub mod strace;
 pub mod syscall;
 
@@ -38,6 +39,8 @@ pub struct Process {
     pub arch: &'static dyn GuestArch,
     pub mem: GuestMem,
     pub sysroot: Option<PathBuf>,
+    /// How the guest's paths map to host paths (the sysroot overlay).
+    pub overlay: overlay::Overlay,
     /// Host path of the running program (what /proc/self/exe shows).
     pub exe: PathBuf,
     pub strace: bool,

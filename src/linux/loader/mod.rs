@@ -25,7 +25,8 @@ use crate::mem::{GuestMem, PAGE_SIZE};
 use elf::{Bad, FileSource, Image};
 use std::ffi::OsString;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
-use std::path::{Component, Path, PathBuf};
+use crate::linux::overlay::{resolve_in, Overlay};
+use std::path::{Path, PathBuf};
 
 /// Sysroots searched for a dynamically linked program's interpreter when no -L is given.
 pub const DEFAULT_SYSROOTS: &[(&str, &[&str])] = &[("aarch64", &["/usr/aarch64-linux-gnu", "/"])];
@@ -79,52 +80,11 @@ fn open_exec(path: &Path) -> Result<FileSource, LoadError> {
     Ok(FileSource { file, size: md.len() })
 }
 
-/// Resolve `path` inside `root` the way a chroot would: absolute symlinks restart at `root`.
-/// None if something on the way does not exist.
-fn resolve_in(root: &Path, path: &Path) -> Option<PathBuf> {
-    let mut todo: Vec<OsString> = Vec::new();
-    let push_all = |todo: &mut Vec<OsString>, p: &Path| {
-        for c in p.components().rev() {
-            match c {
-                Component::Normal(s) => todo.push(s.to_os_string()),
-                Component::ParentDir => todo.push("..".into()),
-                _ => {}
-            }
-        }
-    };
-    push_all(&mut todo, path);
-    let mut cur = PathBuf::new();
-    let mut hops = 0;
-    while let Some(c) = todo.pop() {
-        if c == ".." {
-            cur.pop();
-            continue;
-        }
-        let next = cur.join(&c);
-        let full = root.join(&next);
-        let md = std::fs::symlink_metadata(&full).ok()?;
-        if md.file_type().is_symlink() {
-            hops += 1;
-            if hops > 40 {
-                return None;
-            }
-            let target = std::fs::read_link(&full).ok()?;
-            if target.is_absolute() {
-                cur = PathBuf::new();
-            }
-            push_all(&mut todo, &target);
-        } else {
-            cur = next;
-        }
-    }
-    Some(root.join(cur))
-}
-
 /// Find the interpreter: returns its host path and the sysroot that held it (None for "/").
 fn find_interp(cfg: &Config, prog: &str, arch: &dyn GuestArch, interp: &Path) -> Result<(PathBuf, Option<PathBuf>), LoadError> {
     let shown = interp.display();
     if let Some(root) = &cfg.sysroot {
-        return match resolve_in(root, interp) {
+        return match resolve_in(root, interp, true) {
             Some(p) => Ok((p, Some(root.clone()))),
             None => Err(err(
                 1,
@@ -138,7 +98,7 @@ fn find_interp(cfg: &Config, prog: &str, arch: &dyn GuestArch, interp: &Path) ->
     if SEARCH_DEFAULT_SYSROOTS {
         let roots = DEFAULT_SYSROOTS.iter().filter(|(a, _)| *a == arch.name()).flat_map(|(_, r)| r.iter());
         for r in roots {
-            if let Some(p) = resolve_in(Path::new(r), interp) {
+            if let Some(p) = resolve_in(Path::new(r), interp, true) {
                 let sysroot = if *r == "/" { None } else { Some(PathBuf::from(r)) };
                 return Ok((p, sysroot));
             }
@@ -257,26 +217,7 @@ pub fn load(cfg: &Config) -> Result<Loaded, LoadError> {
     }
     mem.write(image.sp, &image.bytes).map_err(|e| err(1, format!("{prog}: cannot write the initial stack: {}", e.desc())))?;
 
-    let process = Process { arch, mem, sysroot, exe, strace: false, cpu_model: cfg.cpu.clone() };
+    let overlay = Overlay::new(sysroot.as_deref());
+    let process = Process { arch, mem, sysroot, overlay, exe, strace: false, cpu_model: cfg.cpu.clone() };
     Ok(Loaded { process, entry, sp: image.sp })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn resolve_inside_a_root() {
-        let d = std::env::temp_dir().join(format!("ruser-resolve-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(d.join("lib/real")).unwrap();
-        std::fs::write(d.join("lib/real/ld.so"), b"x").unwrap();
-        // An absolute symlink must be followed inside the root, not on the host.
-        std::os::unix::fs::symlink("/lib/real/ld.so", d.join("lib/ld-abs.so")).unwrap();
-        std::os::unix::fs::symlink("real/ld.so", d.join("lib/ld-rel.so")).unwrap();
-        assert_eq!(resolve_in(&d, Path::new("/lib/ld-abs.so")), Some(d.join("lib/real/ld.so")));
-        assert_eq!(resolve_in(&d, Path::new("/lib/ld-rel.so")), Some(d.join("lib/real/ld.so")));
-        assert_eq!(resolve_in(&d, Path::new("/lib/missing.so")), None);
-        std::fs::remove_dir_all(&d).unwrap();
-    }
 }
