@@ -180,7 +180,6 @@ fn text_applets() {
 }
 
 #[test]
-#[ignore = "needs fork/execve in the emulator; un-ignore when processes are supported"]
 fn sh_pipeline() {
     compare("sh pipeline", &["sh", "-c", "echo c b a | tr ' ' '\\n' | sort | wc -l"], None, None);
     compare("sh subshell", &["sh", "-c", "x=$(echo inner); echo outer $x; (exit 7); echo $?"], None, None);

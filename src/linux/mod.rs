@@ -4,6 +4,7 @@
 pub mod convert;
 pub mod loader;
 pub mod overlay;
+pub mod procfs;
 pub mod strace;
 pub mod syscall;
 
@@ -32,6 +33,30 @@ pub struct Config {
     pub cpu: String,
     pub strace: bool,
     pub backend: Backend,
+    /// ruser's own options to pass on when the guest execs another foreign program
+    /// (everything but -L, -0 and the program; see `syscall::exec`).
+    pub exec_opts: Vec<OsString>,
+    /// The path to show as AT_EXECFN (the name the guest's execve was given), when it is
+    /// not `program`.
+    pub execfn: Option<OsString>,
+}
+
+/// How the guest was started: what /proc/self shows and what a guest execve passes on.
+#[derive(Clone, Debug)]
+pub struct Launch {
+    pub backend: Backend,
+    pub exec_opts: Vec<OsString>,
+    /// Guest address ranges of the argument and environment strings on the initial stack.
+    pub args: (u64, u64),
+    pub env: (u64, u64),
+    /// The auxiliary vector the guest started with.
+    pub auxv: Vec<(u64, u64)>,
+}
+
+impl Default for Launch {
+    fn default() -> Launch {
+        Launch { backend: Backend::Jit, exec_opts: Vec::new(), args: (0, 0), env: (0, 0), auxv: Vec::new() }
+    }
 }
 
 /// Per-process state of the Linux layer.
@@ -45,6 +70,7 @@ pub struct Process {
     pub exe: PathBuf,
     pub strace: bool,
     pub cpu_model: String,
+    pub launch: Launch,
 }
 
 /// What the guest asked for, seen from the dispatcher.
@@ -89,12 +115,19 @@ pub fn run(cfg: &Config) -> Result<i32, loader::LoadError> {
     let mut cpu = CpuState::new(arch.state_size());
     arch.init_state(&mut cpu, loaded.entry, loaded.sp);
     crate::exec::fault::install();
-    let mut engine = Engine::new(arch, cfg.backend);
+    Ok(guest_loop(&p, &mut cpu))
+}
+
+/// Run the guest on `cpu` until the process exits; returns its exit status (a guest fault
+/// kills ruser with the guest's signal instead).
+pub fn guest_loop(p: &Process, cpu: &mut CpuState) -> i32 {
+    let arch = p.arch;
+    let mut engine = Engine::new(arch, p.launch.backend);
     loop {
-        match engine.run(&mut cpu, &p.mem) {
+        match engine.run(cpu, &p.mem) {
             Stop::Syscall => {
-                if let Flow::Exit(code) = syscall::dispatch(&p, &mut cpu) {
-                    return Ok(code);
+                if let Flow::Exit(code) = syscall::dispatch(p, cpu) {
+                    return code;
                 }
             }
             Stop::Trap(trap) => {

@@ -19,7 +19,7 @@ mod elf;
 mod map;
 mod stack;
 
-use super::{Config, Process};
+use super::{Config, Launch, Process};
 use crate::guest::GuestArch;
 use crate::mem::{GuestMem, PAGE_SIZE};
 use elf::{Bad, FileSource, Image};
@@ -202,7 +202,7 @@ pub fn load(cfg: &Config) -> Result<Loaded, LoadError> {
     let args = StackArgs {
         argv: &argv,
         envp: &envp,
-        execfn: cfg.program.as_os_str().as_bytes(),
+        execfn: cfg.execfn.as_deref().unwrap_or(cfg.program.as_os_str()).as_bytes(),
         platform: arch.platform().as_bytes(),
         random: random_bytes(),
         auxv,
@@ -218,6 +218,7 @@ pub fn load(cfg: &Config) -> Result<Loaded, LoadError> {
     mem.write(image.sp, &image.bytes).map_err(|e| err(1, format!("{prog}: cannot write the initial stack: {}", e.desc())))?;
 
     let overlay = Overlay::new(sysroot.as_deref());
-    let process = Process { arch, mem, sysroot, overlay, exe, strace: false, cpu_model: cfg.cpu.clone() };
+    let launch = Launch { backend: cfg.backend, exec_opts: cfg.exec_opts.clone(), args: image.args, env: image.env, auxv: image.auxv };
+    let process = Process { arch, mem, sysroot, overlay, exe, strace: false, cpu_model: cfg.cpu.clone(), launch };
     Ok(Loaded { process, entry, sp: image.sp })
 }

@@ -4,9 +4,9 @@
 
 use super::{host, int, Ctx, Handler, SysResult, PATH_MAX};
 use crate::linux::convert::{flags, structs, GuestReader};
+use crate::linux::procfs;
 use nix::errno::Errno;
 use std::ffi::CString;
-use std::os::unix::ffi::OsStrExt;
 
 pub static HANDLERS: &[(&str, Handler)] = &[
     ("openat", sys_openat),
@@ -55,6 +55,20 @@ const F_GETSIG: i32 = 11;
 
 fn sys_openat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     let fl = flags::open_to_host(c.abi, a[2] as u32);
+    let path = c.cstr(a[1])?;
+    if let Some(r) = procfs::open(c, path.as_bytes()) {
+        if fl & libc::O_ACCMODE != libc::O_RDONLY {
+            if let Ok(fd) = r {
+                unsafe { libc::close(fd as i32) };
+            }
+            return Err(Errno::EACCES);
+        }
+        let fd = r?;
+        if fl & libc::O_CLOEXEC != 0 {
+            unsafe { libc::fcntl(fd as i32, libc::F_SETFD, libc::FD_CLOEXEC) };
+        }
+        return Ok(fd);
+    }
     let hp = c.path_at(int(a[0]), a[1], fl & libc::O_NOFOLLOW == 0)?;
     host(unsafe { libc::openat(hp.dirfd, hp.path.as_ptr(), fl, a[3] as u32 as libc::c_uint) } as i64)
 }
@@ -113,23 +127,13 @@ fn sys_getdents64(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     Ok(n)
 }
 
-/// The guest program's absolute path, if `path` names /proc/self/exe (or /proc/<pid>/exe).
-fn proc_exe(c: &Ctx, path: &[u8]) -> Option<Vec<u8>> {
-    let own = format!("/proc/{}/exe", std::process::id());
-    if path != b"/proc/self/exe" && path != own.as_bytes() && path != b"/proc/thread-self/exe" {
-        return None;
-    }
-    let exe = std::fs::canonicalize(&c.p.exe).unwrap_or_else(|_| c.p.exe.clone());
-    Some(exe.as_os_str().as_bytes().to_vec())
-}
-
 fn sys_readlinkat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     let path = c.cstr(a[1])?;
     let bufsiz = a[3] as i32;
     if bufsiz <= 0 {
         return Err(Errno::EINVAL);
     }
-    if let Some(target) = proc_exe(c, path.as_bytes()) {
+    if let Some(target) = procfs::readlink(c.p, path.as_bytes()) {
         let n = target.len().min(bufsiz as usize);
         c.mem().write(a[2], &target[..n])?;
         return Ok(n as u64);

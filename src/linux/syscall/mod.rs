@@ -8,6 +8,7 @@
 //!
 //! Guest fds are host fds and guest pids are host pids (one guest process = one host process).
 
+pub mod exec;
 pub mod fs;
 pub mod io;
 pub mod mem;
@@ -145,7 +146,7 @@ pub fn int(v: u64) -> i32 {
 }
 
 /// Every family's registry.
-const FAMILIES: &[&[(&str, Handler)]] = &[fs::HANDLERS, io::HANDLERS, mem::HANDLERS, process::HANDLERS, time::HANDLERS, signal::HANDLERS];
+const FAMILIES: &[&[(&str, Handler)]] = &[exec::HANDLERS, fs::HANDLERS, io::HANDLERS, mem::HANDLERS, process::HANDLERS, time::HANDLERS, signal::HANDLERS];
 
 /// One guest ABI's number → (name, handler, strace signature) table.
 pub struct SysTable {

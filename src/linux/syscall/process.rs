@@ -37,7 +37,6 @@ pub static HANDLERS: &[(&str, Handler)] = &[
     ("set_robust_list", sys_set_robust_list),
     ("rseq", sys_enosys),
     ("clone3", sys_enosys),
-    ("execve", sys_enosys),
     ("prlimit64", sys_prlimit64),
     ("getrlimit", sys_getrlimit),
     ("setrlimit", sys_setrlimit),
@@ -76,8 +75,7 @@ fn task() -> std::sync::MutexGuard<'static, TaskState> {
     TASK.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Syscalls deliberately answered with ENOSYS (the guest's libc falls back): rseq, clone3,
-/// and execve until it is implemented.
+/// Syscalls deliberately answered with ENOSYS (the guest's libc falls back): rseq, clone3.
 fn sys_enosys(_c: &mut Ctx, _a: [u64; 6]) -> SysResult {
     Err(Errno::ENOSYS)
 }
