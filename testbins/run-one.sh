@@ -13,7 +13,8 @@
 #   NAME.sysroot  a directory passed as -L DIR (for dynamic programs)
 #   NAME.cpu      a CPU model passed as -cpu MODEL
 # The program runs with RUSER_TEST_VAR removed from the environment, in the
-# current directory.  QEMU may name another emulator with qemu's options.
+# current directory.  QEMU may name another emulator with qemu's options, or be
+# `native` to run BINARY directly (a native build; NAME.env sets its environment).
 set -euo pipefail
 
 if [ $# -ne 3 ]; then
@@ -53,8 +54,17 @@ done
 
 mkdir -p "$outdir"
 set +e
-env -u RUSER_TEST_VAR "$qemu" "${opts[@]}" "$bin" "${args[@]}" \
-    < "$stdin" > "$outdir/$name.stdout" 2> "$outdir/$name.stderr.tmp"
+if [ "$qemu" = native ]; then
+    envs=()
+    if [ -f "$inputs/$name.env" ]; then
+        mapfile -t envs < "$inputs/$name.env"
+    fi
+    env -u RUSER_TEST_VAR "${envs[@]}" "$bin" "${args[@]}" \
+        < "$stdin" > "$outdir/$name.stdout" 2> "$outdir/$name.stderr.tmp"
+else
+    env -u RUSER_TEST_VAR "$qemu" "${opts[@]}" "$bin" "${args[@]}" \
+        < "$stdin" > "$outdir/$name.stdout" 2> "$outdir/$name.stderr.tmp"
+fi
 status=$?
 set -e
 echo "$status" > "$outdir/$name.status"

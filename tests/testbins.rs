@@ -42,6 +42,10 @@ testbins!(
     // CPU features: CRC32 (no libc), HWCAP/ID registers/system registers, atomics with LSE
     // inline and gcc's outline atomics under -cpu max and (atomics_outline_a53) cortex-a53
     crc32, hwcaps, atomics_lse, atomics_outline, atomics_outline_a53,
+    // processes (static glibc; expected output from the native build, see *.oracle): vfork,
+    // posix_spawn, fork, execve errors and #! scripts; /proc/self and an exec chain
+    // (guest → guest through /proc/self/exe → the host's /bin/sh)
+    spawn, procself,
 );
 
 #[test]

@@ -100,11 +100,25 @@ pub fn die_by_signal(sig: i32) -> ! {
     }
 }
 
+/// Name the process after the guest program, as the kernel does at exec (the basename of
+/// the path exec was given, cut to 15 bytes): what ps, /proc/self/stat and status show.
+fn set_comm(path: &std::ffi::OsStr) {
+    use std::os::unix::ffi::OsStrExt;
+    let b = path.as_bytes();
+    let base = b.rsplit(|&c| c == b'/').next().unwrap_or(b);
+    let mut name = [0u8; 16];
+    let n = base.len().min(15);
+    name[..n].copy_from_slice(&base[..n]);
+    // SAFETY: a NUL-terminated buffer of 16 bytes.
+    unsafe { libc::prctl(libc::PR_SET_NAME, name.as_ptr(), 0, 0, 0) };
+}
+
 /// Run a guest program to completion; returns ruser's exit status.
 pub fn run(cfg: &Config) -> Result<i32, loader::LoadError> {
     let loaded = loader::load(cfg)?;
     let mut p = loaded.process;
     p.strace = cfg.strace;
+    set_comm(cfg.execfn.as_deref().unwrap_or(cfg.program.as_os_str()));
     let arch = p.arch;
     if crate::log::enabled(Item::Page) {
         for v in p.mem.snapshot() {
@@ -121,8 +135,13 @@ pub fn run(cfg: &Config) -> Result<i32, loader::LoadError> {
 /// Run the guest on `cpu` until the process exits; returns its exit status (a guest fault
 /// kills ruser with the guest's signal instead).
 pub fn guest_loop(p: &Process, cpu: &mut CpuState) -> i32 {
+    let mut engine = Engine::new(p.arch, p.launch.backend);
+    guest_loop_on(p, cpu, &mut engine)
+}
+
+/// `guest_loop` on a given engine.
+pub fn guest_loop_on(p: &Process, cpu: &mut CpuState, engine: &mut Engine) -> i32 {
     let arch = p.arch;
-    let mut engine = Engine::new(arch, p.launch.backend);
     loop {
         match engine.run(cpu, &p.mem) {
             Stop::Syscall => {

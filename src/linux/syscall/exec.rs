@@ -166,7 +166,7 @@ fn exec(c: &mut Ctx, dirfd: i32, path: CString, argvp: u64, envpp: u64, flags: i
     let mut argv = read_strv(c, argvp)?;
     let envp = read_strv(c, envpp)?;
     // The name the kernel gives the program (AT_EXECFN, a script's path argument).
-    let filename: Vec<u8> = if path.is_empty() {
+    let mut filename: Vec<u8> = if path.is_empty() {
         format!("/dev/fd/{dirfd}").into_bytes()
     } else if dirfd == libc::AT_FDCWD || path.as_bytes()[0] == b'/' {
         path.as_bytes().to_vec()
@@ -192,6 +192,9 @@ fn exec(c: &mut Ctx, dirfd: i32, path: CString, argvp: u64, envpp: u64, flags: i
                 v.push(filename.clone());
                 v.extend(argv.into_iter().skip(1));
                 argv = v;
+                // A nested script gets its interpreter's name as the script's path (and as
+                // AT_EXECFN), as the kernel does.
+                filename = interp.clone();
                 path = CString::new(interp).map_err(|_| Errno::ENOEXEC)?;
                 dirfd = libc::AT_FDCWD;
                 flags = 0;

@@ -14,6 +14,7 @@ pub mod io;
 pub mod mem;
 pub mod process;
 pub mod signal;
+pub mod spawn;
 pub mod table;
 #[cfg(test)]
 mod tests;
