@@ -7,13 +7,11 @@
 //!
 //! Interpreter lookup: a dynamically linked program names its interpreter (PT_INTERP, e.g.
 //! /lib/ld-linux-aarch64.so.1). With `-L SYSROOT` (or RUSER_LD_PREFIX) it is looked up inside
-//! SYSROOT only (symlinks resolved inside the sysroot). Without -L, a dynamically linked
-//! program is an error naming -L, for now: the test suite expects that error even on hosts
-//! that have a cross sysroot, and tests strip RUSER_* variables, so an opt-out variable would
-//! not help. The search itself is written: when `SEARCH_DEFAULT_SYSROOTS` is turned on, the
-//! directories of `DEFAULT_SYSROOTS` for the guest are tried in order ("/", the host's own
-//! file system as qemu-user uses it, last), and the sysroot that held the interpreter becomes
-//! the process sysroot.
+//! SYSROOT only (symlinks resolved inside the sysroot). Without -L, the directories of
+//! `DEFAULT_SYSROOTS` for the guest are tried in order (the cross toolchain's sysroot, then
+//! "/", the host's own file system with multiarch libraries, as qemu-user uses it), and the
+//! sysroot that held the interpreter becomes the process sysroot (none for "/"). If none
+//! holds it, the error names -L.
 
 mod elf;
 mod map;
@@ -32,8 +30,8 @@ use std::path::{Path, PathBuf};
 pub const DEFAULT_SYSROOTS: &[(&str, &[&str])] = &[("aarch64", &["/usr/aarch64-linux-gnu", "/"])];
 
 /// Whether a dynamically linked program run without -L looks for its interpreter in
-/// `DEFAULT_SYSROOTS` (off until the issue that asks for it; see the module comment).
-pub const SEARCH_DEFAULT_SYSROOTS: bool = false;
+/// `DEFAULT_SYSROOTS` (see the module comment).
+pub const SEARCH_DEFAULT_SYSROOTS: bool = true;
 
 /// A load failure: one line for the user, and ruser's exit status.
 #[derive(Debug)]
