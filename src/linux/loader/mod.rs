@@ -131,14 +131,22 @@ fn parse(src: &FileSource, arch: &dyn GuestArch, top: u64, who: &str) -> Result<
 
 pub fn load(cfg: &Config) -> Result<Loaded, LoadError> {
     let prog = cfg.program.display().to_string();
-    let src = open_exec(&cfg.program)?;
+    // The program's path is the guest's: with -L, an absolute path the sysroot holds names the
+    // sysroot's file (`ruser -L root /usr/bin/python3`).
+    let host_prog = match &cfg.sysroot {
+        Some(root) if cfg.program.is_absolute() => Overlay::new(Some(root))
+            .in_root(cfg.program.as_os_str().as_bytes(), true)
+            .map_or_else(|| cfg.program.clone(), |h| PathBuf::from(OsString::from_vec(h))),
+        _ => cfg.program.clone(),
+    };
+    let src = open_exec(&host_prog)?;
     let arch = pick_arch(cfg, &src, &prog)?;
     if !arch.is_64bit() {
         return Err(err(1, format!("{prog}: 32-bit {} guests are not supported yet", arch.name())));
     }
     let mem = GuestMem::new_identity();
     let img = parse(&src, arch, mem.top(), &prog)?;
-    let exe = std::fs::canonicalize(&cfg.program).unwrap_or_else(|_| std::env::current_dir().unwrap_or_default().join(&cfg.program));
+    let exe = std::fs::canonicalize(&host_prog).unwrap_or_else(|_| std::env::current_dir().unwrap_or_default().join(&host_prog));
 
     // The interpreter, checked before anything is mapped.
     let mut sysroot = cfg.sysroot.clone();
