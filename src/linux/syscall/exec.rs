@@ -165,6 +165,13 @@ fn read_head(path: &CString) -> Result<Vec<u8>, Errno> {
 fn exec(c: &mut Ctx, dirfd: i32, path: CString, argvp: u64, envpp: u64, flags: i32) -> SysResult {
     let mut argv = read_strv(c, argvp)?;
     let envp = read_strv(c, envpp)?;
+    // The -strace line of a successful exec, in the guest's terms (the process is gone when
+    // the dispatcher would print it).
+    let shown = c.p.strace.then(|| {
+        let args: Vec<String> = argv.iter().map(|a| format!("{:?}", String::from_utf8_lossy(a))).collect();
+        let name = if dirfd == libc::AT_FDCWD && flags == 0 { "execve(".to_string() } else { format!("execveat({dirfd}, ") };
+        format!("{} {name}{:?}, [{}], {:#x}) = 0", std::process::id(), String::from_utf8_lossy(path.as_bytes()), args.join(", "), envpp)
+    });
     // The name the kernel gives the program (AT_EXECFN, a script's path argument).
     let mut filename: Vec<u8> = if path.is_empty() {
         format!("/dev/fd/{dirfd}").into_bytes()
@@ -179,10 +186,10 @@ fn exec(c: &mut Ctx, dirfd: i32, path: CString, argvp: u64, envpp: u64, flags: i
         let head = read_head(&host)?;
         match classify(&head)? {
             Kind::Elf { machine } if crate::guest::by_elf_machine(machine).is_some() => {
-                return exec_foreign(c, &host, &argv, &envp, &filename);
+                return exec_foreign(c, &host, &argv, &envp, &filename, shown.as_deref());
             }
             Kind::Elf { machine } if is_host_machine(machine) => {
-                return exec_host(c, &host, &argv, &envp);
+                return exec_host(&host, &argv, &envp, shown.as_deref());
             }
             Kind::Elf { .. } | Kind::Unknown => return Err(Errno::ENOEXEC),
             Kind::Script { interp, arg } => {
@@ -212,15 +219,14 @@ fn cstrings(v: &[Vec<u8>]) -> Result<Vec<CString>, Errno> {
     v.iter().map(|s| CString::new(s.clone()).map_err(|_| Errno::EINVAL)).collect()
 }
 
-/// The host's execve; returns only on failure.
-fn host_execve(c: &Ctx, prog: &CString, argv: &[CString], envp: &[CString]) -> Errno {
+/// The host's execve; returns only on failure. `shown` is the -strace line.
+fn host_execve(prog: &CString, argv: &[CString], envp: &[CString], shown: Option<&str>) -> Errno {
     let mut av: Vec<*const libc::c_char> = argv.iter().map(|s| s.as_ptr()).collect();
     av.push(std::ptr::null());
     let mut ev: Vec<*const libc::c_char> = envp.iter().map(|s| s.as_ptr()).collect();
     ev.push(std::ptr::null());
-    if c.p.strace {
-        let shown: Vec<String> = argv.iter().map(|a| format!("{:?}", a)).collect();
-        crate::log::write(&format!("{} execve({:?}, [{}]) = 0", std::process::id(), prog, shown.join(", ")));
+    if let Some(line) = shown {
+        crate::log::write(line);
     }
     let saved = signals_for_exec();
     // SAFETY: NULL-terminated arrays of valid C strings.
@@ -231,12 +237,12 @@ fn host_execve(c: &Ctx, prog: &CString, argv: &[CString], envp: &[CString]) -> E
 }
 
 /// Run a host program natively.
-fn exec_host(c: &Ctx, prog: &CString, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> SysResult {
-    Err(host_execve(c, prog, &cstrings(argv)?, &cstrings(envp)?))
+fn exec_host(prog: &CString, argv: &[Vec<u8>], envp: &[Vec<u8>], shown: Option<&str>) -> SysResult {
+    Err(host_execve(prog, &cstrings(argv)?, &cstrings(envp)?, shown))
 }
 
 /// Run a foreign program under ruser again, with this ruser's settings.
-fn exec_foreign(c: &Ctx, prog: &CString, argv: &[Vec<u8>], envp: &[Vec<u8>], filename: &[u8]) -> SysResult {
+fn exec_foreign(c: &Ctx, prog: &CString, argv: &[Vec<u8>], envp: &[Vec<u8>], filename: &[u8], shown: Option<&str>) -> SysResult {
     let ruser = std::fs::read_link("/proc/self/exe").map_err(|_| Errno::ENOENT)?;
     let mut args: Vec<Vec<u8>> = vec![ruser.as_os_str().as_bytes().to_vec()];
     // exec_opts starts with the hidden --guest-exec, which must come first.
@@ -259,7 +265,7 @@ fn exec_foreign(c: &Ctx, prog: &CString, argv: &[Vec<u8>], envp: &[Vec<u8>], fil
     args.push(prog.as_bytes().to_vec());
     args.extend(argv.iter().skip(1).cloned());
     let exe = CString::new(ruser.into_os_string().into_vec()).map_err(|_| Errno::ENOENT)?;
-    Err(host_execve(c, &exe, &cstrings(&args)?, &cstrings(envp)?))
+    Err(host_execve(&exe, &cstrings(&args)?, &cstrings(envp)?, shown))
 }
 
 // ---------------------------------------------------------------- signals across exec
