@@ -76,7 +76,7 @@ fn command(bin: &str, use_env: bool) -> Command {
             Arg::new("jit-threshold")
                 .long("jit-threshold")
                 .value_name("N")
-                .help("Interpret a block N times before compiling it (0: compile at once) [default: 2]"),
+                .help("Interpret a block N times before compiling it (0: compile at once) [default: 4]"),
             "RUSER_JIT_THRESHOLD",
         ))
         .arg(e(Arg::new("cpu").long("cpu").value_name("NAME"), "RUSER_CPU").help("CPU model to emulate ('help' lists them)"))
@@ -259,7 +259,7 @@ pub fn main(forced_arch: Option<&'static str>) -> ! {
             .ok()
             .filter(|&n| n <= 1000)
             .unwrap_or_else(|| fail(&bin, &format!("invalid JIT threshold '{s}' (0 to 1000)"))),
-        None => 2,
+        None => 4,
     };
     crate::jit::configure(crate::jit::Settings {
         chain: mask & crate::log::Item::Nochain as u32 == 0,
