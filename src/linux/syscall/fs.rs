@@ -57,11 +57,12 @@ fn sys_openat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     let fl = flags::open_to_host(c.abi, a[2] as u32);
     let path = c.cstr(a[1])?;
     if let Some(r) = procfs::open(c, path.as_bytes()) {
-        if fl & libc::O_ACCMODE != libc::O_RDONLY {
+        // The emulated files are regular, read-only files.
+        if fl & (libc::O_ACCMODE | libc::O_DIRECTORY) != libc::O_RDONLY {
             if let Ok(fd) = r {
                 unsafe { libc::close(fd as i32) };
             }
-            return Err(Errno::EACCES);
+            return Err(if fl & libc::O_DIRECTORY != 0 { Errno::ENOTDIR } else { Errno::EACCES });
         }
         let fd = r?;
         if fl & libc::O_CLOEXEC != 0 {
