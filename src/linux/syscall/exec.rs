@@ -220,7 +220,7 @@ fn cstrings(v: &[Vec<u8>]) -> Result<Vec<CString>, Errno> {
 }
 
 /// The host's execve; returns only on failure. `shown` is the -strace line.
-fn host_execve(prog: &CString, argv: &[CString], envp: &[CString], shown: Option<&str>) -> Errno {
+fn host_execve(prog: &std::ffi::CStr, argv: &[CString], envp: &[CString], shown: Option<&str>) -> Errno {
     let mut av: Vec<*const libc::c_char> = argv.iter().map(|s| s.as_ptr()).collect();
     av.push(std::ptr::null());
     let mut ev: Vec<*const libc::c_char> = envp.iter().map(|s| s.as_ptr()).collect();
@@ -264,8 +264,8 @@ fn exec_foreign(c: &Ctx, prog: &CString, argv: &[Vec<u8>], envp: &[Vec<u8>], fil
     args.push(b"--".to_vec());
     args.push(prog.as_bytes().to_vec());
     args.extend(argv.iter().skip(1).cloned());
-    let exe = CString::new(ruser.into_os_string().into_vec()).map_err(|_| Errno::ENOENT)?;
-    Err(host_execve(&exe, &cstrings(&args)?, &cstrings(envp)?, shown))
+    // Through /proc/self/exe: the running ruser even if its file was replaced meanwhile.
+    Err(host_execve(c"/proc/self/exe", &cstrings(&args)?, &cstrings(envp)?, shown))
 }
 
 // ---------------------------------------------------------------- signals across exec
