@@ -158,6 +158,31 @@ int main(int argc, char **argv) {
     printf("posix_spawn self: %s\n", strerror(r));
     if (r == 0)
         status("spawned child", wait_for(pid));
+    // The child reset SIGUSR2 to default and changed its mask: the parent's are its own.
+    struct sigaction sa;
+    sigaction(SIGUSR2, NULL, &sa);
+    sigset_t mask;
+    sigprocmask(SIG_BLOCK, NULL, &mask);
+    printf("parent after posix_spawn: usr2 %s, usr1 blocked %d\n", sa.sa_handler == on_usr2 ? "still handled" : "LOST", sigismember(&mask, SIGUSR1));
+
+    // Too long an argument, too many bytes of arguments: E2BIG.
+    static char big[200000];
+    memset(big, 'x', sizeof big - 1);
+    pid = fork();
+    if (pid == 0) {
+        char *bv[] = {(char *)"x", big, NULL};
+        execve("/proc/self/exe", bv, environ);
+        printf("execve one 200 kB argument: %s\n", strerror(errno));
+        big[100000] = 0;
+        char *many[40];
+        for (int i = 0; i < 39; i++)
+            many[i] = big;
+        many[39] = NULL;
+        execve("/proc/self/exe", many, environ);
+        printf("execve 39 arguments of 100 kB: %s\n", strerror(errno));
+        _exit(0);
+    }
+    wait_for(pid);
 
     // execve errors.
     try_exec("missing", "/nonexistent/ruser-test");

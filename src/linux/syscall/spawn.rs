@@ -96,6 +96,33 @@ fn fork(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     Ok(pid)
 }
 
+/// The state the kernel keeps per task (signal dispositions without CLONE_SIGHAND, the
+/// signal mask, the alternate stack, the TID addresses), which ruser keeps in process-wide
+/// statics: a vfork child shares ruser's memory, so its changes (posix_spawn's child resets
+/// handled signals to default) must not reach the parent. Saved before the clone, put back
+/// when the parent resumes.
+struct TaskCopy {
+    actions: [crate::linux::convert::structs::GuestSigaction; super::signal::NSIG + 1],
+    mask: u64,
+    altstack: (u64, u32, u64),
+    clear_child_tid: u64,
+    robust_list: (u64, u64),
+}
+
+impl TaskCopy {
+    fn save() -> TaskCopy {
+        let s = super::signal::SIGNALS.lock().unwrap_or_else(|e| e.into_inner());
+        let t = super::process::TASK.lock().unwrap_or_else(|e| e.into_inner());
+        TaskCopy { actions: s.actions, mask: s.mask, altstack: s.altstack, clear_child_tid: t.clear_child_tid, robust_list: t.robust_list }
+    }
+    fn restore(self) {
+        let mut s = super::signal::SIGNALS.lock().unwrap_or_else(|e| e.into_inner());
+        (s.actions, s.mask, s.altstack) = (self.actions, self.mask, self.altstack);
+        let mut t = super::process::TASK.lock().unwrap_or_else(|e| e.into_inner());
+        (t.clear_child_tid, t.robust_list) = (self.clear_child_tid, self.robust_list);
+    }
+}
+
 /// What the vfork child runs on (lives in the parent's memory, which the child shares).
 struct VforkChild {
     p: *const Process,
@@ -145,12 +172,15 @@ fn vfork(c: &mut Ctx, a: [u64; 6]) -> SysResult {
         return Err(Errno::ENOMEM);
     }
     let top = unsafe { (stack as *mut u8).add(CHILD_STACK) } as *mut libc::c_void;
+    let saved = TaskCopy::save();
     let flags = libc::CLONE_VM | libc::CLONE_VFORK | (fl & CSIGNAL) as i32;
     // SAFETY: the child runs vfork_child on its own stack; this thread sleeps until the
     // child has exec'd or exited, so nothing here is used by both at once.
     let pid = unsafe { libc::clone(vfork_child, top, flags, &mut *child as *mut VforkChild as *mut libc::c_void) };
     let err = Errno::last();
-    // The child is gone from this address space now: its stack and engine are ours again.
+    // The child is gone from this address space now: its stack and engine are ours again,
+    // and what it changed of the per-task state it shared with us was its own.
+    saved.restore();
     unsafe { libc::munmap(stack, CHILD_STACK) };
     drop(child);
     if pid < 0 {
