@@ -329,3 +329,35 @@ fn python3_signal() {
     let text = "import signal, os\ngot = []\nsignal.signal(signal.SIGUSR1, lambda s, f: got.append(s))\nos.kill(os.getpid(), signal.SIGUSR1)\nsignal.signal(signal.SIGALRM, lambda s, f: got.append(s))\nsignal.setitimer(signal.ITIMER_REAL, 0.01)\nsignal.pause()\nprint(got)\n";
     compare("python3 signal", "/usr/bin/python3", &["-c", text], None, None);
 }
+
+/// `#!` scripts run by the guest: the interpreter named in the script is the sysroot's (the
+/// host's /usr/bin/python3 and perl are x86-64), found directly and through `env`, with
+/// `#!/bin/sh` scripts calling back into each other.
+#[test]
+fn shebang_scripts() {
+    let w = workdir("deb-shebang");
+    let files = [
+        ("py", "#!/usr/bin/python3\nimport sys\nprint('py', sys.argv[1:], sys.executable)\n"),
+        ("envpl", "#!/usr/bin/env perl\nprint \"envpl $0 @ARGV\\n\";\n"),
+        ("pl", "#!/usr/bin/perl -w\nprint \"pl @ARGV $^X\\n\";\n"),
+        ("sh", "#!/bin/sh\necho \"sh $# $*\"; ./pl from-sh; exec ./envpl from-exec\n"),
+    ];
+    for (name, text) in files {
+        let p = w.join(name);
+        std::fs::write(&p, text).unwrap();
+        std::fs::set_permissions(&p, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    }
+    script("shebang", "/bin/bash", "./py a 'b c'; ./envpl x; ./pl 1 2; ./sh one two; echo status $?", Some(w.path()));
+    // And the interpreters that ran were the sysroot's aarch64 ones, not the host's.
+    let Some(root) = sysroot("shebang_scripts") else { return };
+    // (The host's sh and uname, x86-64, would say x86_64.)
+    std::fs::write(w.join("mach"), "#!/bin/sh\nexec uname -m\n").unwrap();
+    std::fs::set_permissions(w.join("mach"), std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    for backend in BACKENDS {
+        let mut cmd = emu_command(&ruser_aarch64());
+        with_env(&mut cmd);
+        cmd.current_dir(w.path()).arg("--backend").arg(backend).arg("-L").arg(&root).args(["/bin/sh", "-c", "./mach"]);
+        let got = run(&mut cmd, None);
+        assert_eq!(got.stdout_str(), "aarch64\n", "[shebang_scripts, --backend {backend}] stderr:\n{}", got.stderr_str());
+    }
+}
