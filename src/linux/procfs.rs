@@ -62,6 +62,15 @@ pub fn readlink(p: &Process, path: &[u8]) -> Option<Vec<u8>> {
     exe_target(p, path).map(|t| p.overlay.to_guest(&t))
 }
 
+/// Open the guest program through its /proc `exe` link, with host open flags `flags`
+/// (None: `path` is not that link).
+pub fn open_exe(p: &Process, path: &[u8], flags: i32) -> Option<Result<u64, Errno>> {
+    let target = std::ffi::CString::new(exe_target(p, path)?).ok()?;
+    // SAFETY: a valid path.
+    let fd = unsafe { libc::open(target.as_ptr(), flags, 0) };
+    Some(if fd < 0 { Err(Errno::last()) } else { Ok(fd as u64) })
+}
+
 /// Open an emulated /proc file (None: not emulated, the host's file is opened).
 pub fn open(c: &Ctx, path: &[u8]) -> Option<Result<u64, Errno>> {
     let p = c.p;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -220,6 +221,37 @@ int main(int argc, char **argv) {
         }
         status(scripts[i], wait_for(pid));
     }
+
+    // fexecve (execveat with AT_EMPTY_PATH) of this program, and execveat relative to a dirfd.
+    pid = fork();
+    if (pid == 0) {
+        int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+        char *fv[] = {(char *)"fexecve", (char *)"child", (char *)"via-fexecve", NULL};
+        fexecve(fd, fv, environ);
+        printf("fexecve: %s\n", strerror(errno));
+        _exit(1);
+    }
+    status("fexecve", wait_for(pid));
+    pid = fork();
+    if (pid == 0) {
+        int d = open(dir, O_RDONLY | O_DIRECTORY);
+        char *sv[] = {(char *)"x", (char *)"via-execveat", NULL};
+        syscall(SYS_execveat, d, "s1", sv, environ, 0);
+        printf("execveat s1: %s\n", strerror(errno));
+        _exit(1);
+    }
+    status("execveat", wait_for(pid));
+    pid = fork();
+    if (pid == 0) {
+        int d = open(dir, O_RDONLY | O_DIRECTORY);
+        char *sv[] = {(char *)"x", NULL};
+        syscall(SYS_execveat, d, "", sv, environ, 0);
+        printf("execveat empty path without AT_EMPTY_PATH: %s\n", strerror(errno));
+        syscall(SYS_execveat, d, "s1", sv, environ, 0x1234);
+        printf("execveat bad flags: %s\n", strerror(errno));
+        _exit(0);
+    }
+    wait_for(pid);
 
     // A host shell script run through the host's /bin/sh (a host program).
     write_file("sh-script", "#!/bin/sh\necho \"sh: $# args, last=$2\"\nexit 6\n", 0755);

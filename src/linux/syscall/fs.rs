@@ -56,6 +56,9 @@ const F_GETSIG: i32 = 11;
 fn sys_openat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     let fl = flags::open_to_host(c.abi, a[2] as u32);
     let path = c.cstr(a[1])?;
+    if let Some(r) = procfs::open_exe(c.p, path.as_bytes(), fl) {
+        return r;
+    }
     if let Some(r) = procfs::open(c, path.as_bytes()) {
         // The emulated files are regular, read-only files.
         if fl & (libc::O_ACCMODE | libc::O_DIRECTORY) != libc::O_RDONLY {
