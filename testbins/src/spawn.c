@@ -113,6 +113,14 @@ int main(int argc, char **argv) {
     printf("vfork: shared=%d\n", shared);
     status("vfork child", wait_for(pid));
 
+    // A vfork child that dies of a fault: the parent goes on.
+    pid = vfork();
+    if (pid == 0) {
+        *(volatile int *)16 = 1;
+        _exit(0);
+    }
+    status("vfork child faulting", wait_for(pid));
+
     // vfork + a failing execve: the child reports errno through shared memory.
     shared = 0;
     pid = vfork();

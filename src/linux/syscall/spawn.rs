@@ -137,6 +137,7 @@ extern "C" fn vfork_child(arg: *mut libc::c_void) -> libc::c_int {
     // has exec'd or exited; the Process outlives both.
     let ch = unsafe { &mut *(arg as *mut VforkChild) };
     let p = unsafe { &*ch.p };
+    crate::exec::fault::reset_thread_marks();
     if ch.settid != 0 {
         let tid = unsafe { libc::gettid() } as u32;
         let _ = p.mem.write(ch.settid, &tid.to_le_bytes());
@@ -181,6 +182,7 @@ fn vfork(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     // The child is gone from this address space now: its stack and engine are ours again,
     // and what it changed of the per-task state it shared with us was its own.
     saved.restore();
+    crate::exec::fault::reset_thread_marks();
     unsafe { libc::munmap(stack, CHILD_STACK) };
     drop(child);
     if pid < 0 {
