@@ -90,17 +90,14 @@ static void stage1(int argc, char **argv) {
     }
     printf("cmdline is argv (%d args): %s\n", argc, yes(ok && len == want));
 
-    // environ: the environment we started with.
+    // environ: the environment we started with, entry by entry.
     len = slurp("/proc/self/environ");
-    int found = 0, count = 0;
+    int same = 1, count = 0;
     for (size_t off = 0; off < len; off += strlen(buf + off) + 1) {
-        found |= strcmp(buf + off, "PROCSELF_VAR=hello") == 0;
+        same &= environ[count] != NULL && strcmp(buf + off, environ[count]) == 0;
         count++;
     }
-    int envc = 0;
-    while (environ[envc])
-        envc++;
-    printf("environ has PROCSELF_VAR=hello: %s, %s entries as environ\n", yes(found), count == envc ? "as many" : "NOT as many");
+    printf("environ is the environment: %s\n", yes(same && environ[count] == NULL && count > 0));
 
     // auxv: (type, value) pairs ending with AT_NULL, agreeing with getauxval.
     len = slurp("/proc/self/auxv");

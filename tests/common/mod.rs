@@ -278,9 +278,6 @@ pub struct Case {
     pub sysroot: Option<PathBuf>,
     /// Passed as `-cpu MODEL`.
     pub cpu: Option<String>,
-    /// NAME.oracle: the expectation comes from the native build of the same source, because
-    /// qemu-user is wrong here; the text says how.
-    pub oracle: Option<String>,
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
     pub status: i32,
@@ -318,8 +315,7 @@ pub fn load_case(name: &str) -> Case {
         .unwrap_or_default();
     let sysroot = read_opt(&file("sysroot")).map(|b| PathBuf::from(String::from_utf8_lossy(&b).trim()));
     let cpu = read_opt(&file("cpu")).and_then(|b| String::from_utf8_lossy(&b).lines().next().map(str::to_string));
-    let oracle = read_opt(&file("oracle")).map(|b| String::from_utf8_lossy(&b).into_owned());
-    Case { name: name.to_string(), binary, args, stdin, env, sysroot, cpu, oracle, stdout, stderr, status }
+    Case { name: name.to_string(), binary, args, stdin, env, sysroot, cpu, stdout, stderr, status }
 }
 
 impl Case {
