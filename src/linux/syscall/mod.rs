@@ -19,7 +19,6 @@ pub mod table;
 #[cfg(test)]
 mod tests;
 pub mod time;
-pub mod xattr;
 
 use super::convert::{self, errno, Abi, GuestReader, GuestWriter};
 use super::strace;
@@ -148,7 +147,7 @@ pub fn int(v: u64) -> i32 {
 }
 
 /// Every family's registry.
-const FAMILIES: &[&[(&str, Handler)]] = &[exec::HANDLERS, fs::HANDLERS, io::HANDLERS, mem::HANDLERS, process::HANDLERS, time::HANDLERS, signal::HANDLERS, xattr::HANDLERS];
+const FAMILIES: &[&[(&str, Handler)]] = &[exec::HANDLERS, fs::HANDLERS, io::HANDLERS, mem::HANDLERS, process::HANDLERS, time::HANDLERS, signal::HANDLERS];
 
 /// One guest ABI's number → (name, handler, strace signature) table.
 pub struct SysTable {
