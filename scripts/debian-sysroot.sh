@@ -11,8 +11,11 @@
 # unpacked with dpkg -x (no maintainer scripts run); then the steps those scripts or
 # debootstrap would do and that the tests need are done by hand: the merged /usr of
 # Debian 12 (/bin, /sbin and /lib are symlinks into /usr), /bin/sh -> dash and the
-# alternatives (awk -> mawk, lua -> lua5.4); the empty mount points are removed so that the
-# host's /proc, /dev and /tmp show through.
+# alternatives (awk -> mawk, lua -> lua5.4), and /etc/ld.so.cache, made by the sysroot's own
+# ldconfig under qemu-aarch64 when it is installed (the host's ldconfig skips foreign
+# libraries; without the cache the dynamic loader searches its directories, which costs
+# every program start a dozen failed lookups); the empty mount points are removed so that
+# the host's /proc, /dev and /tmp show through.
 #
 # Idempotent: when .ruser-packages already lists the same closure, nothing is done.
 # Needs root (or sudo) the first time, for dpkg --add-architecture and apt-get update.
@@ -20,7 +23,7 @@
 set -euo pipefail
 
 PACKAGES="python3 perl bash dash coreutils sqlite3 lua5.4 xz-utils zstd openssl busybox dpkg
-          findutils grep sed mawk diffutils tar gzip"
+          findutils grep sed mawk diffutils tar gzip libc-bin"
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build
@@ -63,7 +66,15 @@ if [ "${1:-}" = --print-closure ]; then
     exit 0
 fi
 
+# The loader's cache: the sysroot's ldconfig, chrooted into the sysroot (-r), run by qemu.
+make_ld_cache() {
+    if [ ! -f "$1/etc/ld.so.cache" ] && command -v qemu-aarch64 >/dev/null; then
+        qemu-aarch64 "$1/usr/sbin/ldconfig" -X -r "$1" || echo "debian-sysroot: ldconfig failed; no /etc/ld.so.cache" >&2
+    fi
+}
+
 if [ -f "$sysroot/.ruser-packages" ] && [ "$(cat "$sysroot/.ruser-packages")" = "$closure" ]; then
+    make_ld_cache "$sysroot"
     echo "debian-sysroot: $sysroot is up to date ($(echo "$closure" | wc -l) packages)"
     exit 0
 fi
@@ -112,6 +123,7 @@ for d in boot dev home media mnt opt proc root run srv sys tmp; do
     rmdir "$tmp/$d" 2>/dev/null || true
 done
 
+make_ld_cache "$tmp"
 echo "$closure" >"$tmp/.ruser-packages"
 rm -rf "$sysroot"
 mv "$tmp" "$sysroot"
