@@ -14,8 +14,11 @@
 # alternatives (awk -> mawk, lua -> lua5.4), and /etc/ld.so.cache, made by the sysroot's own
 # ldconfig under qemu-aarch64 when it is installed (the host's ldconfig skips foreign
 # libraries; without the cache the dynamic loader searches its directories, which costs
-# every program start a dozen failed lookups); the empty mount points are removed so that
-# the host's /proc, /dev and /tmp show through.
+# every program start a dozen failed lookups), and python's bytecode caches, compiled by
+# the host's python3.11 when there is one (bytecode does not depend on the CPU;
+# Debian's postinst would compile them; without them every emulated python compiles its
+# standard library again, and the overlay would put the caches in the host's __pycache__);
+# the empty mount points are removed so that the host's /proc, /dev and /tmp show through.
 #
 # Idempotent: when .ruser-packages already lists the same closure, nothing is done.
 # Needs root (or sudo) the first time, for dpkg --add-architecture and apt-get update.
@@ -124,6 +127,12 @@ for d in boot dev home media mnt opt proc root run srv sys tmp; do
 done
 
 make_ld_cache "$tmp"
+# Python's bytecode, when the host has the same python3.11 (the bytecode format is fixed
+# within a minor version).
+if [ -x /usr/bin/python3.11 ] && [ -d "$tmp/usr/lib/python3.11" ]; then
+    /usr/bin/python3.11 -m compileall -q -j 0 -d /usr/lib/python3.11 "$tmp/usr/lib/python3.11" >/dev/null ||
+        echo "debian-sysroot: compileall failed; python will compile its modules each run" >&2
+fi
 echo "$closure" >"$tmp/.ruser-packages"
 rm -rf "$sysroot"
 mv "$tmp" "$sysroot"

@@ -42,8 +42,10 @@ fn sysroot(test: &str) -> Option<PathBuf> {
 }
 
 /// No HOME: nothing reads the user's dot files (bash decides whether to read ~/.bashrc from
-/// getpeername on stdin, which ruser does not implement yet).
-const ENV: &[(&str, &str)] = &[("PATH", "/usr/local/bin:/usr/bin:/bin"), ("LC_ALL", "C"), ("TZ", "UTC")];
+/// getpeername on stdin, which ruser does not implement yet). PYTHONDONTWRITEBYTECODE: the
+/// sysroot has no bytecode caches, and by the overlay rule the emulated python would write
+/// them into the host's /usr/lib/python3.11/__pycache__, which exists there.
+const ENV: &[(&str, &str)] = &[("PATH", "/usr/local/bin:/usr/bin:/bin"), ("LC_ALL", "C"), ("TZ", "UTC"), ("PYTHONDONTWRITEBYTECODE", "1")];
 
 fn with_env(cmd: &mut std::process::Command) {
     cmd.env_clear();
