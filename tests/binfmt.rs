@@ -159,18 +159,25 @@ fn install_status_uninstall() {
             canonical(&ruser())
         )
     );
-    // Idempotent.
+    // Idempotent; with F, the kernel opens ruser again (a rebuilt ruser replaced the file).
     let got = sb.binfmt(&["install", "--persistent"]);
-    assert!(got.stdout_str().contains("ruser-aarch64: already registered"), "{}", got.stdout_str());
+    assert!(got.stdout_str().contains("ruser-aarch64: registered again, so that the kernel holds the current"), "{}", got.stdout_str());
+    assert_eq!(sb.read("ruser-aarch64"), text);
     assert_eq!(sb.entries(), ["register", "ruser-aarch64", "status"]);
-    // A disabled entry is enabled again.
+    // Without F: other flags update the entry, the same ones change nothing, and a disabled
+    // entry is enabled again.
+    let out = sb.binfmt(&["install"]).stdout_str();
+    assert!(out.contains("ruser-aarch64: updated (was: enabled, interpreter") && out.contains("flags none"), "{out}");
+    let out = sb.binfmt(&["install"]).stdout_str();
+    assert!(out.contains("ruser-aarch64: already registered"), "{out}");
     sb.write("ruser-aarch64", "0");
     assert!(sb.read("ruser-aarch64").starts_with("disabled\n"));
     let out = sb.binfmt(&["status"]).stdout_str();
     assert!(out.contains("aarch64: ruser-aarch64: disabled, interpreter"), "{out}");
-    let out = sb.binfmt(&["install", "--persistent"]).stdout_str();
+    let out = sb.binfmt(&["install"]).stdout_str();
     assert!(out.contains("ruser-aarch64: was disabled; enabled"), "{out}");
     assert!(sb.read("ruser-aarch64").starts_with("enabled\n"));
+    sb.binfmt(&["install", "--persistent"]);
 
     // Another emulator's aarch64 entry (qemu-user-static's magic and mask) and an unrelated one.
     sb.register_foreign(
@@ -206,7 +213,7 @@ fn install_status_uninstall() {
 #[test]
 fn config_registers_what_install_would() {
     let Some(sb) = Sandbox::new("config_registers_what_install_would") else { return };
-    let got = sb.binfmt(&["config", "--persistent", "--preserve-argv0"]);
+    let got = sb.binfmt(&["config", "--preserve-argv0"]);
     let conf = got.stdout_str();
     must(&run(sb.cmd("mount").args(["-t", "binfmt_misc", "binfmt_misc"]).arg(sb.binfmt_dir()), None), "mount");
     let lines: Vec<&str> = conf.lines().filter(|l| !l.starts_with('#') && !l.is_empty()).collect();
@@ -214,7 +221,7 @@ fn config_registers_what_install_would() {
     for l in lines {
         sb.register_foreign(l);
     }
-    let out = sb.binfmt(&["install", "--persistent", "--preserve-argv0"]).stdout_str();
+    let out = sb.binfmt(&["install", "--preserve-argv0"]).stdout_str();
     assert!(out.contains("ruser-aarch64: already registered"), "{out}");
 }
 

@@ -193,9 +193,10 @@ fn install(sub: &ArgMatches) -> Result<(), String> {
         let want = Entry::for_target(t, &interp, flags);
         let others: Vec<Entry> = misc::list(&dir)?.into_iter().filter(|e| !e.is_ruser() && e.claims().contains(&t)).collect();
         let what = match misc::read(&dir, &want.name) {
-            // Re-registered when another entry competes: the kernel tries the newest entry
-            // first, and after `install` ruser's must win.
-            Some(old) if old.same_registration(&want) && others.is_empty() => {
+            // Re-registered when another entry competes (the kernel tries the newest entry
+            // first, and after `install` ruser's must win), and with F (the kernel keeps the
+            // file it opened at registration, which a rebuilt or reinstalled ruser replaced).
+            Some(old) if old.same_registration(&want) && others.is_empty() && !flags.fix_binary => {
                 if old.enabled {
                     "already registered".to_string()
                 } else {
@@ -206,8 +207,10 @@ fn install(sub: &ArgMatches) -> Result<(), String> {
             Some(old) => {
                 misc::remove(&dir, &want.name)?;
                 misc::register(&dir, &want)?;
-                if old.same_registration(&want) {
+                if old.same_registration(&want) && !others.is_empty() {
                     "registered again, so that it comes before the other entries".to_string()
+                } else if old.same_registration(&want) {
+                    format!("registered again, so that the kernel holds the current {interp} (F)")
                 } else {
                     format!("updated (was: {})", old.describe())
                 }
