@@ -23,6 +23,9 @@ declare -A provides=(
     [qemu-user]=/usr/bin/qemu-aarch64
     [busybox-static]=/bin/busybox
     [make]=/usr/bin/make
+    [cmake]=/usr/bin/cmake
+    [meson]=/usr/bin/meson
+    [ninja-build]=/usr/bin/ninja
     # native (amd64) twins of the Debian arm64 programs that tests/debian.rs runs
     [python3]=/usr/bin/python3
     [perl]=/usr/bin/perl
@@ -53,6 +56,10 @@ scripts/debian-sysroot.sh
 
 if ! command -v cargo >/dev/null && [ -x "$HOME/.cargo/bin/cargo" ]; then
     export PATH="$HOME/.cargo/bin:$PATH"
+fi
+# The Rust standard library for aarch64, for the cargo runner test (tests/runners.rs).
+if command -v rustup >/dev/null && ! rustup target list --installed | grep -qx aarch64-unknown-linux-gnu; then
+    rustup target add aarch64-unknown-linux-gnu
 fi
 # Run the suite, then print one closing line that sums every test binary's result.
 log=$(mktemp)

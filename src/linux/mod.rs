@@ -1,6 +1,7 @@
 //! The Linux layer: loading programs, the syscall shim, and process-level behaviour. It sees
 //! guests only through `GuestArch` and memory through `GuestMem`.
 
+pub mod binfmt;
 pub mod convert;
 pub mod loader;
 pub mod overlay;
@@ -39,6 +40,12 @@ pub struct Config {
     /// The path to show as AT_EXECFN (the name the guest's execve was given), when it is
     /// not `program`.
     pub execfn: Option<OsString>,
+    /// The program, already opened by the kernel (binfmt_misc's O flag: AT_EXECFD). It is
+    /// read instead of opening `program`, and closed once loaded.
+    pub exec_fd: Option<i32>,
+    /// Without a sysroot, look for a dynamic program's interpreter in the default sysroots
+    /// (`loader::DEFAULT_SYSROOTS`): a run started by binfmt_misc cannot be given -L.
+    pub default_sysroots: bool,
 }
 
 /// How the guest was started: what /proc/self shows and what a guest execve passes on.

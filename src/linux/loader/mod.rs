@@ -11,7 +11,8 @@
 //! `DEFAULT_SYSROOTS` for the guest are tried in order (the cross toolchain's sysroot, then
 //! "/", the host's own file system with multiarch libraries, as qemu-user uses it), and the
 //! sysroot that held the interpreter becomes the process sysroot (none for "/"). If none
-//! holds it, the error names -L.
+//! holds it, the error names -L. Runs started by binfmt_misc, which cannot be given -L,
+//! search the same way.
 
 mod elf;
 mod map;
@@ -51,9 +52,17 @@ fn err(status: i32, msg: String) -> LoadError {
     LoadError { msg, status }
 }
 
-/// Open `path` for execution, with the checks execve makes first.
-fn open_exec(path: &Path) -> Result<FileSource, LoadError> {
+/// Open `path` for execution, with the checks execve makes first; or take `exec_fd`, the
+/// program the kernel opened and checked already (binfmt_misc's O flag).
+fn open_exec(path: &Path, exec_fd: Option<i32>) -> Result<FileSource, LoadError> {
     let p = path.display();
+    if let Some(fd) = exec_fd {
+        use std::os::fd::FromRawFd;
+        // SAFETY: the kernel gave us this descriptor for this purpose; nothing else owns it.
+        let file = unsafe { std::fs::File::from_raw_fd(fd) };
+        let md = file.metadata().map_err(|e| err(126, format!("{p}: cannot use the descriptor binfmt_misc opened (AT_EXECFD {fd}): {e}")))?;
+        return Ok(FileSource { file, size: md.len() });
+    }
     let md = std::fs::metadata(path).map_err(|e| match e.raw_os_error() {
         Some(libc::ENOENT) => err(127, format!("{p}: no such file or directory")),
         Some(libc::ENOTDIR) => err(126, format!("{p}: not a directory (a component of the path is a file)")),
@@ -93,7 +102,7 @@ fn find_interp(cfg: &Config, prog: &str, arch: &dyn GuestArch, interp: &Path) ->
             )),
         };
     }
-    if SEARCH_DEFAULT_SYSROOTS {
+    if SEARCH_DEFAULT_SYSROOTS || cfg.default_sysroots {
         let roots = DEFAULT_SYSROOTS.iter().filter(|(a, _)| *a == arch.name()).flat_map(|(_, r)| r.iter());
         for r in roots {
             if let Some(p) = resolve_in(Path::new(r), interp, true) {
@@ -139,7 +148,7 @@ pub fn load(cfg: &Config) -> Result<Loaded, LoadError> {
             .map_or_else(|| cfg.program.clone(), |h| PathBuf::from(OsString::from_vec(h))),
         _ => cfg.program.clone(),
     };
-    let src = open_exec(&host_prog)?;
+    let src = open_exec(&host_prog, cfg.exec_fd)?;
     let arch = pick_arch(cfg, &src, &prog)?;
     if !arch.is_64bit() {
         return Err(err(1, format!("{prog}: 32-bit {} guests are not supported yet", arch.name())));
@@ -200,7 +209,8 @@ pub fn load(cfg: &Config) -> Result<Loaded, LoadError> {
         (AT_EUID, u64::from(euid)),
         (AT_GID, u64::from(gid)),
         (AT_EGID, u64::from(egid)),
-        (AT_SECURE, 0),
+        // Secure mode passes on: set when ruser itself runs setuid (binfmt_misc's C flag).
+        (AT_SECURE, u64::from(unsafe { libc::getauxval(libc::AT_SECURE) } != 0)),
         (AT_HWCAP2, hwcap2),
     ];
     let argv: Vec<Vec<u8>> = cfg.argv.iter().map(|a| a.as_bytes().to_vec()).collect();
