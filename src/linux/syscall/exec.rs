@@ -243,8 +243,9 @@ fn exec_host(prog: &CString, argv: &[Vec<u8>], envp: &[Vec<u8>], shown: Option<&
 
 /// Run a foreign program under ruser again, with this ruser's settings.
 fn exec_foreign(c: &Ctx, prog: &CString, argv: &[Vec<u8>], envp: &[Vec<u8>], filename: &[u8], shown: Option<&str>) -> SysResult {
-    let ruser = std::fs::read_link("/proc/self/exe").map_err(|_| Errno::ENOENT)?;
-    let mut args: Vec<Vec<u8>> = vec![ruser.as_os_str().as_bytes().to_vec()];
+    // ruser's argv[0]: its path (only a name for messages; the exec goes by /proc/self/exe).
+    let ruser = std::fs::read_link("/proc/self/exe").map_or_else(|_| b"ruser".to_vec(), |p| p.into_os_string().into_vec());
+    let mut args: Vec<Vec<u8>> = vec![ruser];
     // exec_opts starts with the hidden --guest-exec, which must come first.
     args.extend(c.p.launch.exec_opts.iter().map(|o| o.as_bytes().to_vec()));
     if args.len() == 1 {
@@ -265,7 +266,14 @@ fn exec_foreign(c: &Ctx, prog: &CString, argv: &[Vec<u8>], envp: &[Vec<u8>], fil
     args.push(prog.as_bytes().to_vec());
     args.extend(argv.iter().skip(1).cloned());
     // Through /proc/self/exe: the running ruser even if its file was replaced meanwhile.
-    Err(host_execve(c"/proc/self/exe", &cstrings(&args)?, &cstrings(envp)?, shown))
+    let envp = cstrings(envp)?;
+    match host_execve(c"/proc/self/exe", &cstrings(&args)?, &envp, shown) {
+        // No /proc (a chroot started through binfmt_misc's F flag): ruser's own executable is
+        // out of reach, so the kernel runs the program itself, through binfmt_misc if an
+        // entry matches it (ENOEXEC otherwise, as without ruser).
+        Errno::ENOENT | Errno::EACCES => Err(host_execve(prog, &cstrings(argv)?, &envp, shown)),
+        e => Err(e),
+    }
 }
 
 // ---------------------------------------------------------------- signals across exec
