@@ -8,15 +8,20 @@
 //!
 //! Guest fds are host fds and guest pids are host pids (one guest process = one host process).
 
+pub mod event;
+pub mod fd;
 pub mod fs;
 pub mod io;
+pub mod ioctl;
 pub mod mem;
+pub mod poll;
 pub mod process;
 pub mod signal;
 pub mod table;
 #[cfg(test)]
 mod tests;
 pub mod time;
+pub mod xattr;
 
 use super::convert::{self, errno, Abi, GuestReader, GuestWriter};
 use super::strace;
@@ -139,7 +144,7 @@ pub fn int(v: u64) -> i32 {
 }
 
 /// Every family's registry.
-const FAMILIES: &[&[(&str, Handler)]] = &[fs::HANDLERS, io::HANDLERS, mem::HANDLERS, process::HANDLERS, time::HANDLERS, signal::HANDLERS];
+const FAMILIES: &[&[(&str, Handler)]] = &[event::HANDLERS, fd::HANDLERS, fs::HANDLERS, io::HANDLERS, ioctl::HANDLERS, mem::HANDLERS, poll::HANDLERS, process::HANDLERS, time::HANDLERS, signal::HANDLERS, xattr::HANDLERS];
 
 /// One guest ABI's number → (name, handler, strace signature) table.
 pub struct SysTable {
@@ -179,6 +184,15 @@ pub fn table_for(abi: &'static Abi) -> &'static SysTable {
     }
 }
 
+/// Whether an fd argument (a `Fd` or `DirFd` in the syscall's strace row) names one of ruser's
+/// own fds: the guest must see those as not open, so the call fails with EBADF before the
+/// handler runs. This is why every syscall that takes an fd needs a row in `strace::SIGS`
+/// with its fd arguments marked.
+fn own_fd_argument(sig: Option<&strace::Sig>, args: &[u64; 6]) -> bool {
+    let Some(sig) = sig else { return false };
+    sig.args.iter().zip(args).any(|(k, &v)| matches!(k, strace::Arg::Fd | strace::Arg::DirFd) && crate::hostfd::is_own(int(v)))
+}
+
 /// Handle the guest's syscall: read number and args from `cpu`, run the handler, store the result.
 pub fn dispatch(p: &Process, cpu: &mut CpuState) -> Flow {
     let abi = convert::abi_for(p.arch);
@@ -190,6 +204,7 @@ pub fn dispatch(p: &Process, cpu: &mut CpuState) -> Flow {
     let call = if p.strace { Some(strace::format_call(abi, &p.mem, nr, e.name, e.sig, &args)) } else { None };
     let mut ctx = Ctx { p, cpu, abi, flow: Flow::Continue };
     let res = match e.handler {
+        Some(_) if own_fd_argument(e.sig, &args) => Err(Errno::EBADF),
         Some(h) => h(&mut ctx, args),
         None => {
             if e.name.is_empty() {
