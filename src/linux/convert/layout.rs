@@ -98,6 +98,58 @@ impl Layout {
     }
 }
 
+/// The x86-64 host as an ABI shape (LP64, little-endian); only its sizes are used.
+static HOST: Abi = Abi { name: "x86_64-host", big_endian: false, long_size: 8, align_u64: 8, ..super::aarch64::ABI };
+
+/// The x86-64 host's layout of the same field types.
+pub fn host_layout(tys: &[Ty]) -> Layout {
+    Layout::of(&HOST, tys)
+}
+
+/// Re-lay a struct of plain integer fields from the guest's layout (`guest` bytes) into the
+/// host's (x86-64) layout, field by field, sign-extending signed fields that widen.
+pub fn to_host(abi: &Abi, tys: &[Ty], guest: &[u8]) -> Vec<u8> {
+    let gl = Layout::of(abi, tys);
+    let hl = host_layout(tys);
+    let r = GuestReader::from_bytes(guest.to_vec(), abi);
+    let mut out = vec![0u8; hl.size];
+    for i in 0..tys.len() {
+        let (off, size, _) = hl.fields[i];
+        if let Ty::Bytes(n) = tys[i] {
+            let src = gl.off(i);
+            let n = n.min(guest.len().saturating_sub(src));
+            out[off..off + n].copy_from_slice(&guest[src..src + n]);
+            continue;
+        }
+        let v = gl.get(&r, 0, i);
+        out[off..off + size].copy_from_slice(&v.to_le_bytes()[..size]);
+    }
+    out
+}
+
+/// The reverse of `to_host`: host bytes of `tys` → the guest's layout and byte order.
+pub fn to_guest(abi: &Abi, tys: &[Ty], host: &[u8]) -> GuestWriter {
+    let gl = Layout::of(abi, tys);
+    let hl = host_layout(tys);
+    let mut w = gl.writer(abi);
+    for i in 0..tys.len() {
+        let (off, size, signed) = hl.fields[i];
+        if let Ty::Bytes(n) = tys[i] {
+            w.bytes(gl.off(i), &host[off..off + n]);
+            continue;
+        }
+        let mut b = [0u8; 8];
+        b[..size].copy_from_slice(&host[off..off + size]);
+        let mut v = u64::from_le_bytes(b);
+        if signed && size < 8 {
+            let sh = 64 - 8 * size as u32;
+            v = (((v << sh) as i64) >> sh) as u64;
+        }
+        gl.put(&mut w, 0, i, v);
+    }
+    w
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,6 +167,23 @@ mod tests {
         // struct flock: short, short, off_t, off_t, pid_t → 32 bytes.
         let l = Layout::of(&ABI, &[Ty::I16, Ty::I16, Ty::Long, Ty::Long, Ty::I32]);
         assert_eq!((l.off(2), l.off(4), l.size), (8, 24, 32));
+    }
+
+    #[test]
+    fn relayout_round_trip() {
+        let tys = [Ty::U32, Ty::Long, Ty::I32, Ty::Bytes(3), Ty::U16];
+        let l = Layout::of(&ABI, &tys);
+        let mut w = l.writer(&ABI);
+        l.put(&mut w, 0, 0, 7);
+        l.put(&mut w, 0, 1, -9i64 as u64);
+        l.put(&mut w, 0, 2, -1i64 as u64);
+        w.bytes(l.off(3), b"abc");
+        l.put(&mut w, 0, 4, 0xbeef);
+        let h = to_host(&ABI, &tys, &w.buf);
+        assert_eq!(h.len(), host_layout(&tys).size);
+        assert_eq!(i64::from_le_bytes(h[8..16].try_into().unwrap()), -9);
+        assert_eq!(&h[20..23], b"abc");
+        assert_eq!(to_guest(&ABI, &tys, &h).buf, w.buf);
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod event;
 pub mod fd;
 pub mod fs;
 pub mod io;
+pub mod ipc;
 pub mod ioctl;
 pub mod mem;
 pub mod poll;
@@ -144,7 +145,7 @@ pub fn int(v: u64) -> i32 {
 }
 
 /// Every family's registry.
-const FAMILIES: &[&[(&str, Handler)]] = &[event::HANDLERS, fd::HANDLERS, fs::HANDLERS, io::HANDLERS, ioctl::HANDLERS, mem::HANDLERS, poll::HANDLERS, process::HANDLERS, time::HANDLERS, signal::HANDLERS, xattr::HANDLERS];
+const FAMILIES: &[&[(&str, Handler)]] = &[event::HANDLERS, fd::HANDLERS, fs::HANDLERS, io::HANDLERS, ioctl::HANDLERS, ipc::HANDLERS, mem::HANDLERS, poll::HANDLERS, process::HANDLERS, time::HANDLERS, signal::HANDLERS, xattr::HANDLERS];
 
 /// One guest ABI's number → (name, handler, strace signature) table.
 pub struct SysTable {
