@@ -7,6 +7,7 @@
 //! guest (ppc64) only needs its own `Abi` value.
 
 pub mod aarch64;
+pub mod cmsg;
 pub mod errno;
 pub mod flags;
 pub mod ioctl;

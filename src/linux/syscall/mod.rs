@@ -15,9 +15,11 @@ pub mod io;
 pub mod ipc;
 pub mod ioctl;
 pub mod mem;
+pub mod net;
 pub mod poll;
 pub mod process;
 pub mod signal;
+pub mod sockopt;
 pub mod table;
 #[cfg(test)]
 mod tests;
@@ -145,7 +147,7 @@ pub fn int(v: u64) -> i32 {
 }
 
 /// Every family's registry.
-const FAMILIES: &[&[(&str, Handler)]] = &[event::HANDLERS, fd::HANDLERS, fs::HANDLERS, io::HANDLERS, ioctl::HANDLERS, ipc::HANDLERS, mem::HANDLERS, poll::HANDLERS, process::HANDLERS, time::HANDLERS, signal::HANDLERS, xattr::HANDLERS];
+const FAMILIES: &[&[(&str, Handler)]] = &[event::HANDLERS, fd::HANDLERS, fs::HANDLERS, io::HANDLERS, ioctl::HANDLERS, ipc::HANDLERS, mem::HANDLERS, net::HANDLERS, sockopt::HANDLERS, poll::HANDLERS, process::HANDLERS, time::HANDLERS, signal::HANDLERS, xattr::HANDLERS];
 
 /// One guest ABI's number → (name, handler, strace signature) table.
 pub struct SysTable {
