@@ -36,6 +36,7 @@ pub static HANDLERS: &[(&str, Handler)] = &[
     ("move_pages", sys_move_pages),
     ("process_vm_readv", sys_process_vm_readv),
     ("process_vm_writev", sys_process_vm_writev),
+    ("process_mrelease", sys_process_mrelease),
 ];
 
 /// Guest PROT_* bits ruser honours; arm64's PROT_BTI (0x10) and PROT_MTE (0x20) are accepted
@@ -346,4 +347,9 @@ fn sys_process_vm_readv(c: &mut Ctx, a: [u64; 6]) -> SysResult {
 
 fn sys_process_vm_writev(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     process_vm(c, a, true)
+}
+
+/// process_mrelease(pidfd, flags): frees the memory of a dying process.
+fn sys_process_mrelease(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    host(unsafe { libc::syscall(libc::SYS_process_mrelease, int(a[0]), a[1] as u32) })
 }

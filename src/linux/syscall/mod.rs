@@ -1,7 +1,9 @@
 //! The syscall shim: guest syscall number → handler, with errno translation and strace.
 //!
-//! Handlers live in one file per family (`fs`, `io`, `mem`, `process`, `time`, `signal`);
-//! each file lists its handlers by kernel name in a `HANDLERS` slice, one line each. The
+//! Handlers live in one file per family (`fd`, `fs`, `xattr`, `io`, `ioctl`, `poll`, `event`,
+//! `mem`, `ipc`, `net`, `sockopt`, `time`, `system`, `process`, `signal`); each file lists its
+//! handlers by kernel name in a `HANDLERS` slice, one line each, and each has a row in
+//! `strace::SIGS`. Syscalls without a handler are listed with a reason in `unimplemented`. The
 //! number → name table of each guest ABI is generated from syscall-tables/*.tbl by build.rs;
 //! on first use the names are matched against the registry to give number → handler.
 //! Unimplemented syscalls return -ENOSYS and are logged under `-d unimp`.
@@ -20,10 +22,12 @@ pub mod poll;
 pub mod process;
 pub mod signal;
 pub mod sockopt;
+pub mod system;
 pub mod table;
 #[cfg(test)]
 mod tests;
 pub mod time;
+pub mod unimplemented;
 pub mod xattr;
 
 use super::convert::{self, errno, Abi, GuestReader, GuestWriter};
@@ -147,7 +151,7 @@ pub fn int(v: u64) -> i32 {
 }
 
 /// Every family's registry.
-const FAMILIES: &[&[(&str, Handler)]] = &[event::HANDLERS, fd::HANDLERS, fs::HANDLERS, io::HANDLERS, ioctl::HANDLERS, ipc::HANDLERS, mem::HANDLERS, net::HANDLERS, sockopt::HANDLERS, poll::HANDLERS, process::HANDLERS, time::HANDLERS, signal::HANDLERS, xattr::HANDLERS];
+const FAMILIES: &[&[(&str, Handler)]] = &[event::HANDLERS, fd::HANDLERS, fs::HANDLERS, io::HANDLERS, ioctl::HANDLERS, ipc::HANDLERS, mem::HANDLERS, net::HANDLERS, sockopt::HANDLERS, poll::HANDLERS, process::HANDLERS, time::HANDLERS, signal::HANDLERS, system::HANDLERS, xattr::HANDLERS];
 
 /// One guest ABI's number → (name, handler, strace signature) table.
 pub struct SysTable {
@@ -262,6 +266,34 @@ mod table_tests {
             for (name, _) in *fam {
                 assert!(AARCH64_NAMES.contains(name), "handler for unknown syscall {name}");
             }
+        }
+    }
+
+    #[test]
+    fn no_syscall_has_two_handlers() {
+        let mut seen = std::collections::HashSet::new();
+        for fam in FAMILIES {
+            for (name, _) in *fam {
+                assert!(seen.insert(*name), "two handlers registered for {name}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_handler_has_an_strace_row() {
+        // The row also marks fd arguments, which keeps ruser's own fds from the guest.
+        for fam in FAMILIES {
+            for (name, _) in *fam {
+                assert!(strace::lookup(name).is_some(), "no strace row (src/linux/strace.rs) for {name}");
+            }
+        }
+    }
+
+    #[test]
+    fn strace_rows_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for s in strace::SIGS {
+            assert!(seen.insert(s.name), "two strace rows for {}", s.name);
         }
     }
 
