@@ -42,6 +42,10 @@ testbins!(
     // CPU features: CRC32 (no libc), HWCAP/ID registers/system registers, atomics with LSE
     // inline and gcc's outline atomics under -cpu max and (atomics_outline_a53) cortex-a53
     crc32, hwcaps, atomics_lse, atomics_outline, atomics_outline_a53,
+    // the syscall layer (static glibc): epoll's layouts, control messages, loopback sockets,
+    // the mmap family, SysV IPC, file metadata and xattrs, fcntl and locks, zero-copy
+    // transfers, event fds and signal masks, terminals, newer calls
+    epoll, scm, inet, memops, sysvipc, files, fcntl, zerocopy, events, pty, newcalls,
 );
 
 #[test]
