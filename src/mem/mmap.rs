@@ -20,7 +20,9 @@ impl GuestMem {
         let noreplace = flags & MAP_FIXED_NOREPLACE != 0;
         let anon = flags & MAP_ANONYMOUS != 0;
         let shared = match flags & MAP_TYPE {
-            MAP_SHARED | MAP_SHARED_VALIDATE => true,
+            MAP_SHARED => true,
+            // Validation applies to file mappings; the kernel refuses the type for anonymous ones.
+            MAP_SHARED_VALIDATE if !anon => true,
             MAP_PRIVATE => false,
             _ => return Err(Errno::EINVAL),
         };
