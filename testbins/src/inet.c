@@ -1,6 +1,6 @@
 /* inet: AF_INET and AF_INET6 loopback in one process, driven by poll: a non-blocking
  * connect (EINPROGRESS, then SO_ERROR 0), accept4, addresses of both ends, data both ways,
- * shutdown; UDP with recvmsg and IP_PKTINFO / IPV6_PKTINFO control messages; socket options
+ * shutdown; UDP with recvmsg and IP_PKTINFO / IPV6_PKTINFO / SO_TIMESTAMP control messages; socket options
  * whose layouts are translated (SO_RCVTIMEO/SO_SNDTIMEO timevals, SO_LINGER) and ints
  * (TCP_NODELAY, SO_REUSEADDR, IPV6_V6ONLY, SO_TYPE, SO_DOMAIN, SO_PROTOCOL, IP_TTL); and a
  * netlink route dump that finds the loopback interface. No port numbers are printed. */
@@ -18,6 +18,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 static void tcp_round(int family)
@@ -131,6 +132,7 @@ static void udp_round(int family)
         socklen_t bl = sizeof back;
         CHECK(getsockopt(c, IPPROTO_IP, IP_TTL, &back, &bl) == 0 && back == 33, "read IP_TTL back");
         CHECK(setsockopt(s, IPPROTO_IP, IP_RECVTTL, &one, sizeof one) == 0, "IP_RECVTTL");
+        CHECK(setsockopt(s, SOL_SOCKET, SO_TIMESTAMP, &one, sizeof one) == 0, "SO_TIMESTAMP");
     } else {
         struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
         a->sin6_family = AF_INET6;
@@ -164,6 +166,11 @@ static void udp_round(int family)
             char a[64];
             inet_ntop(AF_INET6, &pi.ipi6_addr, a, sizeof a);
             printf("  IPV6_PKTINFO: len=%zu ifindex-is-lo=%d dst=%s\n", (size_t)x->cmsg_len, pi.ipi6_ifindex == if_nametoindex("lo"), a);
+        } else if (x->cmsg_level == SOL_SOCKET && x->cmsg_type == SCM_TIMESTAMP) {
+            struct timeval tv, now;
+            memcpy(&tv, CMSG_DATA(x), sizeof tv);
+            gettimeofday(&now, NULL);
+            printf("  SCM_TIMESTAMP: len=%zu within the last minute=%d\n", (size_t)x->cmsg_len, tv.tv_sec <= now.tv_sec && tv.tv_sec > now.tv_sec - 60 && tv.tv_usec < 1000000);
         } else if (x->cmsg_level == IPPROTO_IPV6 && x->cmsg_type == IPV6_HOPLIMIT) {
             printf("  IPV6_HOPLIMIT: %d\n", *(int *)CMSG_DATA(x));
         } else {

@@ -1,7 +1,8 @@
 /* scm: control messages over AF_UNIX socketpairs. SCM_RIGHTS passing one and several fds
  * (the received fds work), SCM_CREDENTIALS sent explicitly and by SO_PASSCRED, SO_PEERCRED,
  * a control buffer too small for the fds (MSG_CTRUNC), several control messages in one
- * message, msg_name on datagram sockets, sendmmsg/recvmmsg, and abstract addresses. */
+ * message, msg_name on datagram sockets, SO_TIMESTAMPNS, sendmmsg/recvmmsg, and abstract
+ * addresses. */
 #define _GNU_SOURCE
 #include "check.h"
 #include <fcntl.h>
@@ -10,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 static int send_fds(int sock, const int *fds, int n, const char *data)
@@ -228,6 +230,25 @@ int main(void)
     memset(&self, 0x5a, sizeof self);
     CHECK(getsockname(a, (struct sockaddr *)&self, &sl) == 0, "getsockname into 4 bytes");
     printf("short getsockname: len=%u family=%d next-byte-untouched=%d\n", sl, self.sun_family, ((unsigned char *)&self)[4] == 0x5a);
+    /* Receive timestamps (struct timespec, 16 bytes on both ABIs). */
+    int on = 1;
+    CHECK(setsockopt(a, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) == 0, "SO_TIMESTAMPNS");
+    CHECK(sendto(b, "stamp", 5, 0, (struct sockaddr *)&an, alen) == 5, "send a datagram to stamp");
+    {
+        char cb[64], d[8];
+        struct iovec iov = {.iov_base = d, .iov_len = sizeof d};
+        struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cb, .msg_controllen = sizeof cb};
+        CHECK(recvmsg(a, &m, 0) == 5, "recvmsg");
+        struct cmsghdr *x = CMSG_FIRSTHDR(&m);
+        struct timespec ts = {0}, now;
+        if (x && x->cmsg_type == SCM_TIMESTAMPNS)
+            memcpy(&ts, CMSG_DATA(x), sizeof ts);
+        clock_gettime(CLOCK_REALTIME, &now);
+        printf("SCM_TIMESTAMPNS: present=%d len=%zu within the last minute=%d\n", x && x->cmsg_level == SOL_SOCKET && x->cmsg_type == SCM_TIMESTAMPNS,
+               x ? (size_t)x->cmsg_len : 0, ts.tv_sec <= now.tv_sec && ts.tv_sec > now.tv_sec - 60 && ts.tv_nsec < 1000000000);
+        on = 0;
+        setsockopt(a, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
+    }
     CHECK(connect(b, (struct sockaddr *)&an, alen) == 0, "connect the datagram socket");
     struct sockaddr_un peer;
     socklen_t pln = sizeof peer;
