@@ -59,12 +59,12 @@ pub fn hide(fd: i32) -> i32 {
             libc::setrlimit(libc::RLIMIT_NOFILE, &rl);
             n
         };
-        (nfd >= 0).then(|| (nfd, base))
+        (nfd >= 0).then_some((nfd, base))
     } else {
         let base = rl.rlim_cur.saturating_sub(RESERVE).max(3);
         // SAFETY: as above.
         let nfd = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, base as libc::c_int) };
-        (nfd >= 0).then(|| (nfd, base))
+        (nfd >= 0).then_some((nfd, base))
     };
     match moved {
         Some((nfd, base)) => {

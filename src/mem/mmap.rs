@@ -11,8 +11,9 @@ impl GuestMem {
     /// MAP_LOCKED, MAP_STACK, MAP_GROWSDOWN, MAP_HUGETLB with its size, MAP_SYNC, ...) pass
     /// to the host; bits that mean nothing on the guest's ABI are dropped, or refused under
     /// MAP_SHARED_VALIDATE as the kernel does.
+    #[allow(clippy::too_many_arguments)]
     pub fn mmap(&self, addr: u64, len: u64, prot: u32, flags: u32, fd: i32, off: u64, name: Option<String>) -> Result<u64, Errno> {
-        if len == 0 || off % PAGE_SIZE != 0 {
+        if len == 0 || !off.is_multiple_of(PAGE_SIZE) {
             return Err(Errno::EINVAL);
         }
         let len = page_up(len).ok_or(Errno::ENOMEM)?;
@@ -26,7 +27,7 @@ impl GuestMem {
             MAP_PRIVATE => false,
             _ => return Err(Errno::EINVAL),
         };
-        if (fixed || noreplace) && addr % PAGE_SIZE != 0 {
+        if (fixed || noreplace) && !addr.is_multiple_of(PAGE_SIZE) {
             return Err(Errno::EINVAL);
         }
         let mut hflags = host_map_flags(flags)?;
@@ -104,7 +105,7 @@ impl GuestMem {
                     0,
                 )
             };
-            if p == libc::MAP_FAILED || p as usize != self.g2h(s) as usize {
+            if p == libc::MAP_FAILED || !std::ptr::eq(p as *const u8, self.g2h(s)) {
                 if p != libc::MAP_FAILED {
                     unsafe { libc::munmap(p, (e - s) as usize) };
                 }
@@ -119,7 +120,7 @@ impl GuestMem {
 
     /// Guest munmap: only guest-owned pages are unmapped.
     pub fn munmap(&self, addr: u64, len: u64) -> Result<(), Errno> {
-        if addr % PAGE_SIZE != 0 || len == 0 {
+        if !addr.is_multiple_of(PAGE_SIZE) || len == 0 {
             return Err(Errno::EINVAL);
         }
         let end = addr.checked_add(page_up(len).ok_or(Errno::EINVAL)?).ok_or(Errno::EINVAL)?;
@@ -140,7 +141,7 @@ impl GuestMem {
 
     /// Guest mprotect: ENOMEM if any page of the range is not guest memory.
     pub fn mprotect(&self, addr: u64, len: u64, prot: u32) -> Result<(), Errno> {
-        if addr % PAGE_SIZE != 0 {
+        if !addr.is_multiple_of(PAGE_SIZE) {
             return Err(Errno::EINVAL);
         }
         if len == 0 {
@@ -168,7 +169,7 @@ impl GuestMem {
     /// host call does exactly that on the same pages. Advice that changes what the pages hold
     /// drops the translations of code there.
     pub fn madvise(&self, addr: u64, len: u64, advice: i32) -> Result<(), Errno> {
-        if addr % PAGE_SIZE != 0 {
+        if !addr.is_multiple_of(PAGE_SIZE) {
             return Err(Errno::EINVAL);
         }
         if len == 0 {
@@ -203,7 +204,7 @@ impl GuestMem {
         const MAYMOVE: u32 = 1;
         const FIXED: u32 = 2;
         const DONTUNMAP: u32 = 4;
-        if old % PAGE_SIZE != 0 || flags & !(MAYMOVE | FIXED | DONTUNMAP) != 0 {
+        if !old.is_multiple_of(PAGE_SIZE) || flags & !(MAYMOVE | FIXED | DONTUNMAP) != 0 {
             return Err(Errno::EINVAL);
         }
         if flags & (FIXED | DONTUNMAP) != 0 && flags & MAYMOVE == 0 {
@@ -218,7 +219,7 @@ impl GuestMem {
         let fixed = flags & FIXED != 0;
         if fixed {
             let new_end = new_addr.checked_add(new_len).ok_or(Errno::EINVAL)?;
-            if new_addr % PAGE_SIZE != 0 || new_end > self.top || (new_addr < old_end.max(old + 1) && old < new_end) {
+            if !new_addr.is_multiple_of(PAGE_SIZE) || new_end > self.top || (new_addr < old_end.max(old + 1) && old < new_end) {
                 return Err(Errno::EINVAL);
             }
         }
@@ -266,7 +267,7 @@ impl GuestMem {
     /// remapped, reprotected or discarded. Sealing is kept in the guest map only: the host
     /// pages stay unsealed, so ruser can still write-protect code pages there.
     pub fn mseal(&self, addr: u64, len: u64, flags: u64) -> Result<(), Errno> {
-        if flags != 0 || addr % PAGE_SIZE != 0 {
+        if flags != 0 || !addr.is_multiple_of(PAGE_SIZE) {
             return Err(Errno::EINVAL);
         }
         let end = addr.checked_add(page_up(len).ok_or(Errno::EINVAL)?).ok_or(Errno::EINVAL)?;
@@ -293,7 +294,7 @@ impl GuestMem {
     /// `[addr, end)` of a page-aligned guest range that must be mapped: EINVAL for a misaligned
     /// start (when `aligned`), ENOMEM when any page is not guest memory.
     fn user_range(&self, addr: u64, len: u64, aligned: bool) -> Result<u64, Errno> {
-        if aligned && addr % PAGE_SIZE != 0 {
+        if aligned && !addr.is_multiple_of(PAGE_SIZE) {
             return Err(Errno::EINVAL);
         }
         let start = page_down(addr);
@@ -380,7 +381,7 @@ impl GuestMem {
         }
         let len = page_up(ds.shm_segsz as u64).ok_or(Errno::EINVAL)?;
         let addr = if flags & SHM_RND != 0 { page_down(addr) } else { addr };
-        if addr % PAGE_SIZE != 0 {
+        if !addr.is_multiple_of(PAGE_SIZE) {
             return Err(Errno::EINVAL);
         }
         let mut st = self.lock();
@@ -460,7 +461,7 @@ impl GuestMem {
                     0,
                 )
             };
-            if p == libc::MAP_FAILED || p as usize != self.g2h(cur_top) as usize || new_top > self.top {
+            if p == libc::MAP_FAILED || !std::ptr::eq(p as *const u8, self.g2h(cur_top)) || new_top > self.top {
                 if p != libc::MAP_FAILED {
                     unsafe { libc::munmap(p, (new_top - cur_top) as usize) };
                 }

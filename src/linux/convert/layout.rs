@@ -113,9 +113,9 @@ pub fn to_host(abi: &Abi, tys: &[Ty], guest: &[u8]) -> Vec<u8> {
     let hl = host_layout(tys);
     let r = GuestReader::from_bytes(guest.to_vec(), abi);
     let mut out = vec![0u8; hl.size];
-    for i in 0..tys.len() {
+    for (i, &ty) in tys.iter().enumerate() {
         let (off, size, _) = hl.fields[i];
-        if let Ty::Bytes(n) = tys[i] {
+        if let Ty::Bytes(n) = ty {
             let src = gl.off(i);
             let n = n.min(guest.len().saturating_sub(src));
             out[off..off + n].copy_from_slice(&guest[src..src + n]);
@@ -132,9 +132,9 @@ pub fn to_guest(abi: &Abi, tys: &[Ty], host: &[u8]) -> GuestWriter {
     let gl = Layout::of(abi, tys);
     let hl = host_layout(tys);
     let mut w = gl.writer(abi);
-    for i in 0..tys.len() {
+    for (i, &ty) in tys.iter().enumerate() {
         let (off, size, signed) = hl.fields[i];
-        if let Ty::Bytes(n) = tys[i] {
+        if let Ty::Bytes(n) = ty {
             w.bytes(gl.off(i), &host[off..off + n]);
             continue;
         }

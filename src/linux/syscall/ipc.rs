@@ -208,8 +208,8 @@ fn sys_shmctl(c: &mut Ctx, a: [u64; 6]) -> SysResult {
             let l = Layout::of(c.abi, &[Ty::I32, Ty::ULong, Ty::ULong, Ty::ULong, Ty::ULong, Ty::ULong]);
             let mut w = l.writer(c.abi);
             l.put(&mut w, 0, 0, v[0] as u32 as u64);
-            for i in 1..6 {
-                l.put(&mut w, 0, i, v[i]);
+            for (i, x) in v.iter().enumerate().skip(1) {
+                l.put(&mut w, 0, i, *x);
             }
             c.put(buf, &w)?;
             Ok(r)
@@ -391,8 +391,8 @@ fn sys_msgctl(c: &mut Ctx, a: [u64; 6]) -> SysResult {
             let r = raw(v.as_mut_ptr() as *mut u8)?;
             let l = Layout::of(c.abi, &[Ty::I32, Ty::I32, Ty::I32, Ty::I32, Ty::I32, Ty::I32, Ty::I32, Ty::U16]);
             let mut w = l.writer(c.abi);
-            for i in 0..7 {
-                l.put(&mut w, 0, i, v[i] as u32 as u64);
+            for (i, x) in v.iter().enumerate().take(7) {
+                l.put(&mut w, 0, i, *x as u32 as u64);
             }
             l.put(&mut w, 0, 7, (v[7] as u32 & 0xffff) as u64);
             c.put(buf, &w)?;

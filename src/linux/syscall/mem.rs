@@ -214,7 +214,7 @@ fn ptr_or_null(v: &[u64], addr: u64) -> *const u64 {
 /// mbind(addr, len, mode, nodemask, maxnode, flags) over guest memory.
 fn sys_mbind(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     let end = a[0].checked_add(a[1]).and_then(page_up).ok_or(Errno::EINVAL)?;
-    if a[0] % PAGE_SIZE != 0 {
+    if !a[0].is_multiple_of(PAGE_SIZE) {
         return Err(Errno::EINVAL);
     }
     if !c.mem().lock().vmas.covers(a[0], end, 0) {
@@ -261,7 +261,7 @@ fn sys_get_mempolicy(c: &mut Ctx, a: [u64; 6]) -> SysResult {
 
 fn sys_set_mempolicy_home_node(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     let end = a[0].checked_add(a[1]).and_then(page_up).ok_or(Errno::EINVAL)?;
-    if a[0] % PAGE_SIZE != 0 {
+    if !a[0].is_multiple_of(PAGE_SIZE) {
         return Err(Errno::EINVAL);
     }
     if !c.mem().lock().vmas.covers(a[0], end, 0) {
@@ -289,7 +289,15 @@ fn sys_move_pages(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     let mut pages = Vec::with_capacity(n);
     for i in 0..n {
         let p = l.get(&r, i * l.size, 0);
-        pages.push(if me { if c.mem().is_accessible(page_down(p), 1, 0) { c.mem().g2h(p) as u64 } else { u64::MAX & !(PAGE_SIZE - 1) } } else { p });
+        // A page that is not guest memory becomes an address the kernel reports as -EFAULT.
+        let unmapped = u64::MAX - (PAGE_SIZE - 1);
+        pages.push(if !me {
+            p
+        } else if c.mem().is_accessible(page_down(p), 1, 0) {
+            c.mem().g2h(p) as u64
+        } else {
+            unmapped
+        });
     }
     let nodes: Option<Vec<i32>> = if a[3] == 0 {
         None
