@@ -22,9 +22,10 @@ declare -A provides=(
     [qemu-user]=/usr/bin/qemu-aarch64
     [busybox-static]=/bin/busybox
     [make]=/usr/bin/make
+    [libc6-dev]=/usr/lib/x86_64-linux-gnu/libc.a
 )
 missing=()
-for pkg in gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user busybox-static make; do
+for pkg in gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user busybox-static make libc6-dev; do
     file=${provides[$pkg]}
     if [ "$pkg" = busybox-static ] && command -v busybox >/dev/null; then
         continue    # any native busybox will do
