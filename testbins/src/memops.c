@@ -136,7 +136,7 @@ int main(void)
     CHECK(mlock2(l, PG, MLOCK_ONFAULT) == 0, "mlock2(MLOCK_ONFAULT)");
     CHECK_ERR(mlock2(l, PG, 8), EINVAL, "mlock2 with bad flags");
     CHECK(munlock(l, 4 * PG) == 0, "munlock all of it");
-    CHECK(mlockall(MCL_CURRENT) == 0, "mlockall(MCL_CURRENT)");
+    CHECK(mlockall(MCL_CURRENT | MCL_ONFAULT) == 0, "mlockall(MCL_CURRENT|MCL_ONFAULT)");
     CHECK(munlockall() == 0, "munlockall");
     CHECK_ERR(mlockall(0), EINVAL, "mlockall(0)");
     munmap(l, 4 * PG);
