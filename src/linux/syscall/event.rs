@@ -163,3 +163,25 @@ fn sys_pidfd_send_signal(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     let ip = info.as_ref().map_or(std::ptr::null(), |b| b.as_ptr());
     host(unsafe { libc::syscall(libc::SYS_pidfd_send_signal, int(a[0]), int(a[1]), ip, a[3] as u32) })
 }
+
+#[cfg(test)]
+mod tests {
+    /// `struct signalfd_siginfo` is the asm-generic 128-byte layout on arm64 and on the x86-64
+    /// host alike, so read() on a signalfd needs no conversion for little-endian guests.
+    #[test]
+    fn signalfd_siginfo_layout_is_shared() {
+        let z: libc::signalfd_siginfo = unsafe { std::mem::zeroed() };
+        let base = &z as *const _ as usize;
+        let off = |p: *const u8| p as usize - base;
+        assert_eq!(std::mem::size_of::<libc::signalfd_siginfo>(), 128);
+        // Offsets of include/uapi/linux/signalfd.h (the same for every architecture).
+        assert_eq!(off(&z.ssi_signo as *const _ as *const u8), 0);
+        assert_eq!(off(&z.ssi_pid as *const _ as *const u8), 12);
+        assert_eq!(off(&z.ssi_uid as *const _ as *const u8), 16);
+        assert_eq!(off(&z.ssi_status as *const _ as *const u8), 40);
+        assert_eq!(off(&z.ssi_ptr as *const _ as *const u8), 48);
+        assert_eq!(off(&z.ssi_utime as *const _ as *const u8), 56);
+        assert_eq!(off(&z.ssi_addr as *const _ as *const u8), 72);
+        assert_eq!(off(&z.ssi_addr_lsb as *const _ as *const u8), 80);
+    }
+}
