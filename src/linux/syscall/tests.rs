@@ -197,10 +197,10 @@ fn ruser_fds_are_refused_to_the_guest() {
     assert_eq!(t.call(63, &[own, t.buf, 1]), EBADF); // read
     // close_range over it closes the guest's fds in the range and leaves it open. (Far above
     // the fds other tests of this process open, so nothing of theirs is in the range.)
-    let (a, b) = (own as i32 + 100, own as i32 + 101);
+    let (a, b) = (own as i32 - 101, own as i32 - 100);
     assert_eq!(unsafe { libc::dup2(1, a) }, a);
     assert_eq!(unsafe { libc::dup2(1, b) }, b);
-    assert_eq!(t.call(436, &[own, b as u64, 0]), 0);
+    assert_eq!(t.call(436, &[a as u64, own, 0]), 0);
     assert_eq!(unsafe { libc::fcntl(own as i32, libc::F_GETFD) }, libc::FD_CLOEXEC, "ruser's fd survived");
     assert_eq!(unsafe { libc::fcntl(a, libc::F_GETFD) }, -1, "the guest's fds in the range were closed");
     assert_eq!(unsafe { libc::fcntl(b, libc::F_GETFD) }, -1, "the guest's fds in the range were closed");
