@@ -327,9 +327,18 @@ fn sys_msgget(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
 /// Largest message accepted (the kernel's msgmax can be raised up to INT_MAX).
 const MSG_MAX: u64 = i32::MAX as u64;
 
+/// The host's current msgmax (MSGMAX): no message is longer, so no buffer needs to be.
+fn msgmax() -> u64 {
+    let mut v = [0i32; 8];
+    if unsafe { libc::syscall(libc::SYS_msgctl, 0, IPC_INFO, v.as_mut_ptr()) } < 0 {
+        return 8192;
+    }
+    v[2].max(0) as u64
+}
+
 /// msgsnd(id, msgp, size, flags): msgp is {long mtype; char mtext[size]}.
 fn sys_msgsnd(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    if a[2] > MSG_MAX {
+    if a[2] > MSG_MAX || a[2] > msgmax() {
         return Err(Errno::EINVAL);
     }
     let ls = c.abi.long_size;
@@ -348,8 +357,11 @@ fn sys_msgrcv(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     }
     let ls = c.abi.long_size;
     crate::linux::convert::check_w(c.mem(), a[1], ls + a[2] as usize)?;
-    let mut buf = vec![0u8; 8 + a[2] as usize];
-    let n = blocking(libc::SYS_msgrcv, [a[0], buf.as_mut_ptr() as u64, a[2], a[3], a[4] as u32 as u64, 0])?;
+    // No message is longer than msgmax (or one set before it was lowered, up to 1 MiB here),
+    // so asking for less keeps MSG_NOERROR and E2BIG as they are.
+    let size = a[2].min(msgmax().max(1 << 20));
+    let mut buf = vec![0u8; 8 + size as usize];
+    let n = blocking(libc::SYS_msgrcv, [a[0], buf.as_mut_ptr() as u64, size, a[3], a[4] as u32 as u64, 0])?;
     let l = Layout::of(c.abi, &[Ty::Long]);
     let mut w = l.writer(c.abi);
     l.put(&mut w, 0, 0, i64::from_ne_bytes(buf[..8].try_into().unwrap()) as u64);

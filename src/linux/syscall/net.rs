@@ -200,6 +200,9 @@ const M_FLAGS: usize = 6;
 
 const MSG_CTRUNC: i32 = 8;
 
+/// Most control data handled per message (well above the kernel's net.core.optmem_max).
+const CONTROL_MAX: usize = 1 << 20;
+
 /// A guest msghdr turned into a host one, with the buffers it points to.
 struct Msg {
     /// Guest address of the msghdr.
@@ -222,7 +225,9 @@ impl Msg {
         let f = |i| l.get(&r, 0, i);
         let (name_at, namelen) = (f(M_NAME), f(M_NAMELEN) as u32);
         let (control_at, controllen) = (f(M_CONTROL), f(M_CONTROLLEN));
-        if controllen > i32::MAX as u64 {
+        // The kernel refuses control data beyond its optmem limit (ENOBUFS); nothing it
+        // returns is bigger either.
+        if controllen > i32::MAX as u64 || send && controllen > CONTROL_MAX as u64 {
             return Err(Errno::ENOBUFS);
         }
         let iov = iovecs(c, f(M_IOV), f(M_IOVLEN), if send { PROT_READ } else { PROT_WRITE }).map_err(|e| if e == Errno::EINVAL && f(M_IOVLEN) > 1024 { Errno::EMSGSIZE } else { e })?;
@@ -250,7 +255,7 @@ impl Msg {
             cmsg::to_host(&msgs)
         } else {
             check_w(c.mem(), control_at, controllen as usize)?;
-            vec![0u8; cmsg::host_space(c.abi, controllen as usize)]
+            vec![0u8; cmsg::host_space(c.abi, (controllen as usize).min(CONTROL_MAX))]
         };
         // SAFETY: plain C struct, filled by host_hdr below.
         let hdr: libc::msghdr = unsafe { std::mem::zeroed() };
