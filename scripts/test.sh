@@ -25,9 +25,10 @@ declare -A provides=(
     [cmake]=/usr/bin/cmake
     [meson]=/usr/bin/meson
     [ninja-build]=/usr/bin/ninja
+    [libc6-dev]=/usr/lib/x86_64-linux-gnu/libc.a
 )
 missing=()
-for pkg in gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user busybox-static make cmake meson ninja-build; do
+for pkg in gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user busybox-static make cmake meson ninja-build libc6-dev; do
     file=${provides[$pkg]}
     if [ "$pkg" = busybox-static ] && command -v busybox >/dev/null; then
         continue    # any native busybox will do

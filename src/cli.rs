@@ -252,7 +252,7 @@ pub fn main(forced_arch: Option<&'static str>) -> ! {
         mask |= crate::log::Item::Strace as u32;
     }
     let out: Box<dyn std::io::Write + Send> = match m.get_one::<String>("D") {
-        Some(f) => Box::new(std::fs::File::create(f).unwrap_or_else(|e| fail(&bin, &format!("cannot open log file {f}: {e}")))),
+        Some(f) => Box::new(crate::hostfd::hide_file(std::fs::File::create(f).unwrap_or_else(|e| fail(&bin, &format!("cannot open log file {f}: {e}"))))),
         None => Box::new(std::io::stderr()),
     };
     crate::log::init(mask, out);
