@@ -26,6 +26,7 @@ declare -A provides=(
     [cmake]=/usr/bin/cmake
     [meson]=/usr/bin/meson
     [ninja-build]=/usr/bin/ninja
+    [libc6-dev]=/usr/lib/x86_64-linux-gnu/libc.a
     # native (amd64) twins of the Debian arm64 programs that tests/debian.rs runs
     [python3]=/usr/bin/python3
     [perl]=/usr/bin/perl

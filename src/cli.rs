@@ -300,7 +300,7 @@ pub fn main(forced_arch: Option<&'static str>) -> ! {
         Some(f) => {
             // A ruser started by the guest's execve adds to the log its parent writes.
             let file = if guest_exec { std::fs::OpenOptions::new().append(true).create(true).open(f) } else { std::fs::File::create(f) };
-            Box::new(file.unwrap_or_else(|e| fail(&bin, &format!("cannot open log file {f}: {e}"))))
+            Box::new(crate::hostfd::hide_file(file.unwrap_or_else(|e| fail(&bin, &format!("cannot open log file {f}: {e}")))))
         }
         None => Box::new(std::io::stderr()),
     };
