@@ -319,7 +319,6 @@ fn python3_threading() {
 }
 
 #[test]
-#[ignore = "needs socket syscalls (branch fds)"]
 fn python3_socket() {
     let text = "import socket\na, b = socket.socketpair()\na.sendall(b'ping')\nprint(b.recv(4))\ns = socket.socket()\ns.bind(('127.0.0.1', 0))\ns.listen()\nc = socket.create_connection(s.getsockname())\nconn, _ = s.accept()\nc.sendall(b'over tcp')\nprint(conn.recv(100))\n";
     compare("python3 socket", "/usr/bin/python3", &["-c", text], None, None);
