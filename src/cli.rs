@@ -109,6 +109,9 @@ fn command(bin: &str, use_env: bool) -> Command {
                 .value_parser(clap::value_parser!(OsString))
                 .help("Arguments for the guest program"),
         )
+        // `normalise` gives every option that takes a value the next argument, whatever it
+        // looks like: a login shell's argv[0] is "-bash" (`-0 -bash`).
+        .mut_args(|a| if a.get_long().is_some() || a.get_short().is_some() { if a.get_action().takes_values() { a.allow_hyphen_values(true) } else { a } } else { a })
 }
 
 /// Rewrite qemu-style options into clap's form and put `--` before PROGRAM, so that nothing
@@ -382,6 +385,15 @@ mod tests {
         assert_eq!(n(&["r", "-strace", "-L", "/x", "prog", "--help", "-L"]), ["r", "--strace", "-L", "/x", "--", "prog", "--help", "-L"]);
         assert_eq!(n(&["r", "--cpu=max", "-d", "in_asm", "p"]), ["r", "--cpu", "max", "-d", "in_asm", "--", "p"]);
         assert_eq!(n(&["r", "-cpu", "help"]), ["r", "--cpu", "help"]);
+    }
+
+    #[test]
+    fn values_may_start_with_a_dash() {
+        let args: Vec<OsString> = ["r", "-0", "-bash", "--execfn", "-x", "-L", "/s", "prog", "-c"].iter().map(OsString::from).collect();
+        let m = command("r", false).try_get_matches_from(normalise(&args)).expect("parses");
+        assert_eq!(m.get_one::<String>("0").map(String::as_str), Some("-bash"));
+        assert_eq!(m.get_one::<OsString>("execfn").and_then(|s| s.to_str()), Some("-x"));
+        assert_eq!(m.get_one::<OsString>("program").and_then(|s| s.to_str()), Some("prog"));
     }
 
     #[test]

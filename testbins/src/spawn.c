@@ -59,7 +59,7 @@ static void write_file(const char *name, const char *text, mode_t mode) {
 
 // Run as a child: print what we were given.
 static int child(int argc, char **argv) {
-    printf("child:");
+    printf("child %s:", argv[0][0] == '-' ? argv[0] : "");
     for (int i = 1; i < argc; i++)
         printf(" [%s]", strncmp(argv[i], dir, strlen(dir)) == 0 && dir[0] ? base(argv[i]) : argv[i]);
     // Is fd 5 (left open by the parent) still open, fd 6 (close-on-exec) closed?
@@ -144,7 +144,8 @@ int main(int argc, char **argv) {
     printf("fork: shared=%d\n", shared);
 
     // posix_spawn reports exec failures as its return value.
-    char *av[] = {(char *)"spawned", (char *)"child", (char *)"a b", (char *)"", NULL};
+    // argv[0] starts with a dash, as a login shell's does.
+    char *av[] = {(char *)"-spawned", (char *)"child", (char *)"a b", (char *)"", NULL};
     int r = posix_spawn(&pid, "/nonexistent/ruser-test", NULL, NULL, av, environ);
     printf("posix_spawn missing: %s\n", strerror(r));
     write_file("noexec", "#!/bin/sh\necho no\n", 0644);
