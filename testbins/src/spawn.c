@@ -164,10 +164,14 @@ int main(int argc, char **argv) {
     dup3(1, 6, O_CLOEXEC);
     signal(SIGUSR1, SIG_IGN);
     signal(SIGUSR2, on_usr2);
+    // The child writes to the same stdout: report only after it has exited, so the order of
+    // the lines does not depend on scheduling.
+    fflush(stdout);
     r = posix_spawn(&pid, "/proc/self/exe", NULL, NULL, av, environ);
+    int child_status = r == 0 ? wait_for(pid) : 0;
     printf("posix_spawn self: %s\n", strerror(r));
     if (r == 0)
-        status("spawned child", wait_for(pid));
+        status("spawned child", child_status);
     // The child reset SIGUSR2 to default and changed its mask: the parent's are its own.
     struct sigaction sa;
     sigaction(SIGUSR2, NULL, &sa);
