@@ -1,7 +1,7 @@
 //! The syscall shim: guest syscall number → handler, with errno translation and strace.
 //!
 //! Handlers live in one file per family (`fd`, `fs`, `xattr`, `io`, `ioctl`, `poll`, `event`,
-//! `mem`, `ipc`, `net`, `sockopt`, `time`, `system`, `process`, `signal`); each file lists its
+//! `mem`, `ipc`, `net`, `sockopt`, `time`, `system`, `process`, `prctl`, `signal`); each file lists its
 //! handlers by kernel name in a `HANDLERS` slice, one line each, and each has a row in
 //! `strace::SIGS`. Syscalls without a handler are listed with a reason in `unimplemented`. The
 //! number → name table of each guest ABI is generated from syscall-tables/*.tbl by build.rs;
@@ -20,6 +20,7 @@ pub mod ioctl;
 pub mod mem;
 pub mod net;
 pub mod poll;
+pub mod prctl;
 pub mod process;
 pub mod signal;
 pub mod sockopt;
@@ -159,7 +160,7 @@ pub fn int(v: u64) -> i32 {
 }
 
 /// Every family's registry.
-const FAMILIES: &[&[(&str, Handler)]] = &[event::HANDLERS, exec::HANDLERS, fd::HANDLERS, fs::HANDLERS, io::HANDLERS, ioctl::HANDLERS, ipc::HANDLERS, mem::HANDLERS, net::HANDLERS, sockopt::HANDLERS, poll::HANDLERS, process::HANDLERS, time::HANDLERS, signal::HANDLERS, system::HANDLERS, xattr::HANDLERS];
+const FAMILIES: &[&[(&str, Handler)]] = &[event::HANDLERS, exec::HANDLERS, fd::HANDLERS, fs::HANDLERS, io::HANDLERS, ioctl::HANDLERS, ipc::HANDLERS, mem::HANDLERS, net::HANDLERS, sockopt::HANDLERS, poll::HANDLERS, prctl::HANDLERS, process::HANDLERS, time::HANDLERS, signal::HANDLERS, system::HANDLERS, xattr::HANDLERS];
 
 /// One guest ABI's number → (name, handler, strace signature) table.
 pub struct SysTable {
