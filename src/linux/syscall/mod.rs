@@ -1,7 +1,7 @@
 //! The syscall shim: guest syscall number → handler, with errno translation and strace.
 //!
 //! Handlers live in one file per family (`fd`, `fs`, `xattr`, `io`, `ioctl`, `poll`, `event`,
-//! `mem`, `ipc`, `net`, `sockopt`, `time`, `system`, `process`, `prctl`, `signal`); each file lists its
+//! `mem`, `ipc`, `net`, `sockopt`, `time`, `system`, `process`, `prctl`, `sched`, `task`, `signal`); each file lists its
 //! handlers by kernel name in a `HANDLERS` slice, one line each, and each has a row in
 //! `strace::SIGS`. Syscalls without a handler are listed with a reason in `unimplemented`. The
 //! number → name table of each guest ABI is generated from syscall-tables/*.tbl by build.rs;
@@ -22,11 +22,13 @@ pub mod net;
 pub mod poll;
 pub mod prctl;
 pub mod process;
+pub mod sched;
 pub mod signal;
 pub mod sockopt;
 pub mod spawn;
 pub mod system;
 pub mod table;
+pub mod task;
 #[cfg(test)]
 mod tests;
 pub mod time;
@@ -89,6 +91,9 @@ impl Ctx<'_> {
     /// mkdir, symlink, readlink). Use the returned dirfd with the returned path.
     pub fn path_at(&self, dirfd: i32, addr: u64, follow: bool) -> Result<HostPath, Errno> {
         let path = self.cstr(addr)?;
+        if super::procfs::hides(dirfd, path.as_bytes()) {
+            return Err(Errno::ENOENT);
+        }
         self.p.overlay.resolve(dirfd, &path, follow)
     }
     /// `path_at` for calls taking `AT_*` flags: `AT_SYMLINK_NOFOLLOW` stops at a final
@@ -160,7 +165,7 @@ pub fn int(v: u64) -> i32 {
 }
 
 /// Every family's registry.
-const FAMILIES: &[&[(&str, Handler)]] = &[event::HANDLERS, exec::HANDLERS, fd::HANDLERS, fs::HANDLERS, io::HANDLERS, ioctl::HANDLERS, ipc::HANDLERS, mem::HANDLERS, net::HANDLERS, sockopt::HANDLERS, poll::HANDLERS, prctl::HANDLERS, process::HANDLERS, time::HANDLERS, signal::HANDLERS, system::HANDLERS, xattr::HANDLERS];
+const FAMILIES: &[&[(&str, Handler)]] = &[event::HANDLERS, exec::HANDLERS, fd::HANDLERS, fs::HANDLERS, io::HANDLERS, ioctl::HANDLERS, ipc::HANDLERS, mem::HANDLERS, net::HANDLERS, sockopt::HANDLERS, poll::HANDLERS, prctl::HANDLERS, process::HANDLERS, sched::HANDLERS, task::HANDLERS, time::HANDLERS, signal::HANDLERS, system::HANDLERS, xattr::HANDLERS];
 
 /// One guest ABI's number → (name, handler, strace signature) table.
 pub struct SysTable {
