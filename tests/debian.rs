@@ -42,10 +42,9 @@ fn sysroot(test: &str) -> Option<PathBuf> {
 }
 
 /// No HOME: nothing reads the user's dot files (bash decides whether to read ~/.bashrc from
-/// getpeername on stdin, which ruser does not implement yet). PYTHONDONTWRITEBYTECODE: the
-/// sysroot has no bytecode caches, and by the overlay rule the emulated python would write
-/// them into the host's /usr/lib/python3.11/__pycache__, which exists there.
-const ENV: &[(&str, &str)] = &[("PATH", "/usr/local/bin:/usr/bin:/bin"), ("LC_ALL", "C"), ("TZ", "UTC"), ("PYTHONDONTWRITEBYTECODE", "1")];
+/// getpeername on stdin, which ruser does not implement yet). Python may write bytecode: for
+/// the sysroot's modules it goes into the sysroot (see `new_names_land_in_the_sysroot`).
+const ENV: &[(&str, &str)] = &[("PATH", "/usr/local/bin:/usr/bin:/bin"), ("LC_ALL", "C"), ("TZ", "UTC")];
 
 fn with_env(cmd: &mut std::process::Command) {
     cmd.env_clear();
@@ -360,5 +359,55 @@ fn shebang_scripts() {
         cmd.current_dir(w.path()).arg("--backend").arg(backend).arg("-L").arg(&root).args(["/bin/sh", "-c", "./mach"]);
         let got = run(&mut cmd, None);
         assert_eq!(got.stdout_str(), "aarch64\n", "[shebang_scripts, --backend {backend}] stderr:\n{}", got.stderr_str());
+    }
+}
+
+/// The overlay's rule for new names: a file created in a directory the sysroot holds goes into
+/// the sysroot (where the guest finds and lists it again), never into the host's directory of
+/// the same name (the host has /usr/share too); python's bytecode for a package of the
+/// sysroot lands in the package's new `__pycache__`.
+#[test]
+fn new_names_land_in_the_sysroot() {
+    let Some(root) = sysroot("new_names_land_in_the_sysroot") else { return };
+    let tag = format!("ruser_probe_{}", std::process::id());
+    let share = format!("/usr/share/{tag}");
+    let pkg = format!("/usr/lib/python3/dist-packages/{tag}");
+    let in_root = |p: &str| root.join(p.trim_start_matches('/'));
+    // The names are this test's own (they carry its pid, and were checked absent), so a
+    // failing run may remove what it put on the host by mistake.
+    struct Cleanup(Vec<PathBuf>);
+    impl Drop for Cleanup {
+        fn drop(&mut self) {
+            for p in &self.0 {
+                let _ = std::fs::remove_file(p);
+                let _ = std::fs::remove_dir_all(p);
+            }
+        }
+    }
+    assert!(!Path::new(&share).exists() && !Path::new(&pkg).exists(), "leftovers on the host: {share}, {pkg}");
+    let _c = Cleanup(vec![in_root(&share), in_root(&pkg), PathBuf::from(&share), PathBuf::from(&pkg)]);
+    assert!(Path::new("/usr/share").is_dir(), "the host has no /usr/share: the test means nothing");
+    std::fs::create_dir_all(in_root(&pkg)).unwrap();
+    std::fs::write(in_root(&pkg).join("__init__.py"), "VALUE = 42\n").unwrap();
+    let pyc = in_root(&pkg).join("__pycache__/__init__.cpython-311.pyc");
+    for backend in BACKENDS {
+        let text = format!(
+            "echo made > {share} && cat {share} && ls /usr/share | grep -c {tag} && rm {share} && \
+             python3 -c 'import {tag}; print({tag}.VALUE)' && ls {pkg}/__pycache__"
+        );
+        let mut cmd = emu_command(&ruser_aarch64());
+        with_env(&mut cmd);
+        cmd.arg("--backend").arg(backend).arg("-L").arg(&root).args(["/bin/sh", "-c", &text]);
+        let got = run(&mut cmd, None);
+        assert_eq!(
+            got.stdout_str(),
+            "made\n1\n42\n__init__.cpython-311.pyc\n",
+            "[--backend {backend}] status {}, stderr:\n{}",
+            got.describe_status(),
+            got.stderr_str()
+        );
+        assert!(pyc.is_file(), "the bytecode is not in the sysroot [--backend {backend}]");
+        assert!(!Path::new(&share).exists() && !Path::new(&pkg).exists(), "created on the host [--backend {backend}]");
+        let _ = std::fs::remove_dir_all(in_root(&pkg).join("__pycache__"));
     }
 }
