@@ -1,6 +1,6 @@
 # Cases for the saturating, halving, rounding, absolute-difference and by-element AdvSIMD
 # groups (FPSR.QC is part of the expected state). Generate with
-#   python3 gen.py sat_cases.py ../../../src/guest/aarch64/translate/simd_sat_tests/cases.rs
+#   python3 gen.py sat_cases.py ../../../src/guest/aarch64/translate/simd_sat_tests/cases.txt
 # Registers not set below start with gen.py's pseudo-random values (different per case).
 def bv(bs):
     r = 0
