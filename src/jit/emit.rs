@@ -125,9 +125,11 @@ pub struct Cg<'a> {
     pub(super) al: Alloc,
     stubs: Vec<Stub>,
     pcmap: Vec<(u32, u64)>,
-    fallback_ops: Vec<Box<Op>>,
+    pub(super) fallback_ops: Vec<Box<Op>>,
     /// Out-of-line slow paths of native FP ops (emit_fp.rs), emitted after the block.
     pub(super) fp_stubs: Vec<super::emit_fp::FpStub>,
+    /// Out-of-line slow paths of native vector FP ops (emit_vfp.rs).
+    pub(super) vfp_stubs: Vec<super::emit_vfp::VfpStub>,
     /// Fusable flag sources, by NZCV value index.
     flag_src: Vec<Option<FlagSrc>>,
     /// Values an instruction reads beyond its own operands (fused flag sources, folded
@@ -292,6 +294,7 @@ impl<'a> Cg<'a> {
             pcmap: Vec::new(),
             fallback_ops: Vec::new(),
             fp_stubs: Vec::new(),
+            vfp_stubs: Vec::new(),
             flag_src,
             extra_at,
             addr_mode,
@@ -514,6 +517,7 @@ impl<'a> Cg<'a> {
         self.terminal()?;
         self.emit_stubs();
         self.emit_fp_stubs();
+        self.emit_vfp_stubs();
         let code = self.a.finalize().map_err(|e| CompileError::Asm(format!("{e:?}")))?;
         Ok(Compiled { code, pcmap: self.pcmap, fallback_ops: self.fallback_ops })
     }
@@ -749,7 +753,7 @@ impl<'a> Cg<'a> {
     /// Native code for FP and vector ops (`emit_fp`, `emit_vec`); false when the op is left
     /// to the fallback.
     fn native_fp(&mut self, i: usize, op: &Op, ty: Ty) -> Result<bool, CompileError> {
-        if self.emit_fp(i, op, ty)? {
+        if self.emit_fp(i, op, ty)? || self.emit_vfp(i, op)? {
             return Ok(true);
         }
         self.emit_vec(i, op, ty)

@@ -379,6 +379,37 @@ fn fp3_lane(ctx: &mut Ctx, ty: Ty, key: (bool, bool, u32), x: Val, y: Val, d: Va
     }
 }
 
+/// The three-same FP vector forms computed on whole registers (`VFBin`, `VFMulAdd`): the
+/// arithmetic, min/max, FMULX, the reciprocal steps, FMLA/FMLS and FABD. None for the
+/// others (compares), which go lane by lane.
+fn fp3_vector(ctx: &mut Ctx, ty: Ty, key: (bool, bool, u32), q: bool, x: Val, y: Val, d: Val) -> Option<Val> {
+    let esize = ty.bytes() as u8;
+    let half = !q;
+    let op = match key {
+        (false, false, 0b11000) => FBinOp::MaxNm,
+        (false, true, 0b11000) => FBinOp::MinNm,
+        (false, false, 0b11010) => FBinOp::Add,
+        (false, true, 0b11010) | (true, true, 0b11010) => FBinOp::Sub,
+        (false, false, 0b11110) => FBinOp::Max,
+        (false, true, 0b11110) => FBinOp::Min,
+        (true, false, 0b11011) => FBinOp::Mul,
+        (true, false, 0b11111) => FBinOp::Div,
+        (false, false, 0b11011) => FBinOp::MulX,
+        (false, false, 0b11111) => FBinOp::RecipStep,
+        (false, true, 0b11111) => FBinOp::RSqrtStep,
+        (false, neg_p, 0b11001) => return Some(ctx.b.push(Op::VFMulAdd { a: x, b: y, c: d, esize, neg_p, half }, Ty::I128)),
+        _ => return None,
+    };
+    let r = ctx.b.push(Op::VFBin { a: x, b: y, op, esize, half }, Ty::I128);
+    if key == (true, true, 0b11010) {
+        // FABD: the absolute value of the difference (FPAbs only clears the sign bit).
+        let m = if esize == 8 { u64::MAX >> 1 } else { 0x7fff_ffff_7fff_ffff };
+        let m = ctx.b.konst128((m as u128) << 64 | m as u128);
+        return Some(ctx.b.vbin(VBinOp::And, 1, r, m));
+    }
+    Some(r)
+}
+
 /// The binary op of the FP pairwise forms (U=1): FMAXNMP, FADDP, FMAXP, FMINNMP, FMINP.
 fn fp_pair_op(key: (bool, bool, u32)) -> Option<FBinOp> {
     Some(match key {
@@ -423,6 +454,9 @@ pub(super) fn simd_fp_three_same(ctx: &mut Ctx, insn: u32, scalar: bool) -> Resu
             let y = lane_of(ctx, src, ty, j + 1);
             out.push(ctx.b.fbin(op, x, y));
         }
+    } else if let Some(r) = (!scalar).then(|| fp3_vector(ctx, ty, key, q, a, b, dv)).flatten() {
+        ctx.set_v(rd(insn), r);
+        return Ok(());
     } else {
         for i in 0..lanes {
             let x = lane_of(ctx, a, ty, i);
