@@ -33,10 +33,8 @@ pub struct CpuState {
 /// byte 0 is the exit-request flag that translated code polls at every block entry; byte 1 is
 /// nonzero when the FP control word needs the exact (slow) path of every FP op
 /// (`ir::fpenv::strict`), which translated FP code tests; bytes 16..40 hold the values the
-/// JIT compares FP results with (`write_fp_trailer`), bytes 48..112 the same for vectors;
-/// bytes 112..1152 hold the JIT's return-address stack (`jit/emit/ras.rs`), which starts
-/// zeroed.
-pub const ENGINE_TRAILER: usize = 1152;
+/// JIT compares FP results with (`write_fp_trailer`), bytes 48..112 the same for vectors.
+pub const ENGINE_TRAILER: usize = 112;
 
 /// Offset of the exit-request flag in a state of `guest_size` bytes.
 pub const fn exit_flag_offset(guest_size: usize) -> usize {

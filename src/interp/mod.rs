@@ -215,8 +215,6 @@ impl Interp {
                 let mut ctx = HelperCtx { state: st, guest_base: base };
                 m((id.0.func)(&mut ctx, [v(a0), v(a1), v(a2)]), ty)
             }
-            // A prediction hint for the JIT.
-            Op::PushReturn { .. } => 0,
             Op::InsnStart { pc, .. } => {
                 CURRENT_PC.with(|c| c.set(pc));
                 0

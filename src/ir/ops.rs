@@ -159,10 +159,6 @@ ir_ops! {
     /// Call helper `id` with up to four operands (pass a dummy for unused ones); the helper
     /// also gets the guest state pointer. Result type `ty`.
     Helper(a0, a1, a2) { id: HelperId, ty: Ty } -> value;
-    /// A call's return address: a hint that the block's exit is a call returning to `ret`.
-    /// The JIT pushes `ret` (with the code that continues there) on its return-address
-    /// stack, which a later `Return` exit consults; no effect on guest state.
-    PushReturn() { ret: u64 } -> none;
     /// Marks the start of guest instruction at `pc` (`len` bytes); used for precise faults,
     /// `-d in_asm`/`exec`, and block boundaries. Produces no code.
     InsnStart() { pc: u64, len: u8 } -> none;

@@ -27,10 +27,6 @@ pub struct Env {
     pub table_mask: u32,
     /// Inline indirect-branch lookups (off under `-d nochain` and crosscheck).
     pub inline_lookup: bool,
-    /// Calls push, returns consult the return-address stack (`emit/ras.rs`).
-    pub ras: bool,
-    /// The code generation the return-address stack entries are tagged with (never 0).
-    pub ras_gen: u32,
     pub bmi2: bool,
     pub lzcnt: bool,
     pub simd: super::emit_fp::HostSimd,
@@ -132,8 +128,6 @@ pub struct Cg<'a> {
     pub(super) fallback_ops: Vec<Box<Op>>,
     /// Out-of-line slow paths of native FP ops (emit_fp.rs), emitted after the block.
     pub(super) fp_stubs: Vec<super::emit_fp::FpStub>,
-    /// Continuation sites of the block's calls, emitted after the terminal (emit/ras.rs).
-    ras_sites: Vec<(DynamicLabel, u64)>,
     /// Out-of-line slow paths of native vector FP ops (emit_vfp.rs).
     pub(super) vfp_stubs: Vec<super::emit_vfp::VfpStub>,
     /// Fusable flag sources, by NZCV value index.
@@ -185,7 +179,6 @@ mod call;
 mod flags;
 mod int;
 mod mem;
-mod ras;
 
 use flags::{arm_cond, cc_of, CondEval, FlagSrc, FusedCond};
 use mem::{fold_addresses, AddrMode};
@@ -302,7 +295,6 @@ impl<'a> Cg<'a> {
             fallback_ops: Vec::new(),
             fp_stubs: Vec::new(),
             vfp_stubs: Vec::new(),
-            ras_sites: Vec::new(),
             flag_src,
             extra_at,
             addr_mode,
@@ -523,7 +515,6 @@ impl<'a> Cg<'a> {
             self.retire(i);
         }
         self.terminal()?;
-        self.emit_ras_sites();
         self.emit_stubs();
         self.emit_fp_stubs();
         self.emit_vfp_stubs();
@@ -583,14 +574,11 @@ impl<'a> Cg<'a> {
                 self.chain_to(taken, Some(Cc::Ne));
                 self.chain_to(not_taken, None);
             }
-            Terminal::Indirect { target, kind } => {
+            Terminal::Indirect { target, .. } => {
                 let o = self.opnd(target);
                 self.mov_to(RAX, o);
                 let pc_off = self.env.pc_off;
                 dynasm!(self.a ; .arch x64 ; mov QWORD [rbp + pc_off], rax);
-                if kind == IndirectKind::Return {
-                    self.pop_return();
-                }
                 if self.env.inline_lookup {
                     let miss = self.a.new_dynamic_label();
                     let mask = self.env.table_mask as i32;
@@ -645,7 +633,6 @@ impl<'a> Cg<'a> {
                     self.al.loc[i] = Loc::Imm(imm as u64);
                 }
             }
-            Op::PushReturn { ret } => self.push_return(ret),
             Op::InsnStart { pc, .. } => {
                 self.cur_pc = pc;
                 let o = self.off() as u32;

@@ -184,8 +184,6 @@ impl Jit {
             table_addr: table.as_ptr() as usize,
             table_mask: (1 << TABLE_BITS) - 1,
             inline_lookup: chain,
-            ras: chain,
-            ras_gen: 1,
             bmi2: host_has("bmi2"),
             lzcnt: host_has("lzcnt"),
             simd: emit_fp::HostSimd::detect(),
@@ -356,8 +354,6 @@ impl Jit {
         g.blocks.clear();
         g.max_guest_len = 0;
         g.generation += 1;
-        // Return-address stack entries of the old code never match again (never 0).
-        g.env.ras_gen = (g.generation as u32).wrapping_add(1).max(1);
         self.clear_table();
     }
 

@@ -79,7 +79,7 @@ pub(crate) enum Effect {
     Memory,
     /// Arbitrary access to guest state and memory (`Helper`): never removed.
     Opaque,
-    /// Never removed, no effect on guest state (`Fence`, `InsnStart`, `PushReturn`).
+    /// Never removed, no effect on guest state (`Fence`, `InsnStart`).
     Pinned,
 }
 
@@ -109,7 +109,7 @@ pub(crate) fn effect(op: &Op) -> Effect {
         Op::Load { .. } | Op::Store { .. } | Op::CmpXchg { .. } | Op::AtomicRmw { .. } => Effect::Memory,
         Op::Helper { id, .. } if id.0.pure => Effect::Pure,
         Op::Helper { .. } => Effect::Opaque,
-        Op::Fence { .. } | Op::InsnStart { .. } | Op::PushReturn { .. } => Effect::Pinned,
+        Op::Fence { .. } | Op::InsnStart { .. } => Effect::Pinned,
         // FP ops raise cumulative flags and depend on the FP control word (`ir::fpenv`,
         // which a helper may change): kept, in order, even when unused.
         Op::FBin { .. }

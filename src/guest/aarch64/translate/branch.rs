@@ -23,7 +23,6 @@ fn b_imm(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     if bit(insn, 31) {
         let ret = ctx.konst(Ty::I64, ctx.next_pc());
         ctx.set_x(30, ret);
-        ctx.b.push(Op::PushReturn { ret: ctx.next_pc() }, Ty::I8);
     }
     ctx.end_block(Terminal::Jump { target });
     Ok(())
@@ -76,7 +75,6 @@ fn b_reg(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
         1 => {
             let ret = ctx.konst(Ty::I64, ctx.next_pc());
             ctx.set_x(30, ret);
-            ctx.b.push(Op::PushReturn { ret: ctx.next_pc() }, Ty::I8);
             IndirectKind::Call
         }
         _ => IndirectKind::Return,
