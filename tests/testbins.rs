@@ -42,6 +42,8 @@ testbins!(
     // CPU features: CRC32 (no libc), HWCAP/ID registers/system registers, atomics with LSE
     // inline and gcc's outline atomics under -cpu max and (atomics_outline_a53) cortex-a53
     crc32, hwcaps, atomics_lse, atomics_outline, atomics_outline_a53,
+    // the time functions, through ruser's vDSO (static glibc)
+    vdso,
 );
 
 #[test]
@@ -249,6 +251,40 @@ fn hwcaps_match_the_feature_table() {
             assert_eq!(got.code, Some(0), "hwcaps raw -cpu {cpu} --backend {backend}: {}", got.stderr_str());
             assert_eq!(got.stdout_str(), want, "hwcaps raw -cpu {cpu} --backend {backend}");
         }
+    }
+}
+
+/// ruser maps a vDSO (AT_SYSINFO_EHDR) exporting the arm64 kernel's symbols, and glibc's
+/// clock_gettime, clock_getres and gettimeofday of the fast clocks then make no system call
+/// (`vdso` makes exactly two raw clock_gettime calls per clock, one raw clock_getres, and
+/// one gettimeofday with a time zone), on every backend.
+#[test]
+fn vdso_serves_time_without_system_calls() {
+    let case = load_case("vdso");
+    let symbols = ["__kernel_clock_getres", "__kernel_rt_sigreturn", "__kernel_gettimeofday", "__kernel_clock_gettime"];
+    for backend in BACKENDS {
+        let mut cmd = emu_command(&ruser_aarch64());
+        cmd.arg("--backend").arg(backend).arg(&case.binary).arg("vdso");
+        let got = run(&mut cmd, None);
+        let out = got.stdout_str();
+        assert_eq!(got.code, Some(0), "vdso vdso --backend {backend}:\n{out}{}", got.stderr_str());
+        for s in symbols {
+            assert!(out.contains(&format!("symbol {s}@LINUX_2.6.39\n")), "{s} missing (--backend {backend}):\n{out}");
+        }
+        let mut cmd = emu_command(&ruser_aarch64());
+        cmd.arg("--backend").arg(backend).arg("-strace").arg(&case.binary);
+        let got = run(&mut cmd, None);
+        assert_eq!(got.code, Some(0), "vdso -strace --backend {backend}: {}", got.stderr_str());
+        let log = got.stderr_str();
+        let calls = |prefix: &str| log.lines().filter(|l| l.split_once(' ').is_some_and(|(_, c)| c.starts_with(prefix))).count();
+        // MONOTONIC (1), MONOTONIC_RAW (4), REALTIME_COARSE (5), BOOTTIME (7), TAI (11).
+        for clk in [1, 4, 5, 7, 11] {
+            assert_eq!(calls(&format!("clock_gettime({clk},")), 2, "clock_gettime({clk}) system calls (--backend {backend})");
+            assert_eq!(calls(&format!("clock_getres({clk},")), 1, "clock_getres({clk}) system calls (--backend {backend})");
+        }
+        // REALTIME: the raw pairs around clock_gettime, gettimeofday and time().
+        assert_eq!(calls("clock_gettime(0,"), 6, "clock_gettime(0) system calls (--backend {backend})");
+        assert_eq!(calls("gettimeofday("), 1, "gettimeofday system calls (--backend {backend})");
     }
 }
 

@@ -134,6 +134,14 @@ impl Clone for CpuState {
     }
 }
 
+/// A guest's vDSO image, which the loader maps into every process.
+pub struct Vdso {
+    /// The ELF shared object, mapped as it is (one read+execute segment at offset 0).
+    pub image: &'static [u8],
+    /// Offset of the signal return trampoline in the image.
+    pub sigreturn: u64,
+}
+
 /// Everything the rest of ruser knows about one guest architecture.
 pub trait GuestArch: Send + Sync {
     /// Name as used on the command line and in `uname -m` (e.g. "aarch64").
@@ -187,6 +195,12 @@ pub trait GuestArch: Send + Sync {
     }
     /// AT_MINSIGSTKSZ value.
     fn min_sigstksz(&self) -> u64;
+    /// The vDSO to map into every process (AT_SYSINFO_EHDR), if the guest has one.
+    fn vdso(&self) -> Option<Vdso> {
+        None
+    }
+    /// The loader mapped the vDSO at guest address `base` (its code may use fast paths).
+    fn vdso_mapped(&self, _base: u64) {}
 }
 
 /// The guest architecture for an ELF e_machine value.
