@@ -31,6 +31,9 @@ testbins!(
     // auto-vectorised (-O3) and intrinsic integer DSP kernels: saturating, halving,
     // absolute-difference, widening and by-element AdvSIMD forms with FPSR.QC
     simd_dsp,
+    // -O3 auto-vectorised numeric kernels, string functions, hashes and checksums for
+    // Armv8.2-A+crypto+crc, each against a non-vectorised copy (static glibc)
+    vec_kernels,
     // guest faults: the guest (and so ruser) dies of SIGSEGV, SIGILL, SIGTRAP
     sig_segv, sig_ill, sig_trap, sig_wild_br,
     // static glibc
