@@ -23,7 +23,7 @@ macro_rules! testbins {
 
 testbins!(
     // minimal runtime, no libc
-    asm_hello, asm_exit42, asm_enosys, asm_efault, alu, ldst, fpu, simd, simd_sat,
+    asm_hello, asm_exit42, asm_enosys, asm_efault, alu, ldst, fpu, fpu_flags, simd, simd_sat,
     // control flow a JIT chains and predicts, self-modifying code
     chain, indirect, smc,
     // the cryptographic extension (AES, SHA-1, SHA-256, PMULL)
