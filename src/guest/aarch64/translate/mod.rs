@@ -17,6 +17,8 @@ mod system;
 #[cfg(test)]
 mod simd_tests;
 #[cfg(test)]
+mod tests_excl;
+#[cfg(test)]
 mod crypto_tests;
 #[cfg(test)]
 mod simd_sat_tests;

@@ -120,7 +120,7 @@ fn init_mem() -> Vec<u8> {
 
 /// Run `words` from `base` until the pc leaves them, in the FP environment of the state's
 /// FPCR (folded into its FPSR at the end), as the engine does. Err on a trap.
-fn run_on(words: &[u32], base: u64, st: &mut CpuState, backend: Backend) -> Result<(), String> {
+pub(super) fn run_on(words: &[u32], base: u64, st: &mut CpuState, backend: Backend) -> Result<(), String> {
     let code = Code { base, words };
     let end = base + 4 * words.len() as u64;
     let mut interp = Interp::new();
