@@ -1,6 +1,7 @@
 /*
  * vec_kernels: everyday loops as gcc -O3 auto-vectorises them for
- * Armv8.2-A with the crypto and CRC extensions (see the Makefile), plus
+ * Armv8.2-A with the crypto, CRC and dot-product extensions (see the
+ * Makefile), plus
  * glibc's hand-written AdvSIMD string functions.  Every kernel prints a
  * checksum of its results; the same kernels, built without vectorisation
  * (a second copy compiled with `optimize("no-tree-vectorize")`), must agree

@@ -95,8 +95,8 @@ for i, (asm, x, v, nzcv, fpcr) in enumerate(cases):
     Cd.append(f'  s.nzcv = {nzcv:#x}; s.fpcr_fpsr = {fpcr:#x}; case{i}(&s); dump({i}, &s);')
 Cd.append('  return 0; }')
 open('d.c', 'w').write('\n'.join(Cd))
-subprocess.check_call(['aarch64-linux-gnu-gcc', '-O1', '-static', '-march=armv8-a+fp16+crypto', '-o', 'h', 'd.c', 'h.S'])
-subprocess.check_call(['aarch64-linux-gnu-gcc', '-c', '-march=armv8-a+fp16+crypto', '-o', 'h.o', 'h.S'])
+subprocess.check_call(['aarch64-linux-gnu-gcc', '-O1', '-static', '-march=armv8.2-a+fp16+crypto+dotprod', '-o', 'h', 'd.c', 'h.S'])
+subprocess.check_call(['aarch64-linux-gnu-gcc', '-c', '-march=armv8.2-a+fp16+crypto+dotprod', '-o', 'h.o', 'h.S'])
 out = subprocess.check_output(['qemu-aarch64', './h']).decode().splitlines()
 # words
 dis = subprocess.check_output(['aarch64-linux-gnu-objdump', '-d', 'h.o']).decode()

@@ -11,6 +11,7 @@ mod ldst;
 mod simd;
 mod simd_elem;
 mod simd_fpx;
+mod simd_dot;
 mod simd_sat;
 mod simd_ldst;
 mod system;
@@ -39,6 +40,7 @@ pub static TABLES: &[&[Row]] = &[
     fp::ROWS,
     simd::ROWS,
     simd_elem::ROWS,
+    simd_dot::ROWS,
     simd_ldst::ROWS,
     crypto::ROWS,
 ];
