@@ -1,8 +1,7 @@
 /*
  * vec_kernels: everyday loops as gcc -O3 auto-vectorises them for
  * Armv8.2-A with the crypto, CRC and dot-product extensions (see the
- * Makefile), plus
- * glibc's hand-written AdvSIMD string functions.  Every kernel prints a
+ * Makefile), plus glibc's hand-written AdvSIMD string functions.  Every kernel prints a
  * checksum of its results; the same kernels, built without vectorisation
  * (a second copy compiled with `optimize("no-tree-vectorize")`), must agree
  * where the arithmetic is exact, so a wrong vector instruction shows as a
