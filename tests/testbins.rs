@@ -38,6 +38,8 @@ testbins!(
     sig_segv, sig_ill, sig_trap, sig_wild_br,
     // static glibc
     hello, printf, libc_mix, fileio, dirlist, args_env, exit_code, stderr_mix,
+    // how the program was started: credentials, AT_SECURE, no descriptors of the emulator's
+    startinfo,
     // the FP environment through <fenv.h> and FPCR/FPSR (static glibc)
     fenv,
     // dynamic glibc, run with -L (see expected/aarch64/hello_dyn.sysroot)
@@ -47,6 +49,12 @@ testbins!(
     crc32, hwcaps, atomics_lse, atomics_outline, atomics_outline_a53,
     // the time functions, through ruser's vDSO (static glibc)
     vdso,
+    // the syscall layer (static glibc): epoll's layouts, control messages, loopback sockets,
+    // the mmap family, SysV IPC, file metadata and xattrs, fcntl and locks, zero-copy
+    // transfers, event fds and signal masks, terminals, newer calls
+    epoll, scm, inet, memops, sysvipc, files, fcntl, zerocopy, events, pty, newcalls,
+    // ruser's own fds are invisible (see also own_fds_survive_the_guest below)
+    ownfds,
 );
 
 #[test]
@@ -200,6 +208,26 @@ fn log_file_option_takes_strace() {
     assert!(got.stderr.is_empty(), "with -D the log must not go to stderr, got:\n{}", got.stderr_str());
     let text = std::fs::read_to_string(&log).expect("-D FILE must create the log file");
     assert!(text.contains("write"), "log file should hold the strace output, got:\n{text}");
+}
+
+#[test]
+fn own_fds_survive_the_guest() {
+    // ownfds closes every fd above stderr and dup2s over the top of its fd range; the -D log
+    // file is ruser's own fd, kept out of the guest's reach, so logging still works after.
+    let case = load_case("ownfds");
+    for backend in BACKENDS {
+        let tmp = TempDir::new("ownfds");
+        let log = tmp.join("log.txt");
+        let mut cmd = emu_command(&ruser_aarch64());
+        cmd.arg("--backend").arg(backend).arg("-strace").arg("-D").arg(&log).arg(&case.binary);
+        let got = run(&mut cmd, None);
+        if let Err(e) = case.check(&got, &format!("ownfds -strace -D, --backend {backend}")) {
+            panic!("{e}");
+        }
+        let text = std::fs::read_to_string(&log).expect("the log file");
+        let after = text.split("close_range(3, ").nth(1).unwrap_or_else(|| panic!("no close_range in the log:\n{text}"));
+        assert!(after.contains("exit_group(0)"), "the log stopped after the guest's close_range (--backend {backend}):\n{text}");
+    }
 }
 
 // ---------------------------------------------------------------- ruser (auto-detect)

@@ -1,7 +1,8 @@
-//! File-system and fd-table syscalls. Paths are passed through unchanged for now (the sysroot
-//! overlay comes later), except that /proc/self/exe reads as the guest program.
+//! File-system syscalls: paths, metadata, directories. Lookups go through `Ctx::lookup_path`
+//! (the sysroot rule); /proc/self/exe reads as the guest program.
 
-use super::{host, int, Ctx, Handler, SysResult};
+use super::{blocking, host, int, Ctx, Handler, SysResult};
+use crate::linux::convert::layout::{Layout, Ty};
 use crate::linux::convert::{flags, structs, GuestReader};
 use nix::errno::Errno;
 use std::ffi::CString;
@@ -9,7 +10,11 @@ use std::os::unix::ffi::OsStrExt;
 
 pub static HANDLERS: &[(&str, Handler)] = &[
     ("openat", sys_openat),
-    ("close", sys_close),
+    ("openat2", sys_openat2),
+    ("mknodat", sys_mknodat),
+    ("fchmodat2", sys_fchmodat2),
+    ("name_to_handle_at", sys_name_to_handle_at),
+    ("open_by_handle_at", sys_open_by_handle_at),
     ("lseek", sys_lseek),
     ("newfstatat", sys_newfstatat),
     ("fstat", sys_fstat),
@@ -18,7 +23,6 @@ pub static HANDLERS: &[(&str, Handler)] = &[
     ("readlinkat", sys_readlinkat),
     ("faccessat", sys_faccessat),
     ("faccessat2", sys_faccessat2),
-    ("fcntl", sys_fcntl),
     ("unlinkat", sys_unlinkat),
     ("mkdirat", sys_mkdirat),
     ("renameat", sys_renameat),
@@ -40,17 +44,11 @@ pub static HANDLERS: &[(&str, Handler)] = &[
     ("fchdir", sys_fchdir),
     ("chroot", sys_chroot),
     ("umask", sys_umask),
-    ("dup", sys_dup),
-    ("dup3", sys_dup3),
-    ("pipe2", sys_pipe2),
-    ("close_range", sys_close_range),
     ("statfs", sys_statfs),
     ("fstatfs", sys_fstatfs),
 ];
 
 const AT_EMPTY_PATH: i32 = 0x1000;
-const F_SETSIG: i32 = 10;
-const F_GETSIG: i32 = 11;
 
 /// A path argument; NULL is allowed (as "") only when `empty_ok` (AT_EMPTY_PATH).
 fn path_or_empty(c: &Ctx, addr: u64, empty_ok: bool) -> Result<CString, Errno> {
@@ -60,15 +58,102 @@ fn path_or_empty(c: &Ctx, addr: u64, empty_ok: bool) -> Result<CString, Errno> {
     c.lookup_path(addr)
 }
 
+/// openat may block (a FIFO waits for its other end, a terminal for carrier).
 fn sys_openat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     let path = c.lookup_path(a[1])?;
     let fl = flags::open_to_host(c.abi, a[2] as u32);
-    host(unsafe { libc::openat(int(a[0]), path.as_ptr(), fl, a[3] as u32 as libc::c_uint) } as i64)
+    blocking(libc::SYS_openat, [a[0], path.as_ptr() as u64, fl as u32 as u64, a[3] as u32 as u64, 0, 0])
 }
 
-fn sys_close(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    host(unsafe { libc::close(int(a[0])) } as i64)
+/// `struct open_how`: flags, mode, resolve (all u64; the kernel accepts bigger versions whose
+/// extra bytes are zero).
+const OPEN_HOW: &[Ty] = &[Ty::U64, Ty::U64, Ty::U64];
+
+fn sys_openat2(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let path = c.lookup_path(a[1])?;
+    let l = Layout::of(c.abi, OPEN_HOW);
+    let size = a[3] as usize;
+    if size < l.size {
+        return Err(Errno::EINVAL);
+    }
+    if size > 4096 {
+        return Err(Errno::E2BIG);
+    }
+    let r = c.get(a[2], size)?;
+    if r.buf[l.size..].iter().any(|&b| b != 0) {
+        return Err(Errno::E2BIG);
+    }
+    let gflags = l.get(&r, 0, 0);
+    if gflags >> 32 != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let how: [u64; 3] = [flags::open_to_host(c.abi, gflags as u32) as u32 as u64, l.get(&r, 0, 1), l.get(&r, 0, 2)];
+    blocking(libc::SYS_openat2, [a[0], path.as_ptr() as u64, how.as_ptr() as u64, 24, 0, 0])
 }
+
+fn sys_mknodat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let path = c.cstr(a[1])?;
+    host(unsafe { libc::syscall(libc::SYS_mknodat, int(a[0]), path.as_ptr(), a[2] as u32, a[3] as u32) })
+}
+
+fn sys_fchmodat2(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let fl = int(a[3]);
+    let path = path_or_empty(c, a[1], fl & AT_EMPTY_PATH != 0)?;
+    host(unsafe { libc::syscall(452, int(a[0]), path.as_ptr(), a[2] as u32, fl) })
+}
+
+/// `struct file_handle`: handle_bytes (u32), handle_type (int), then the opaque handle.
+const FILE_HANDLE_HDR: usize = 8;
+/// MAX_HANDLE_SZ.
+const MAX_HANDLE_SZ: u32 = 128;
+
+fn sys_name_to_handle_at(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let fl = int(a[4]);
+    let path = path_or_empty(c, a[1], fl & AT_EMPTY_PATH != 0)?;
+    let want = c.get(a[2], 4)?.u32(0);
+    let mut h = vec![0u8; FILE_HANDLE_HDR + want.min(MAX_HANDLE_SZ) as usize];
+    h[..4].copy_from_slice(&want.min(MAX_HANDLE_SZ + 1).to_ne_bytes());
+    let mut mnt: u64 = 0;
+    let r = host(unsafe { libc::syscall(libc::SYS_name_to_handle_at, int(a[0]), path.as_ptr(), h.as_mut_ptr(), &mut mnt, fl) });
+    // On EOVERFLOW the kernel still reports the size needed in handle_bytes.
+    let got = u32::from_ne_bytes(h[..4].try_into().unwrap());
+    let mut w = crate::linux::convert::GuestWriter::new(FILE_HANDLE_HDR, c.abi);
+    w.u32(0, got);
+    w.u32(4, u32::from_ne_bytes(h[4..8].try_into().unwrap()));
+    if r.is_ok() {
+        let n = (got as usize).min(h.len() - FILE_HANDLE_HDR);
+        c.mem().write(a[2] + FILE_HANDLE_HDR as u64, &h[FILE_HANDLE_HDR..FILE_HANDLE_HDR + n])?;
+        // AT_HANDLE_MNT_ID_UNIQUE (0x001) asks for a 64-bit mount id; otherwise an int.
+        if fl & 1 != 0 {
+            let mut m = crate::linux::convert::GuestWriter::new(8, c.abi);
+            m.u64(0, mnt);
+            c.put(a[3], &m)?;
+        } else {
+            let mut m = crate::linux::convert::GuestWriter::new(4, c.abi);
+            m.u32(0, mnt as u32);
+            c.put(a[3], &m)?;
+        }
+    }
+    if r.is_ok() || r == Err(Errno::EOVERFLOW) {
+        c.put(a[2], &w)?;
+    }
+    r
+}
+
+fn sys_open_by_handle_at(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let r = c.get(a[1], FILE_HANDLE_HDR)?;
+    let (n, ty) = (r.u32(0), r.u32(4));
+    if n == 0 || n > MAX_HANDLE_SZ {
+        return Err(Errno::EINVAL);
+    }
+    let mut h = vec![0u8; FILE_HANDLE_HDR + n as usize];
+    h[..4].copy_from_slice(&n.to_ne_bytes());
+    h[4..8].copy_from_slice(&ty.to_ne_bytes());
+    c.mem().read(a[1] + FILE_HANDLE_HDR as u64, &mut h[FILE_HANDLE_HDR..])?;
+    let fl = flags::open_to_host(c.abi, a[2] as u32);
+    blocking(libc::SYS_open_by_handle_at, [a[0], h.as_ptr() as u64, fl as u32 as u64, 0, 0, 0])
+}
+
 
 fn sys_lseek(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
     host(unsafe { libc::lseek(int(a[0]), a[1] as i64, int(a[2])) })
@@ -147,32 +232,6 @@ fn sys_faccessat2(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     host(unsafe { libc::syscall(libc::SYS_faccessat2, int(a[0]), path.as_ptr(), int(a[2]), fl) })
 }
 
-fn sys_fcntl(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    let fd = int(a[0]);
-    let cmd = flags::fcntl_cmd_to_host(c.abi, a[1] as u32);
-    let arg = a[2];
-    match cmd {
-        libc::F_DUPFD | libc::F_DUPFD_CLOEXEC | libc::F_SETFD | libc::F_SETOWN | F_SETSIG | libc::F_SETPIPE_SZ | libc::F_ADD_SEALS | libc::F_NOTIFY | libc::F_SETLEASE => {
-            host(unsafe { libc::fcntl(fd, cmd, arg as libc::c_int) } as i64)
-        }
-        libc::F_GETFD | libc::F_GETOWN | F_GETSIG | libc::F_GETPIPE_SZ | libc::F_GET_SEALS | libc::F_GETLEASE => host(unsafe { libc::fcntl(fd, cmd) } as i64),
-        libc::F_GETFL => {
-            let fl = host(unsafe { libc::fcntl(fd, cmd) } as i64)?;
-            Ok(flags::open_to_guest(c.abi, fl as i32) as u64)
-        }
-        libc::F_SETFL => host(unsafe { libc::fcntl(fd, cmd, flags::open_to_host(c.abi, arg as u32)) } as i64),
-        libc::F_GETLK | libc::F_SETLK | libc::F_SETLKW | libc::F_OFD_GETLK | libc::F_OFD_SETLK | libc::F_OFD_SETLKW => {
-            let r = c.get(arg, structs::FLOCK_SIZE)?;
-            let mut fl = structs::flock_from_guest(&r);
-            let ret = host(unsafe { libc::fcntl(fd, cmd, &mut fl) } as i64)?;
-            if cmd == libc::F_GETLK || cmd == libc::F_OFD_GETLK {
-                c.put(arg, &structs::flock_to_guest(c.abi, &fl))?;
-            }
-            Ok(ret)
-        }
-        _ => Err(Errno::EINVAL),
-    }
-}
 
 fn sys_unlinkat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     let path = c.cstr(a[1])?;
@@ -289,37 +348,12 @@ fn sys_umask(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
     Ok(unsafe { libc::umask(a[0] as u32 & 0o777) } as u64)
 }
 
-fn sys_dup(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    host(unsafe { libc::dup(int(a[0])) } as i64)
-}
 
-fn sys_dup3(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    host(unsafe { libc::syscall(libc::SYS_dup3, int(a[0]), int(a[1]), int(a[2])) })
-}
 
-fn sys_pipe2(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    crate::linux::convert::check_w(c.mem(), a[0], 8)?;
-    let mut fds = [0i32; 2];
-    host(unsafe { libc::pipe2(fds.as_mut_ptr(), flags::open_to_host(c.abi, a[1] as u32)) } as i64)?;
-    let mut w = crate::linux::convert::GuestWriter::new(8, c.abi);
-    w.u32(0, fds[0] as u32);
-    w.u32(4, fds[1] as u32);
-    if let Err(e) = c.put(a[0], &w) {
-        unsafe {
-            libc::close(fds[0]);
-            libc::close(fds[1]);
-        }
-        return Err(e);
-    }
-    Ok(0)
-}
 
-fn sys_close_range(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    host(unsafe { libc::syscall(libc::SYS_close_range, a[0] as u32, a[1] as u32, a[2] as u32) })
-}
 
 fn sys_statfs(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    let path = c.cstr(a[0])?;
+    let path = c.lookup_path(a[0])?;
     let mut f = [0u64; 15];
     host(unsafe { libc::syscall(libc::SYS_statfs, path.as_ptr(), f.as_mut_ptr()) })?;
     c.put(a[1], &structs::statfs_to_guest(c.abi, &f))?;

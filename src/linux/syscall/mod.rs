@@ -1,22 +1,34 @@
 //! The syscall shim: guest syscall number → handler, with errno translation and strace.
 //!
-//! Handlers live in one file per family (`fs`, `io`, `mem`, `process`, `time`, `signal`);
-//! each file lists its handlers by kernel name in a `HANDLERS` slice, one line each. The
+//! Handlers live in one file per family (`fd`, `fs`, `xattr`, `io`, `ioctl`, `poll`, `event`,
+//! `mem`, `ipc`, `net`, `sockopt`, `time`, `system`, `process`, `signal`); each file lists its
+//! handlers by kernel name in a `HANDLERS` slice, one line each, and each has a row in
+//! `strace::SIGS`. Syscalls without a handler are listed with a reason in `unimplemented`. The
 //! number → name table of each guest ABI is generated from syscall-tables/*.tbl by build.rs;
 //! on first use the names are matched against the registry to give number → handler.
 //! Unimplemented syscalls return -ENOSYS and are logged under `-d unimp`.
 //!
 //! Guest fds are host fds and guest pids are host pids (one guest process = one host process).
 
+pub mod event;
+pub mod fd;
 pub mod fs;
 pub mod io;
+pub mod ipc;
+pub mod ioctl;
 pub mod mem;
+pub mod net;
+pub mod poll;
 pub mod process;
 pub mod signal;
+pub mod sockopt;
+pub mod system;
 pub mod table;
 #[cfg(test)]
 mod tests;
 pub mod time;
+pub mod unimplemented;
+pub mod xattr;
 
 use super::convert::{self, errno, Abi, GuestReader, GuestWriter};
 use super::strace;
@@ -139,7 +151,7 @@ pub fn int(v: u64) -> i32 {
 }
 
 /// Every family's registry.
-const FAMILIES: &[&[(&str, Handler)]] = &[fs::HANDLERS, io::HANDLERS, mem::HANDLERS, process::HANDLERS, time::HANDLERS, signal::HANDLERS];
+const FAMILIES: &[&[(&str, Handler)]] = &[event::HANDLERS, fd::HANDLERS, fs::HANDLERS, io::HANDLERS, ioctl::HANDLERS, ipc::HANDLERS, mem::HANDLERS, net::HANDLERS, sockopt::HANDLERS, poll::HANDLERS, process::HANDLERS, time::HANDLERS, signal::HANDLERS, system::HANDLERS, xattr::HANDLERS];
 
 /// One guest ABI's number → (name, handler, strace signature) table.
 pub struct SysTable {
@@ -179,6 +191,15 @@ pub fn table_for(abi: &'static Abi) -> &'static SysTable {
     }
 }
 
+/// Whether an fd argument (a `Fd` or `DirFd` in the syscall's strace row) names one of ruser's
+/// own fds: the guest must see those as not open, so the call fails with EBADF before the
+/// handler runs. This is why every syscall that takes an fd needs a row in `strace::SIGS`
+/// with its fd arguments marked.
+fn own_fd_argument(sig: Option<&strace::Sig>, args: &[u64; 6]) -> bool {
+    let Some(sig) = sig else { return false };
+    sig.args.iter().zip(args).any(|(k, &v)| matches!(k, strace::Arg::Fd | strace::Arg::DirFd) && crate::hostfd::is_own(int(v)))
+}
+
 /// Handle the guest's syscall: read number and args from `cpu`, run the handler, store the result.
 pub fn dispatch(p: &Process, cpu: &mut CpuState) -> Flow {
     let abi = convert::abi_for(p.arch);
@@ -190,6 +211,7 @@ pub fn dispatch(p: &Process, cpu: &mut CpuState) -> Flow {
     let call = if p.strace { Some(strace::format_call(abi, &p.mem, nr, e.name, e.sig, &args)) } else { None };
     let mut ctx = Ctx { p, cpu, abi, flow: Flow::Continue };
     let res = match e.handler {
+        Some(_) if own_fd_argument(e.sig, &args) => Err(Errno::EBADF),
         Some(h) => h(&mut ctx, args),
         None => {
             if e.name.is_empty() {
@@ -244,6 +266,34 @@ mod table_tests {
             for (name, _) in *fam {
                 assert!(AARCH64_NAMES.contains(name), "handler for unknown syscall {name}");
             }
+        }
+    }
+
+    #[test]
+    fn no_syscall_has_two_handlers() {
+        let mut seen = std::collections::HashSet::new();
+        for fam in FAMILIES {
+            for (name, _) in *fam {
+                assert!(seen.insert(*name), "two handlers registered for {name}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_handler_has_an_strace_row() {
+        // The row also marks fd arguments, which keeps ruser's own fds from the guest.
+        for fam in FAMILIES {
+            for (name, _) in *fam {
+                assert!(strace::lookup(name).is_some(), "no strace row (src/linux/strace.rs) for {name}");
+            }
+        }
+    }
+
+    #[test]
+    fn strace_rows_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for s in strace::SIGS {
+            assert!(seen.insert(s.name), "two strace rows for {}", s.name);
         }
     }
 

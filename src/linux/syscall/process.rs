@@ -209,6 +209,10 @@ fn do_prlimit(c: &Ctx, pid: i32, res: u32, new: u64, old: u64) -> SysResult {
     let np = newl.as_ref().map_or(std::ptr::null(), |l| l as *const _);
     let op = if old == 0 { std::ptr::null_mut() } else { &mut oldl as *mut _ };
     host(unsafe { libc::syscall(libc::SYS_prlimit64, pid, res, np, op) })?;
+    if res == libc::RLIMIT_NOFILE && (pid == 0 || pid as u32 == std::process::id()) {
+        // ruser's own fds sit at the top of the fd space (see crate::hostfd).
+        oldl = crate::hostfd::guest_nofile(oldl);
+    }
     if old != 0 {
         c.put(old, &structs::rlimit_to_guest(c.abi, &oldl))?;
     }
