@@ -528,9 +528,9 @@ fn system_registers_hints_barriers() {
         (3, 4),
         (4, 0x411fd070),
         (5, 0x11),
-        // ID_AA64ISAR0_EL1: AES = 2 (with PMULL), SHA1 = 1, SHA2 = 1, CRC32 = 1, Atomic = 2
-        // (see features.rs).
-        (6, 0x21_1120),
+        // ID_AA64ISAR0_EL1: AES = 2 (with PMULL), SHA1 = 1, SHA2 = 1, CRC32 = 1, Atomic = 2,
+        // DP = 1 (see features.rs).
+        (6, 0x1000_0021_1120),
         (7, 1_000_000_000),
         (10, 0),
         (12, 0x07c00000),
