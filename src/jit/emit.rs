@@ -37,7 +37,9 @@ pub struct Compiled {
     pub code: Vec<u8>,
     /// (host offset, guest pc) at each guest instruction start, ascending.
     pub pcmap: Vec<(u32, u64)>,
-    /// Ops executed through `jit_eval`; the code holds pointers into these boxes.
+    /// Ops executed through `jit_eval`; the code holds pointers into these boxes (which is
+    /// why they are boxed: their addresses must not move).
+    #[allow(clippy::vec_box)]
     pub fallback_ops: Vec<Box<Op>>,
 }
 
@@ -125,6 +127,7 @@ pub struct Cg<'a> {
     pub(super) al: Alloc,
     stubs: Vec<Stub>,
     pcmap: Vec<(u32, u64)>,
+    #[allow(clippy::vec_box)] // stable addresses, see `Compiled::fallback_ops`
     pub(super) fallback_ops: Vec<Box<Op>>,
     /// Out-of-line slow paths of native FP ops (emit_fp.rs), emitted after the block.
     pub(super) fp_stubs: Vec<super::emit_fp::FpStub>,
@@ -440,7 +443,7 @@ impl<'a> Cg<'a> {
 
     /// A 6-byte `jcc rel32` whose field is 4-byte aligned (patchable); returns the field offset.
     fn jcc_site(&mut self, cc: Cc, l: DynamicLabel) -> usize {
-        while (self.off() + 2) % 4 != 0 {
+        while !(self.off() + 2).is_multiple_of(4) {
             dynasm!(self.a ; .arch x64 ; nop);
         }
         let start = self.off();
@@ -466,7 +469,7 @@ impl<'a> Cg<'a> {
 
     /// A 5-byte `jmp rel32` whose field is 4-byte aligned; returns the field offset.
     fn jmp_site(&mut self, l: DynamicLabel) -> usize {
-        while (self.off() + 1) % 4 != 0 {
+        while !(self.off() + 1).is_multiple_of(4) {
             dynasm!(self.a ; .arch x64 ; nop);
         }
         let start = self.off();

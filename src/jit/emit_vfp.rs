@@ -171,7 +171,7 @@ impl Cg<'_> {
                 dynasm!(self.a ; .arch x64 ; movdqa [rsp + ARGS_OFF + 32], xmm3);
             }
             let saved: Vec<u8> = ALLOCATABLE.iter().copied().filter(|&r| caller_saved(r)).collect();
-            debug_assert!(saved.len() % 2 == 0, "pushes must keep rsp 16-byte aligned");
+            debug_assert!(saved.len().is_multiple_of(2), "pushes must keep rsp 16-byte aligned");
             for &r in &saved {
                 dynasm!(self.a ; .arch x64 ; push Rq(r));
             }

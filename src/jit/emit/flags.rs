@@ -100,10 +100,7 @@ impl Cg<'_> {
             }
             o => o,
         };
-        let plain = match (sub, cin_const) {
-            (true, Some(Opnd::I(1))) | (false, Some(Opnd::I(0))) | (_, None) => true,
-            _ => false,
-        };
+        let plain = matches!((sub, cin_const), (true, Some(Opnd::I(1))) | (false, Some(Opnd::I(0))) | (_, None));
         let ao = self.opnd(a);
         self.mov_to(RAX, ao);
         if plain {

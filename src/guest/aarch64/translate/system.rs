@@ -135,7 +135,7 @@ fn sys(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
             Ok(())
         }
         // DC CVAC, DC CVAU, DC CVAP, DC CVADP, DC CIVAC: caches are coherent on the host.
-        10 | 11 | 12 | 13 | 14 => Ok(()),
+        10..=14 => Ok(()),
         _ => Err(Undef::Unallocated),
     }
 }
