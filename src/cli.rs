@@ -239,7 +239,7 @@ pub fn main(forced_arch: Option<&'static str>) -> ! {
             .ok()
             .filter(|&n| n <= 1000)
             .unwrap_or_else(|| fail(&bin, &format!("invalid JIT threshold '{s}' (0 to 1000)"))),
-        None => 2,
+        None => 3,
     };
     crate::jit::configure(crate::jit::Settings {
         chain: mask & crate::log::Item::Nochain as u32 == 0,
