@@ -65,7 +65,7 @@ fn command(bin: &str) -> Command {
                 .long("jit-threshold")
                 .value_name("N")
                 .env("RUSER_JIT_THRESHOLD")
-                .help("Interpret a block N times before compiling it (0: compile at once) [default: 2]"),
+                .help("Interpret a block N times before compiling it (0: compile at once) [default: 3]"),
         )
         .arg(Arg::new("cpu").long("cpu").value_name("NAME").env("RUSER_CPU").help("CPU model to emulate ('help' lists them)"))
         .arg(Arg::new("strace").long("strace").action(ArgAction::SetTrue).env("RUSER_STRACE").value_parser(clap::builder::FalseyValueParser::new()).help("Log every system call"))
