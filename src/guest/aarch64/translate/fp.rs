@@ -574,6 +574,21 @@ pub(super) fn simd_fp_two_misc(ctx: &mut Ctx, insn: u32, scalar: bool) -> Result
         return Err(if opcode == 0b11101 || opcode == 0b11111 { Undef::Unimplemented } else { Undef::Unallocated });
     }
     let ty = vty(sz);
+    if !scalar && a && opcode == 0b01111 {
+        // FABS / FNEG: sign-bit operations, no FP exception or FPCR effect, on the whole
+        // register (the upper half of a 64-bit form is zeroed).
+        let sign = if sz { 1u128 << 63 | 1 << 127 } else { 0x8000_0000_8000_0000_8000_0000_8000_0000 };
+        let r = if u {
+            let k = ctx.b.konst128(sign);
+            ctx.b.vbin(VBinOp::Xor, 1, src, k)
+        } else {
+            let k = ctx.b.konst128(!sign);
+            ctx.b.vbin(VBinOp::And, 1, src, k)
+        };
+        let r = if q { r } else { ctx.b.vun(VUnOp::ZeroHigh, 8, r) };
+        ctx.set_v(d, r);
+        return Ok(());
+    }
     let lanes = if scalar { 1 } else { (if q { 16 } else { 8 }) / ty.bytes() };
     let mut out = Vec::new();
     for i in 0..lanes {
