@@ -249,6 +249,18 @@ pub fn vfmuladd(esize: u8, half: bool, a: u128, b: u128, c: u128, neg_p: bool) -
     })
 }
 
+/// `FCmpNzcv` and the condition, lane by lane, as masks (`Op::VFCmp`); EQ is the quiet
+/// compare, the others signal.
+pub fn vfcmp(cond: u8, esize: u8, half: bool, a: u128, b: u128) -> u128 {
+    let (ty, n) = vlanes(esize, half);
+    let ones = u64::MAX >> (64 - 8 * esize as u32);
+    (0..n).fold(0u128, |acc, i| {
+        let nzcv = fcmp_nzcv(ty, lane_bits(a, esize, i) as u128, lane_bits(b, esize, i) as u128, cond != 0);
+        let r = if super::scalar::cond_holds(nzcv, cond) { ones } else { 0 };
+        acc | (r as u128) << (8 * esize as usize * i)
+    })
+}
+
 // ---------------------------------------------------------------------- unary ops
 
 fn arm_round(m: RoundMode, ctl: u32) -> u32 {

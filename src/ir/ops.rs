@@ -154,6 +154,9 @@ ir_ops! {
     VFBin(a, b) { op: FBinOp, esize: u8, half: bool } -> value;
     /// Fused `c + (neg_p ? -(a*b) : a*b)` on each float lane (Arm FMLA/FMLS), as `VFBin`.
     VFMulAdd(a, b, c) { esize: u8, neg_p: bool, half: bool } -> value;
+    /// Compare each float lane of `a` with `b`: all ones where Arm condition `cond` holds
+    /// (0 EQ: quiet, FCMEQ; 10 GE and 12 GT: signalling, FCMGE/FCMGT), else zero; as `VFBin`.
+    VFCmp(a, b) { cond: u8, esize: u8, half: bool } -> value;
 
     // ---- escape hatch ----
     /// Call helper `id` with up to four operands (pass a dummy for unused ones); the helper

@@ -1,6 +1,7 @@
-//! Native x86-64 code for the vector floating-point IR ops (`VFBin`, `VFMulAdd`): one packed
-//! SSE (or FMA) instruction for all lanes, with the scalar ops' rules (`emit_fp.rs`) applied
-//! to every lane at once.
+//! Native x86-64 code for the vector floating-point IR ops (`VFBin`, `VFMulAdd`, `VFCmp`):
+//! one packed SSE (or FMA) instruction for all lanes, with the scalar ops' rules
+//! (`emit_fp.rs`) applied to every lane at once. (Compares produce no NaN: only flush-to-zero
+//! sends them to the slow path.)
 //!
 //! The fast path runs the packed instruction in the guest's rounding mode (MXCSR mirrors it)
 //! and keeps its result unless some lane is a NaN or of the smallest normal magnitude, or the
@@ -52,6 +53,7 @@ impl Cg<'_> {
         let (esize, half) = match *op {
             Op::VFBin { op: FBinOp::Add | FBinOp::Sub | FBinOp::Mul | FBinOp::Div, esize, half, .. } => (esize, half),
             Op::VFMulAdd { esize, half, .. } if self.env.simd.fma => (esize, half),
+            Op::VFCmp { cond: 0 | 10 | 12, esize, half, .. } => (esize, half),
             _ => return Ok(false),
         };
         if !matches!(esize, 4 | 8) || (half && esize == 8) {
@@ -111,7 +113,33 @@ impl Cg<'_> {
                     (true, true) => self.a.extend([0xc4, 0xe2, 0xf9, 0xbc, 0xd1]),
                 }
             }
+            Op::VFCmp { a, b, cond, .. } => {
+                // x86's EQ compare is quiet and LT/LE signal, as Arm's FCMEQ and FCMGE/GT;
+                // no NaN comes out, so only flush-to-zero needs the slow path.
+                self.vloads(i, &[(0, a), (1, b)]);
+                let strict = self.env.exit_flag_off + 1;
+                dynasm!(self.a ; .arch x64 ; cmp BYTE [rbp + strict], 0 ; jne =>slow);
+                if half {
+                    dynasm!(self.a ; .arch x64 ; movq xmm0, xmm0 ; movq xmm1, xmm1);
+                }
+                match (cond, w) {
+                    (0, false) => dynasm!(self.a ; .arch x64 ; movaps xmm2, xmm0 ; cmpeqps xmm2, xmm1),
+                    (0, true) => dynasm!(self.a ; .arch x64 ; movaps xmm2, xmm0 ; cmpeqpd xmm2, xmm1),
+                    (10, false) => dynasm!(self.a ; .arch x64 ; movaps xmm2, xmm1 ; cmpleps xmm2, xmm0),
+                    (10, true) => dynasm!(self.a ; .arch x64 ; movaps xmm2, xmm1 ; cmplepd xmm2, xmm0),
+                    (_, false) => dynasm!(self.a ; .arch x64 ; movaps xmm2, xmm1 ; cmpltps xmm2, xmm0),
+                    (_, true) => dynasm!(self.a ; .arch x64 ; movaps xmm2, xmm1 ; cmpltpd xmm2, xmm0),
+                }
+                if half {
+                    dynasm!(self.a ; .arch x64 ; movq xmm2, xmm2);
+                }
+            }
             _ => unreachable!("checked above"),
+        }
+        if matches!(op, Op::VFCmp { .. }) {
+            dynasm!(self.a ; .arch x64 ; =>done);
+            self.push_vfp_stub(op, slow, done);
+            return self.vdef(i, 2);
         }
         if half {
             // The upper lanes computed 0 op 0, which is -0 in some cases (rounding down).
@@ -119,6 +147,12 @@ impl Cg<'_> {
         }
         self.vresult_check(w, slow);
         dynasm!(self.a ; .arch x64 ; =>done);
+        self.push_vfp_stub(op, slow, done);
+        self.vdef(i, 2)
+    }
+
+    /// Record the slow path of `op` (its operands in xmm0, xmm1, xmm3; see `emit_vfp_stubs`).
+    fn push_vfp_stub(&mut self, op: &Op, slow: DynamicLabel, done: DynamicLabel) {
         // The slow path's op, operands renumbered.
         let mut local = op.clone();
         let mut k = 0u32;
@@ -130,7 +164,6 @@ impl Cg<'_> {
         let op_ptr = &*boxed as *const Op;
         self.fallback_ops.push(boxed);
         self.vfp_stubs.push(VfpStub { slow, done, op: op_ptr, nargs: k as usize });
-        self.vdef(i, 2)
     }
 
     /// Jump to `slow` unless every lane of xmm2 is neither a NaN nor of the smallest normal

@@ -139,6 +139,7 @@ pub(super) fn check(name: &str, args: &[Ty], res: Ty, mk: &dyn Fn(&[Val]) -> Op,
             | Op::FToI { .. }
             | Op::VFBin { .. }
             | Op::VFMulAdd { .. }
+            | Op::VFCmp { .. }
     );
     let controls: &[u32] = if fp { &CONTROLS } else { &[0] };
     for &ctl in controls {
@@ -461,6 +462,15 @@ fn vector_fp_ops() {
                 &[Ty::I128, Ty::I128],
                 Ty::I128,
                 &|v| Op::VFBin { a: v[0], b: v[1], op, esize: es, half },
+                &inputs,
+            );
+        }
+        for cond in [0u8, 10, 12] {
+            check(
+                &format!("VFCmp {cond} esize {es} half {half}"),
+                &[Ty::I128, Ty::I128],
+                Ty::I128,
+                &|v| Op::VFCmp { a: v[0], b: v[1], cond, esize: es, half },
                 &inputs,
             );
         }

@@ -115,6 +115,7 @@ pub(crate) fn effect(op: &Op) -> Effect {
         Op::FBin { .. }
         | Op::VFBin { .. }
         | Op::VFMulAdd { .. }
+        | Op::VFCmp { .. }
         | Op::FUn { .. }
         | Op::FMulAdd { .. }
         | Op::FCmpNzcv { .. }

@@ -398,16 +398,35 @@ fn fp3_vector(ctx: &mut Ctx, ty: Ty, key: (bool, bool, u32), q: bool, x: Val, y:
         (false, false, 0b11111) => FBinOp::RecipStep,
         (false, true, 0b11111) => FBinOp::RSqrtStep,
         (false, neg_p, 0b11001) => return Some(ctx.b.push(Op::VFMulAdd { a: x, b: y, c: d, esize, neg_p, half }, Ty::I128)),
+        (false, false, 0b11100) => return Some(vfcmp(ctx, EQ, esize, half, x, y)),
+        (true, false, 0b11100) => return Some(vfcmp(ctx, GE, esize, half, x, y)),
+        (true, true, 0b11100) => return Some(vfcmp(ctx, GT, esize, half, x, y)),
+        (true, o, 0b11101) => {
+            // FACGE / FACGT: compare the magnitudes.
+            let m = abs_mask(ctx, esize);
+            let (ax, ay) = (ctx.b.vbin(VBinOp::And, 1, x, m), ctx.b.vbin(VBinOp::And, 1, y, m));
+            return Some(vfcmp(ctx, if o { GT } else { GE }, esize, half, ax, ay));
+        }
         _ => return None,
     };
     let r = ctx.b.push(Op::VFBin { a: x, b: y, op, esize, half }, Ty::I128);
     if key == (true, true, 0b11010) {
         // FABD: the absolute value of the difference (FPAbs only clears the sign bit).
-        let m = if esize == 8 { u64::MAX >> 1 } else { 0x7fff_ffff_7fff_ffff };
-        let m = ctx.b.konst128((m as u128) << 64 | m as u128);
+        let m = abs_mask(ctx, esize);
         return Some(ctx.b.vbin(VBinOp::And, 1, r, m));
     }
     Some(r)
+}
+
+/// Every lane's magnitude bits (all but the sign) of `esize`-byte floats, as a constant.
+fn abs_mask(ctx: &mut Ctx, esize: u8) -> Val {
+    let m = if esize == 8 { u64::MAX >> 1 } else { 0x7fff_ffff_7fff_ffff };
+    ctx.b.konst128((m as u128) << 64 | m as u128)
+}
+
+/// The lanes of `x` and `y` compared under Arm condition `cond` (EQ, GE, GT), as masks.
+fn vfcmp(ctx: &mut Ctx, cond: u8, esize: u8, half: bool, x: Val, y: Val) -> Val {
+    ctx.b.push(Op::VFCmp { a: x, b: y, cond, esize, half }, Ty::I128)
 }
 
 /// The binary op of the FP pairwise forms (U=1): FMAXNMP, FADDP, FMAXP, FMINNMP, FMINP.
@@ -586,6 +605,21 @@ pub(super) fn simd_fp_two_misc(ctx: &mut Ctx, insn: u32, scalar: bool) -> Result
             ctx.b.vbin(VBinOp::And, 1, src, k)
         };
         let r = if q { r } else { ctx.b.vun(VUnOp::ZeroHigh, 8, r) };
+        ctx.set_v(d, r);
+        return Ok(());
+    }
+    if !scalar && a && (0b01100..=0b01110).contains(&opcode) {
+        // FCMGT, FCMGE, FCMEQ, FCMLE, FCMLT against zero.
+        let (es, half) = (ty.bytes() as u8, !q);
+        let zero = ctx.b.konst128(0);
+        let r = match (u, opcode) {
+            (false, 0b01100) => vfcmp(ctx, GT, es, half, src, zero),
+            (true, 0b01100) => vfcmp(ctx, GE, es, half, src, zero),
+            (false, 0b01101) => vfcmp(ctx, EQ, es, half, src, zero),
+            (true, 0b01101) => vfcmp(ctx, GE, es, half, zero, src),
+            (false, 0b01110) => vfcmp(ctx, GT, es, half, zero, src),
+            _ => return Err(Undef::Unallocated),
+        };
         ctx.set_v(d, r);
         return Ok(());
     }
