@@ -55,6 +55,10 @@ testbins!(
     epoll, scm, inet, memops, sysvipc, files, fcntl, zerocopy, events, pty, newcalls,
     // ruser's own fds are invisible (see also own_fds_survive_the_guest below)
     ownfds,
+    // processes (static glibc; expected output from the native build, see *.native): vfork,
+    // posix_spawn, fork, execve errors and #! scripts; /proc/self and an exec chain
+    // (guest → guest through /proc/self/exe → the host's /bin/sh)
+    spawn, procself,
 );
 
 #[test]

@@ -93,3 +93,11 @@ pub fn install_altstack() {
         libc::sigaltstack(&ss, std::ptr::null_mut());
     }
 }
+
+/// Mark this thread as not running guest code, whatever a `GuestGuard` left: for a vfork
+/// child, which starts on its parent's thread-local state, and for the parent after such a
+/// child (which shared that state) has exec'd or exited.
+pub fn reset_thread_marks() {
+    IN_GUEST.with(|g| g.set(false));
+    STATE.with(|s| s.set(std::ptr::null_mut()));
+}

@@ -195,6 +195,9 @@ pub trait GuestArch: Send + Sync {
     }
     /// AT_MINSIGSTKSZ value.
     fn min_sigstksz(&self) -> u64;
+    /// The text of /proc/cpuinfo for a `-cpu` model on `ncpus` processors, in the format the
+    /// guest architecture's Linux uses (features: only those implemented).
+    fn cpuinfo(&self, cpu: &str, ncpus: usize) -> String;
     /// The vDSO to map into every process (AT_SYSINFO_EHDR), if the guest has one.
     fn vdso(&self) -> Option<Vdso> {
         None

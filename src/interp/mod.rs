@@ -50,10 +50,17 @@ pub fn take_store_log() -> Vec<StoreRecord> {
 
 #[inline]
 unsafe fn log_store(base: usize, addr: u64, ty: Ty) {
+    if !STORE_LOG.with(|l| l.borrow().is_some()) {
+        return;
+    }
+    // Read the old bytes before borrowing the log: the read faults where the store would,
+    // and a fault must not leave the log borrowed (a vfork child that dies of it shares this
+    // thread-local state with its parent).
+    let p = (base as u64).wrapping_add(addr) as *const u8;
+    let old = scalar::read_raw(p, ty);
     STORE_LOG.with(|l| {
         if let Some(log) = l.borrow_mut().as_mut() {
-            let p = (base as u64).wrapping_add(addr) as *const u8;
-            log.push(StoreRecord { addr, size: ty.bytes(), old: scalar::read_raw(p, ty) });
+            log.push(StoreRecord { addr, size: ty.bytes(), old });
         }
     });
 }

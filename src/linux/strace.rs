@@ -135,6 +135,7 @@ pub static SIGS: &[Sig] = &[
     s("clone", &[Hex, Ptr, Ptr, Ptr, Ptr]),
     s("wait4", &[I32, Ptr, Hex, Ptr]),
     s("execve", &[Str, Ptr, Ptr]),
+    s("execveat", &[DirFd, Str, Ptr, Ptr, Hex]),
     s("kill", &[I32, I32]),
     s("tgkill", &[I32, I32, I32]),
     s("tkill", &[I32, I32]),

@@ -124,9 +124,10 @@ fn sys_fanotify_init(c: &mut Ctx, a: [u64; 6]) -> SysResult {
 
 /// fanotify_mark(fd, flags, mask, dirfd, path); the path may be NULL.
 fn sys_fanotify_mark(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    let path = if a[4] == 0 { None } else { Some(c.lookup_path(a[4])?) };
-    let pp = path.as_ref().map_or(std::ptr::null(), |p| p.as_ptr());
-    host(unsafe { libc::syscall(libc::SYS_fanotify_mark, int(a[0]), a[1] as u32, a[2], int(a[3]), pp) })
+    let hp = if a[4] == 0 { None } else { Some(c.path_at(int(a[3]), a[4], true)?) };
+    let pp = hp.as_ref().map_or(std::ptr::null(), |h| h.path.as_ptr());
+    let dirfd = hp.as_ref().map_or(int(a[3]), |h| h.dirfd);
+    host(unsafe { libc::syscall(libc::SYS_fanotify_mark, int(a[0]), a[1] as u32, a[2], dirfd, pp) })
 }
 
 /// memfd_create(name, flags): MFD_* are the same on every ABI; names longer than 249 bytes

@@ -1,12 +1,13 @@
-//! File-system syscalls: paths, metadata, directories. Lookups go through `Ctx::lookup_path`
-//! (the sysroot rule); /proc/self/exe reads as the guest program.
+//! File-system syscalls: paths, metadata, directories. Every path goes through the sysroot
+//! overlay (`Ctx::path_at`, `Ctx::path_at_flags`, `Ctx::lookup_path`; the rule is in
+//! `crate::linux::overlay`), and /proc's emulated files are opened from `crate::linux::procfs`.
 
-use super::{blocking, host, int, Ctx, Handler, SysResult};
+use super::{blocking, host, int, Ctx, Handler, SysResult, PATH_MAX};
 use crate::linux::convert::layout::{Layout, Ty};
 use crate::linux::convert::{flags, structs, GuestReader};
+use crate::linux::procfs;
 use nix::errno::Errno;
 use std::ffi::CString;
-use std::os::unix::ffi::OsStrExt;
 
 pub static HANDLERS: &[(&str, Handler)] = &[
     ("openat", sys_openat),
@@ -50,19 +51,29 @@ pub static HANDLERS: &[(&str, Handler)] = &[
 
 const AT_EMPTY_PATH: i32 = 0x1000;
 
-/// A path argument; NULL is allowed (as "") only when `empty_ok` (AT_EMPTY_PATH).
-fn path_or_empty(c: &Ctx, addr: u64, empty_ok: bool) -> Result<CString, Errno> {
-    if addr == 0 && empty_ok {
-        return Ok(CString::default());
-    }
-    c.lookup_path(addr)
-}
-
 /// openat may block (a FIFO waits for its other end, a terminal for carrier).
 fn sys_openat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    let path = c.lookup_path(a[1])?;
     let fl = flags::open_to_host(c.abi, a[2] as u32);
-    blocking(libc::SYS_openat, [a[0], path.as_ptr() as u64, fl as u32 as u64, a[3] as u32 as u64, 0, 0])
+    let path = c.cstr(a[1])?;
+    if let Some(r) = procfs::open_exe(c.p, path.as_bytes(), fl) {
+        return r;
+    }
+    if let Some(r) = procfs::open(c, path.as_bytes()) {
+        // The emulated files are regular, read-only files.
+        if fl & (libc::O_ACCMODE | libc::O_DIRECTORY) != libc::O_RDONLY {
+            if let Ok(fd) = r {
+                unsafe { libc::close(fd as i32) };
+            }
+            return Err(if fl & libc::O_DIRECTORY != 0 { Errno::ENOTDIR } else { Errno::EACCES });
+        }
+        let fd = r?;
+        if fl & libc::O_CLOEXEC != 0 {
+            unsafe { libc::fcntl(fd as i32, libc::F_SETFD, libc::FD_CLOEXEC) };
+        }
+        return Ok(fd);
+    }
+    let hp = c.path_at(int(a[0]), a[1], fl & libc::O_NOFOLLOW == 0)?;
+    blocking(libc::SYS_openat, [hp.dirfd as u32 as u64, hp.path.as_ptr() as u64, fl as u32 as u64, a[3] as u32 as u64, 0, 0])
 }
 
 /// `struct open_how`: flags, mode, resolve (all u64; the kernel accepts bigger versions whose
@@ -70,7 +81,6 @@ fn sys_openat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
 const OPEN_HOW: &[Ty] = &[Ty::U64, Ty::U64, Ty::U64];
 
 fn sys_openat2(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    let path = c.lookup_path(a[1])?;
     let l = Layout::of(c.abi, OPEN_HOW);
     let size = a[3] as usize;
     if size < l.size {
@@ -88,18 +98,19 @@ fn sys_openat2(c: &mut Ctx, a: [u64; 6]) -> SysResult {
         return Err(Errno::EINVAL);
     }
     let how: [u64; 3] = [flags::open_to_host(c.abi, gflags as u32) as u32 as u64, l.get(&r, 0, 1), l.get(&r, 0, 2)];
-    blocking(libc::SYS_openat2, [a[0], path.as_ptr() as u64, how.as_ptr() as u64, 24, 0, 0])
+    let hp = c.path_at(int(a[0]), a[1], how[0] as i32 & libc::O_NOFOLLOW == 0)?;
+    blocking(libc::SYS_openat2, [hp.dirfd as u32 as u64, hp.path.as_ptr() as u64, how.as_ptr() as u64, 24, 0, 0])
 }
 
 fn sys_mknodat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    let path = c.cstr(a[1])?;
-    host(unsafe { libc::syscall(libc::SYS_mknodat, int(a[0]), path.as_ptr(), a[2] as u32, a[3] as u32) })
+    let hp = c.path_at(int(a[0]), a[1], false)?;
+    host(unsafe { libc::syscall(libc::SYS_mknodat, hp.dirfd, hp.path.as_ptr(), a[2] as u32, a[3] as u32) })
 }
 
 fn sys_fchmodat2(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     let fl = int(a[3]);
-    let path = path_or_empty(c, a[1], fl & AT_EMPTY_PATH != 0)?;
-    host(unsafe { libc::syscall(452, int(a[0]), path.as_ptr(), a[2] as u32, fl) })
+    let hp = c.path_at_flags(int(a[0]), a[1], fl)?;
+    host(unsafe { libc::syscall(452, hp.dirfd, hp.path.as_ptr(), a[2] as u32, fl) })
 }
 
 /// `struct file_handle`: handle_bytes (u32), handle_type (int), then the opaque handle.
@@ -109,12 +120,14 @@ const MAX_HANDLE_SZ: u32 = 128;
 
 fn sys_name_to_handle_at(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     let fl = int(a[4]);
-    let path = path_or_empty(c, a[1], fl & AT_EMPTY_PATH != 0)?;
+    // name_to_handle_at follows a final symlink only with AT_SYMLINK_FOLLOW.
+    let nofollow = if fl & libc::AT_SYMLINK_FOLLOW != 0 { 0 } else { libc::AT_SYMLINK_NOFOLLOW };
+    let hp = c.path_at_flags(int(a[0]), a[1], (fl & AT_EMPTY_PATH) | nofollow)?;
     let want = c.get(a[2], 4)?.u32(0);
     let mut h = vec![0u8; FILE_HANDLE_HDR + want.min(MAX_HANDLE_SZ) as usize];
     h[..4].copy_from_slice(&want.min(MAX_HANDLE_SZ + 1).to_ne_bytes());
     let mut mnt: u64 = 0;
-    let r = host(unsafe { libc::syscall(libc::SYS_name_to_handle_at, int(a[0]), path.as_ptr(), h.as_mut_ptr(), &mut mnt, fl) });
+    let r = host(unsafe { libc::syscall(libc::SYS_name_to_handle_at, hp.dirfd, hp.path.as_ptr(), h.as_mut_ptr(), &mut mnt, fl) });
     // On EOVERFLOW the kernel still reports the size needed in handle_bytes.
     let got = u32::from_ne_bytes(h[..4].try_into().unwrap());
     let mut w = crate::linux::convert::GuestWriter::new(FILE_HANDLE_HDR, c.abi);
@@ -161,15 +174,15 @@ fn sys_lseek(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
 
 fn do_fstatat(c: &Ctx, dirfd: i32, path: &CString, fl: i32, out: u64) -> SysResult {
     let mut st: libc::stat = unsafe { std::mem::zeroed() };
-    host(unsafe { libc::fstatat(dirfd, path.as_ptr(), &mut st, fl) } as i64)?;
+    host(unsafe { libc::syscall(libc::SYS_newfstatat, dirfd, path.as_ptr(), &mut st, fl) })?;
     c.put(out, &structs::stat_to_guest(c.abi, &st))?;
     Ok(0)
 }
 
 fn sys_newfstatat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     let fl = int(a[3]);
-    let path = path_or_empty(c, a[1], fl & AT_EMPTY_PATH != 0)?;
-    do_fstatat(c, int(a[0]), &path, fl, a[2])
+    let hp = c.path_at_flags(int(a[0]), a[1], fl)?;
+    do_fstatat(c, hp.dirfd, &hp.path, fl, a[2])
 }
 
 fn sys_fstat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
@@ -178,9 +191,9 @@ fn sys_fstat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
 
 fn sys_statx(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     let fl = int(a[2]);
-    let path = path_or_empty(c, a[1], fl & AT_EMPTY_PATH != 0)?;
+    let hp = c.path_at_flags(int(a[0]), a[1], fl)?;
     let mut buf = [0u8; structs::STATX_SIZE];
-    host(unsafe { libc::syscall(libc::SYS_statx, int(a[0]), path.as_ptr(), fl, a[3] as u32, buf.as_mut_ptr()) })?;
+    host(unsafe { libc::syscall(libc::SYS_statx, hp.dirfd, hp.path.as_ptr(), fl, a[3] as u32, buf.as_mut_ptr()) })?;
     c.put(a[4], &structs::statx_to_guest(c.abi, &buf))?;
     Ok(0)
 }
@@ -188,21 +201,21 @@ fn sys_statx(c: &mut Ctx, a: [u64; 6]) -> SysResult {
 fn sys_getdents64(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     let len = a[2].min(i32::MAX as u64) as usize;
     let p = c.buf_w(a[1], len)?;
-    let n = host(unsafe { libc::syscall(libc::SYS_getdents64, int(a[0]), p, len) })?;
-    // SAFETY: checked writable above; the host wrote n <= len bytes.
+    let fd = int(a[0]);
+    let mut n = host(unsafe { libc::syscall(libc::SYS_getdents64, fd, p, len) })?;
+    if n > 0 {
+        c.p.overlay.union_reset(fd);
+    } else {
+        // A sysroot directory lists on with the host's entries it lacks.
+        let more = c.p.overlay.union_more(fd, len)?;
+        // SAFETY: checked writable above for len >= more.len() bytes.
+        unsafe { std::ptr::copy_nonoverlapping(more.as_ptr(), p, more.len()) };
+        n = more.len() as u64;
+    }
+    // SAFETY: checked writable above; n <= len bytes were written.
     let buf = unsafe { std::slice::from_raw_parts_mut(p, n as usize) };
     structs::dirents_to_guest(c.abi, buf);
     Ok(n)
-}
-
-/// The guest program's absolute path, if `path` names /proc/self/exe (or /proc/<pid>/exe).
-fn proc_exe(c: &Ctx, path: &[u8]) -> Option<Vec<u8>> {
-    let own = format!("/proc/{}/exe", std::process::id());
-    if path != b"/proc/self/exe" && path != own.as_bytes() && path != b"/proc/thread-self/exe" {
-        return None;
-    }
-    let exe = std::fs::canonicalize(&c.p.exe).unwrap_or_else(|_| c.p.exe.clone());
-    Some(exe.as_os_str().as_bytes().to_vec())
 }
 
 fn sys_readlinkat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
@@ -211,61 +224,74 @@ fn sys_readlinkat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     if bufsiz <= 0 {
         return Err(Errno::EINVAL);
     }
-    if let Some(target) = proc_exe(c, path.as_bytes()) {
+    if let Some(target) = procfs::readlink(c.p, path.as_bytes()) {
         let n = target.len().min(bufsiz as usize);
         c.mem().write(a[2], &target[..n])?;
         return Ok(n as u64);
     }
-    let path = c.in_sysroot(&path).unwrap_or(path);
-    let p = c.buf_w(a[2], bufsiz as usize)?;
-    host(unsafe { libc::readlinkat(int(a[0]), path.as_ptr(), p as *mut libc::c_char, bufsiz as usize) } as i64)
+    let hp = c.p.overlay.resolve(int(a[0]), &path, false)?;
+    let mut target = vec![0u8; PATH_MAX];
+    let n = host(unsafe { libc::readlinkat(hp.dirfd, hp.path.as_ptr(), target.as_mut_ptr() as *mut libc::c_char, target.len()) } as i64)?;
+    target.truncate(n as usize);
+    // /proc's links name host paths: show those inside the sysroot as the guest sees them.
+    if hp.path.as_bytes().starts_with(b"/proc/") {
+        target = c.p.overlay.to_guest(&target);
+    }
+    let n = target.len().min(bufsiz as usize);
+    c.mem().write(a[2], &target[..n])?;
+    Ok(n as u64)
 }
 
 fn sys_faccessat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    let path = c.lookup_path(a[1])?;
-    host(unsafe { libc::syscall(libc::SYS_faccessat, int(a[0]), path.as_ptr(), int(a[2])) })
+    let hp = c.path_at(int(a[0]), a[1], true)?;
+    host(unsafe { libc::syscall(libc::SYS_faccessat, hp.dirfd, hp.path.as_ptr(), int(a[2])) })
 }
 
 fn sys_faccessat2(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     let fl = int(a[3]);
-    let path = path_or_empty(c, a[1], fl & AT_EMPTY_PATH != 0)?;
-    host(unsafe { libc::syscall(libc::SYS_faccessat2, int(a[0]), path.as_ptr(), int(a[2]), fl) })
+    let hp = c.path_at_flags(int(a[0]), a[1], fl)?;
+    host(unsafe { libc::syscall(libc::SYS_faccessat2, hp.dirfd, hp.path.as_ptr(), int(a[2]), fl) })
 }
 
 
 fn sys_unlinkat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    let path = c.cstr(a[1])?;
-    host(unsafe { libc::unlinkat(int(a[0]), path.as_ptr(), int(a[2])) } as i64)
+    let hp = c.path_at(int(a[0]), a[1], false)?;
+    host(unsafe { libc::unlinkat(hp.dirfd, hp.path.as_ptr(), int(a[2])) } as i64)
 }
 
 fn sys_mkdirat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    let path = c.cstr(a[1])?;
-    host(unsafe { libc::mkdirat(int(a[0]), path.as_ptr(), a[2] as u32) } as i64)
+    let hp = c.path_at(int(a[0]), a[1], false)?;
+    host(unsafe { libc::mkdirat(hp.dirfd, hp.path.as_ptr(), a[2] as u32) } as i64)
 }
 
 fn sys_renameat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    let (old, new) = (c.cstr(a[1])?, c.cstr(a[3])?);
-    host(unsafe { libc::renameat(int(a[0]), old.as_ptr(), int(a[2]), new.as_ptr()) } as i64)
+    let (old, new) = (c.path_at(int(a[0]), a[1], false)?, c.path_at(int(a[2]), a[3], false)?);
+    host(unsafe { libc::renameat(old.dirfd, old.path.as_ptr(), new.dirfd, new.path.as_ptr()) } as i64)
 }
 
 fn sys_renameat2(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    let (old, new) = (c.cstr(a[1])?, c.cstr(a[3])?);
-    host(unsafe { libc::syscall(libc::SYS_renameat2, int(a[0]), old.as_ptr(), int(a[2]), new.as_ptr(), a[4] as u32) })
+    let (old, new) = (c.path_at(int(a[0]), a[1], false)?, c.path_at(int(a[2]), a[3], false)?);
+    host(unsafe { libc::syscall(libc::SYS_renameat2, old.dirfd, old.path.as_ptr(), new.dirfd, new.path.as_ptr(), a[4] as u32) })
 }
 
 fn sys_symlinkat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    let (target, link) = (c.cstr(a[0])?, c.cstr(a[2])?);
-    host(unsafe { libc::symlinkat(target.as_ptr(), int(a[1]), link.as_ptr()) } as i64)
+    // The target is stored as text; only the link's own location is looked up.
+    let (target, link) = (c.cstr(a[0])?, c.path_at(int(a[1]), a[2], false)?);
+    host(unsafe { libc::symlinkat(target.as_ptr(), link.dirfd, link.path.as_ptr()) } as i64)
 }
 
 fn sys_linkat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    let (old, new) = (c.cstr(a[1])?, c.cstr(a[3])?);
-    host(unsafe { libc::linkat(int(a[0]), old.as_ptr(), int(a[2]), new.as_ptr(), int(a[4])) } as i64)
+    let fl = int(a[4]);
+    // linkat follows a final symlink only with AT_SYMLINK_FOLLOW.
+    let nofollow = if fl & libc::AT_SYMLINK_FOLLOW != 0 { 0 } else { libc::AT_SYMLINK_NOFOLLOW };
+    let old = c.path_at_flags(int(a[0]), a[1], (fl & AT_EMPTY_PATH) | nofollow)?;
+    let new = c.path_at(int(a[2]), a[3], false)?;
+    host(unsafe { libc::linkat(old.dirfd, old.path.as_ptr(), new.dirfd, new.path.as_ptr(), fl) } as i64)
 }
 
 fn sys_fchmodat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    let path = c.cstr(a[1])?;
-    host(unsafe { libc::syscall(libc::SYS_fchmodat, int(a[0]), path.as_ptr(), a[2] as u32) })
+    let hp = c.path_at(int(a[0]), a[1], true)?;
+    host(unsafe { libc::syscall(libc::SYS_fchmodat, hp.dirfd, hp.path.as_ptr(), a[2] as u32) })
 }
 
 fn sys_fchmod(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
@@ -274,8 +300,8 @@ fn sys_fchmod(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
 
 fn sys_fchownat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     let fl = int(a[4]);
-    let path = path_or_empty(c, a[1], fl & AT_EMPTY_PATH != 0)?;
-    host(unsafe { libc::fchownat(int(a[0]), path.as_ptr(), a[2] as u32, a[3] as u32, fl) } as i64)
+    let hp = c.path_at_flags(int(a[0]), a[1], fl)?;
+    host(unsafe { libc::fchownat(hp.dirfd, hp.path.as_ptr(), a[2] as u32, a[3] as u32, fl) } as i64)
 }
 
 fn sys_fchown(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
@@ -287,7 +313,7 @@ fn sys_ftruncate(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
 }
 
 fn sys_truncate(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    let path = c.cstr(a[0])?;
+    let path = c.lookup_path(a[0])?;
     host(unsafe { libc::truncate(path.as_ptr(), a[1] as i64) } as i64)
 }
 
@@ -306,7 +332,12 @@ fn sys_sync(_c: &mut Ctx, _a: [u64; 6]) -> SysResult {
 
 fn sys_utimensat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     // A NULL path means the fd itself (the raw syscall allows it).
-    let path = if a[1] == 0 { None } else { Some(c.cstr(a[1])?) };
+    let (dirfd, path) = if a[1] == 0 {
+        (int(a[0]), None)
+    } else {
+        let hp = c.path_at(int(a[0]), a[1], int(a[3]) & libc::AT_SYMLINK_NOFOLLOW == 0)?;
+        (hp.dirfd, Some(hp.path))
+    };
     let times = if a[2] == 0 {
         None
     } else {
@@ -316,12 +347,11 @@ fn sys_utimensat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     };
     let pp = path.as_ref().map_or(std::ptr::null(), |p| p.as_ptr());
     let tp = times.as_ref().map_or(std::ptr::null(), |t| t.as_ptr());
-    host(unsafe { libc::syscall(libc::SYS_utimensat, int(a[0]), pp, tp, int(a[3])) })
+    host(unsafe { libc::syscall(libc::SYS_utimensat, dirfd, pp, tp, int(a[3])) })
 }
 
 fn sys_getcwd(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    let cwd = std::env::current_dir().map_err(|e| Errno::from_raw(e.raw_os_error().unwrap_or(libc::ENOENT)))?;
-    let mut b = cwd.as_os_str().as_bytes().to_vec();
+    let mut b = c.p.overlay.getcwd().map_err(|e| Errno::from_raw(e.raw_os_error().unwrap_or(libc::ENOENT)))?;
     b.push(0);
     if b.len() as u64 > a[1] {
         return Err(Errno::ERANGE);
@@ -331,7 +361,7 @@ fn sys_getcwd(c: &mut Ctx, a: [u64; 6]) -> SysResult {
 }
 
 fn sys_chdir(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    let path = c.cstr(a[0])?;
+    let path = c.lookup_path(a[0])?;
     host(unsafe { libc::chdir(path.as_ptr()) } as i64)
 }
 
@@ -340,7 +370,7 @@ fn sys_fchdir(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
 }
 
 fn sys_chroot(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    let path = c.cstr(a[0])?;
+    let path = c.lookup_path(a[0])?;
     host(unsafe { libc::chroot(path.as_ptr()) } as i64)
 }
 

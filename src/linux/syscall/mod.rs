@@ -11,6 +11,7 @@
 //! Guest fds are host fds and guest pids are host pids (one guest process = one host process).
 
 pub mod event;
+pub mod exec;
 pub mod fd;
 pub mod fs;
 pub mod io;
@@ -22,6 +23,7 @@ pub mod poll;
 pub mod process;
 pub mod signal;
 pub mod sockopt;
+pub mod spawn;
 pub mod system;
 pub mod table;
 #[cfg(test)]
@@ -32,6 +34,7 @@ pub mod xattr;
 
 use super::convert::{self, errno, Abi, GuestReader, GuestWriter};
 use super::strace;
+use super::overlay::HostPath;
 use super::{Flow, Process};
 use crate::guest::CpuState;
 use crate::log::Item;
@@ -40,7 +43,6 @@ use crate::mem::GuestMem;
 use nix::errno::Errno;
 use std::collections::HashMap;
 use std::ffi::CString;
-use std::os::unix::ffi::OsStrExt;
 use std::sync::OnceLock;
 
 /// A handler's result: the non-negative return value, or a host errno.
@@ -74,26 +76,32 @@ impl Ctx<'_> {
         // read_cstr stops at the first NUL, so there is none inside.
         CString::new(v).map_err(|_| Errno::EINVAL)
     }
-    /// A path the guest looks up (open, stat, access, readlink): an absolute path that
-    /// exists inside the sysroot (`-L`) names the sysroot's file, otherwise the host's.
-    /// Lookups only; the full overlay rule (symlinks inside the sysroot, listings) is
-    /// the sysroot work of a later issue.
+    /// A path the guest looks up, relative to the working directory, through the sysroot
+    /// overlay (`crate::linux::overlay`: the sysroot's file when the sysroot holds the path,
+    /// else the host's), following a final symlink. The result is for `AT_FDCWD`.
     pub fn lookup_path(&self, addr: u64) -> Result<CString, Errno> {
-        let path = self.cstr(addr)?;
-        Ok(self.in_sysroot(&path).unwrap_or(path))
+        Ok(self.path_at(libc::AT_FDCWD, addr, true)?.path)
     }
-    /// The sysroot's copy of an absolute path, if it exists there.
-    pub fn in_sysroot(&self, path: &CString) -> Option<CString> {
-        let root = self.p.sysroot.as_ref()?;
-        let b = path.as_bytes();
-        if b.first() != Some(&b'/') {
-            return None;
+    /// A path the guest names relative to `dirfd` (a raw guest dirfd argument; `AT_FDCWD`
+    /// too), through the overlay; the final symlink is followed only when `follow` (false
+    /// for lstat-like calls and for calls that act on the name itself: unlink, rename,
+    /// mkdir, symlink, readlink). Use the returned dirfd with the returned path.
+    pub fn path_at(&self, dirfd: i32, addr: u64, follow: bool) -> Result<HostPath, Errno> {
+        let path = self.cstr(addr)?;
+        self.p.overlay.resolve(dirfd, &path, follow)
+    }
+    /// `path_at` for calls taking `AT_*` flags: `AT_SYMLINK_NOFOLLOW` stops at a final
+    /// symlink, and with `AT_EMPTY_PATH` a NULL or empty path names `dirfd` itself.
+    pub fn path_at_flags(&self, dirfd: i32, addr: u64, at_flags: i32) -> Result<HostPath, Errno> {
+        if addr == 0 && at_flags & libc::AT_EMPTY_PATH != 0 {
+            return Ok(HostPath { dirfd, path: CString::default() });
         }
-        let mut full = root.as_os_str().as_bytes().to_vec();
-        full.extend_from_slice(b);
-        let full = CString::new(full).ok()?;
-        let mut st: libc::stat = unsafe { std::mem::zeroed() };
-        (unsafe { libc::lstat(full.as_ptr(), &mut st) } == 0).then_some(full)
+        self.path_at(dirfd, addr, at_flags & libc::AT_SYMLINK_NOFOLLOW == 0)
+    }
+    /// The sysroot's copy of an absolute path, if it exists there (final symlink not
+    /// followed).
+    pub fn in_sysroot(&self, path: &CString) -> Option<CString> {
+        self.p.overlay.in_root(path.as_bytes(), false).and_then(|b| CString::new(b).ok())
     }
     /// Store a converted struct at a guest address.
     pub fn put(&self, addr: u64, w: &GuestWriter) -> Result<(), Errno> {
@@ -151,7 +159,7 @@ pub fn int(v: u64) -> i32 {
 }
 
 /// Every family's registry.
-const FAMILIES: &[&[(&str, Handler)]] = &[event::HANDLERS, fd::HANDLERS, fs::HANDLERS, io::HANDLERS, ioctl::HANDLERS, ipc::HANDLERS, mem::HANDLERS, net::HANDLERS, sockopt::HANDLERS, poll::HANDLERS, process::HANDLERS, time::HANDLERS, signal::HANDLERS, system::HANDLERS, xattr::HANDLERS];
+const FAMILIES: &[&[(&str, Handler)]] = &[event::HANDLERS, exec::HANDLERS, fd::HANDLERS, fs::HANDLERS, io::HANDLERS, ioctl::HANDLERS, ipc::HANDLERS, mem::HANDLERS, net::HANDLERS, sockopt::HANDLERS, poll::HANDLERS, process::HANDLERS, time::HANDLERS, signal::HANDLERS, system::HANDLERS, xattr::HANDLERS];
 
 /// One guest ABI's number → (name, handler, strace signature) table.
 pub struct SysTable {

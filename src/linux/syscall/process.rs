@@ -1,7 +1,8 @@
 //! Process, identity and resource syscalls: exit, fork (clone), wait, ids, limits, uname...
 //!
 //! One guest process is one host process, so pids, uids and signals are the host's.
-//! Threads are not supported yet: `clone` handles the fork-like forms only (see `sys_clone`).
+//! Threads are not supported yet: `clone` handles the process-creating forms only (fork and
+//! vfork, in `spawn`).
 
 use super::{host, int, Ctx, Handler, SysResult};
 use crate::linux::convert::{structs, GuestWriter};
@@ -37,7 +38,6 @@ pub static HANDLERS: &[(&str, Handler)] = &[
     ("set_robust_list", sys_set_robust_list),
     ("rseq", sys_enosys),
     ("clone3", sys_enosys),
-    ("execve", sys_enosys),
     ("prlimit64", sys_prlimit64),
     ("getrlimit", sys_getrlimit),
     ("setrlimit", sys_setrlimit),
@@ -76,8 +76,12 @@ fn task() -> std::sync::MutexGuard<'static, TaskState> {
     TASK.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Syscalls deliberately answered with ENOSYS (the guest's libc falls back): rseq, clone3,
-/// and execve until it is implemented.
+/// Record CLONE_CHILD_CLEARTID's address for this task (a fork child's).
+pub fn set_clear_child_tid(addr: u64) {
+    task().clear_child_tid = addr;
+}
+
+/// Syscalls deliberately answered with ENOSYS (the guest's libc falls back): rseq, clone3.
 fn sys_enosys(_c: &mut Ctx, _a: [u64; 6]) -> SysResult {
     Err(Errno::ENOSYS)
 }
@@ -334,65 +338,10 @@ fn sys_prctl(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     }
 }
 
-const CLONE_VM: u64 = 0x100;
-const CLONE_VFORK: u64 = 0x4000;
-const CLONE_SETTLS: u64 = 0x80000;
-const CLONE_PARENT_SETTID: u64 = 0x100000;
-const CLONE_CHILD_CLEARTID: u64 = 0x200000;
-const CLONE_CHILD_SETTID: u64 = 0x1000000;
-const CSIGNAL: u64 = 0xff;
-
-/// clone(flags, newsp, parent_tid, tls, child_tid) in its fork-like forms:
-/// - fork: only an exit signal, plus optionally CLONE_CHILD_SETTID / CLONE_CHILD_CLEARTID /
-///   CLONE_PARENT_SETTID / CLONE_SETTLS (glibc's fork uses the TID flags);
-/// - vfork (CLONE_VM|CLONE_VFORK, as posix_spawn uses): emulated as a plain fork. The child
-///   runs on a copy of memory, so writes it makes before exec are not seen by the parent, and
-///   the parent does not wait for the child's exec or exit.
-///
-/// Anything else (threads: CLONE_VM without CLONE_VFORK, CLONE_THREAD, ...) → ENOSYS for now.
+/// clone. Threads (CLONE_THREAD) are not supported yet; every other form creates a process
+/// (fork, vfork: `spawn::clone_process`).
 fn sys_clone(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    let (fl, newsp, ptid, tls, ctid) = (a[0], a[1], a[2], a[3], a[4]);
-    let mut rest = fl & !(CSIGNAL | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_PARENT_SETTID | CLONE_SETTLS);
-    if rest & (CLONE_VM | CLONE_VFORK) == CLONE_VM | CLONE_VFORK {
-        rest &= !(CLONE_VM | CLONE_VFORK);
-    }
-    if rest != 0 {
-        logf!(Item::Unimp, "ruser: unsupported clone flags {fl:#x}");
-        return Err(Errno::ENOSYS);
-    }
-    let sig = (fl & CSIGNAL) as i32;
-    let pid = if sig == libc::SIGCHLD {
-        unsafe { libc::fork() as i64 }
-    } else {
-        // A raw clone with another exit signal (no CLONE_VM: a fork).
-        unsafe { libc::syscall(libc::SYS_clone, sig as u64, 0u64, 0u64, 0u64, 0u64) }
-    };
-    let pid = host(pid)?;
-    if pid == 0 {
-        let tid = unsafe { libc::gettid() } as u32;
-        if newsp != 0 {
-            c.p.arch.set_sp(c.cpu, newsp);
-        }
-        if fl & CLONE_SETTLS != 0 {
-            c.p.arch.set_tls(c.cpu, tls);
-        }
-        if fl & CLONE_CHILD_SETTID != 0 {
-            let mut w = GuestWriter::new(4, c.abi);
-            w.u32(0, tid);
-            let _ = c.put(ctid, &w);
-        }
-        if fl & CLONE_CHILD_CLEARTID != 0 {
-            task().clear_child_tid = ctid;
-        }
-        c.p.arch.set_child_return(c.cpu);
-        return Ok(0);
-    }
-    if fl & CLONE_PARENT_SETTID != 0 {
-        let mut w = GuestWriter::new(4, c.abi);
-        w.u32(0, pid as u32);
-        let _ = c.put(ptid, &w);
-    }
-    Ok(pid)
+    super::spawn::clone_process(c, a)
 }
 
 fn sys_wait4(c: &mut Ctx, a: [u64; 6]) -> SysResult {

@@ -51,7 +51,6 @@ pub static NOT_IMPLEMENTED: &[(&[&str], &str)] = &[
         ],
         "scheduling, capabilities, namespaces and personality: the process-model work of issue 5 (branch `threads`)",
     ),
-    (&["execveat"], "program execution: the exec work of issue 5 (branch `exec`)"),
     (
         &["io_setup", "io_destroy", "io_submit", "io_cancel", "io_getevents", "io_pgetevents"],
         "Linux native AIO: the kernel maps its completion ring into the process and completes requests into guest buffers asynchronously; glibc's POSIX AIO uses threads instead, and libaio users fall back",

@@ -31,11 +31,12 @@ enum Target {
     Fd(i32),
 }
 
-fn target(c: &Ctx, kind: u8, a0: u64, lookup: bool) -> Result<Target, Errno> {
+fn target(c: &Ctx, kind: u8, a0: u64) -> Result<Target, Errno> {
     Ok(match kind {
         b'f' => Target::Fd(int(a0)),
         _ => {
-            let p = if lookup { c.lookup_path(a0)? } else { c.cstr(a0)? };
+            // Through the sysroot overlay; the l* forms act on a final symlink itself.
+            let p = c.path_at(libc::AT_FDCWD, a0, kind != b'l')?.path;
             if kind == b'l' {
                 Target::Link(p)
             } else {
@@ -52,7 +53,7 @@ fn name(c: &Ctx, addr: u64) -> Result<CString, Errno> {
 }
 
 fn set(c: &Ctx, kind: u8, a: [u64; 6]) -> SysResult {
-    let t = target(c, kind, a[0], false)?;
+    let t = target(c, kind, a[0])?;
     let n = name(c, a[1])?;
     if a[3] > XATTR_MAX {
         return Err(Errno::E2BIG);
@@ -70,7 +71,7 @@ fn set(c: &Ctx, kind: u8, a: [u64; 6]) -> SysResult {
 }
 
 fn get(c: &Ctx, kind: u8, a: [u64; 6]) -> SysResult {
-    let t = target(c, kind, a[0], true)?;
+    let t = target(c, kind, a[0])?;
     let n = name(c, a[1])?;
     let size = a[3].min(XATTR_MAX) as usize;
     let mut v = vec![0u8; size];
@@ -89,7 +90,7 @@ fn get(c: &Ctx, kind: u8, a: [u64; 6]) -> SysResult {
 }
 
 fn list(c: &Ctx, kind: u8, a: [u64; 6]) -> SysResult {
-    let t = target(c, kind, a[0], true)?;
+    let t = target(c, kind, a[0])?;
     let size = a[2].min(XATTR_MAX) as usize;
     let mut v = vec![0u8; size];
     let vp = if size == 0 { std::ptr::null_mut() } else { v.as_mut_ptr() as *mut libc::c_char };
@@ -107,7 +108,7 @@ fn list(c: &Ctx, kind: u8, a: [u64; 6]) -> SysResult {
 }
 
 fn remove(c: &Ctx, kind: u8, a: [u64; 6]) -> SysResult {
-    let t = target(c, kind, a[0], false)?;
+    let t = target(c, kind, a[0])?;
     let n = name(c, a[1])?;
     host(unsafe {
         match &t {
