@@ -26,7 +26,7 @@
 # Usage: scripts/debian-sysroot.sh [--print-closure]
 set -euo pipefail
 
-PACKAGES="python3 perl bash dash coreutils sqlite3 lua5.4 xz-utils zstd openssl busybox dpkg
+PACKAGES="python3 perl bash dash coreutils sqlite3 lua5.4 xz-utils zstd openssl busybox dpkg apt apt-utils
           findutils grep sed mawk diffutils tar gzip libc-bin"
 
 root=$(cd "$(dirname "$0")/.." && pwd)
