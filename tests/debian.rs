@@ -224,6 +224,15 @@ fn dash_and_busybox_scripts() {
     compare("busybox sh", "/bin/busybox", &["sh", "-c", text], None, Some(w.path()));
 }
 
+/// /proc's links name files of the sysroot by their guest paths, as getcwd does: fd links
+/// read absolutely, through /proc/<pid>, relative to the fd directory, by ls -l; the cwd link.
+#[test]
+fn proc_links_name_guest_paths() {
+    let text = "exec 3</usr/lib/os-release; readlink /proc/self/fd/3; readlink /proc/$$/fd/3; (cd /proc/$$/fd && readlink 3); \
+                ls -l /proc/$$/fd/3 | sed 's/.* -> //'; cd /usr/lib && pwd && readlink /proc/self/cwd && ls /proc/$$/fd | tr '\\n' ' '";
+    script("proc links", "/bin/bash", text, None);
+}
+
 // ---------------------------------------------------------------- interpreters
 
 #[test]
