@@ -182,13 +182,21 @@ pub struct Entry {
 
 impl SysTable {
     pub fn build(abi: &'static Abi) -> SysTable {
-        let mut reg: HashMap<&str, Handler> = HashMap::new();
+        // Every process builds this at its first syscall: maps with a cheap hasher, made in
+        // one pass over each list (a linear search of the strace rows per name, or SipHash,
+        // cost a noticeable share of a short program's start-up).
+        type Map<V> = HashMap<&'static str, V, std::hash::BuildHasherDefault<crate::pcmap::FastHasher>>;
+        let mut reg: Map<Handler> = Map::with_capacity_and_hasher(512, Default::default());
         for fam in FAMILIES {
             for &(name, h) in *fam {
                 reg.insert(name, h);
             }
         }
-        let entries = abi.syscall_names.iter().map(|&name| Entry { name, handler: reg.get(name).copied(), sig: strace::lookup(name) }).collect();
+        let mut sigs: Map<&'static strace::Sig> = Map::with_capacity_and_hasher(512, Default::default());
+        for s in strace::SIGS {
+            sigs.insert(s.name, s);
+        }
+        let entries = abi.syscall_names.iter().map(|&name| Entry { name, handler: reg.get(name).copied(), sig: sigs.get(name).copied() }).collect();
         SysTable { abi, entries }
     }
     pub fn get(&self, nr: u64) -> Entry {
