@@ -1604,6 +1604,12 @@ impl<'a> Cg<'a> {
 
     /// Evaluate `op` with the interpreter's semantics through `runtime::jit_eval`.
     pub(super) fn fallback(&mut self, i: usize, op: &Op, ty: Ty) -> Result<(), CompileError> {
+        // A guest memory access through the interpreter could fault inside Rust code called
+        // from translated code, which has no way to report it: such a block stays on the
+        // interpreter (no aarch64 memory op needs this).
+        if matches!(op, Op::Load { .. } | Op::Store { .. } | Op::CmpXchg { .. } | Op::AtomicRmw { .. }) {
+            return Err(CompileError::Asm("memory op without native code".into()));
+        }
         let args = op.args();
         for (k, &v) in args.iter().enumerate() {
             self.store_arg(k, v);

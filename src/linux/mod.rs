@@ -106,6 +106,8 @@ pub fn run(cfg: &Config) -> Result<i32, loader::LoadError> {
                 };
                 die_by_signal(sig);
             }
+            Stop::Fault(f) => die_by_signal(f.sig),
+            Stop::Interrupted => {}
         }
     }
 }
