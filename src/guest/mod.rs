@@ -87,9 +87,15 @@ impl CpuState {
     /// address, which signal handlers and other threads hold), keeping this state's
     /// exit-request flag at `exit_flag_off`.
     pub fn copy_from(&mut self, other: &CpuState, exit_flag_off: usize) {
-        let flag = self.bytes()[exit_flag_off];
-        self.buf.copy_from_slice(&other.buf);
-        self.write_u8(exit_flag_off, flag);
+        assert_eq!(self.buf.len(), other.buf.len(), "CPU states of different sizes");
+        let n = self.buf.len() * 16;
+        // The flag byte is never written: a signal handler may set it at any moment.
+        // SAFETY: both buffers are `n` bytes of plain data.
+        unsafe {
+            let (d, s) = (self.as_mut_ptr(), other.as_ptr());
+            std::ptr::copy_nonoverlapping(s, d, exit_flag_off);
+            std::ptr::copy_nonoverlapping(s.add(exit_flag_off + 1), d.add(exit_flag_off + 1), n - exit_flag_off - 1);
+        }
     }
     /// The exit-request flag at `off`, read with the atomicity other threads and signal
     /// handlers that set it need.

@@ -3,12 +3,12 @@
 
 pub mod convert;
 pub mod loader;
+pub mod signal;
 pub mod strace;
 pub mod syscall;
 
 use crate::exec::{Backend, Engine, Stop};
 use crate::guest::{CpuState, GuestArch};
-use crate::ir::Trap;
 use crate::log::Item;
 use crate::logf;
 use crate::mem::GuestMem;
@@ -50,6 +50,9 @@ pub enum Flow {
     Continue,
     /// The whole process exits with this status.
     Exit(i32),
+    /// A signal interrupted the system call, which runs again after the signal's handler:
+    /// no result is stored and the guest's pc goes back to its system call instruction.
+    Restart,
 }
 
 /// Make ruser die of `sig` the way the guest would have (no core file of ruser's own), so the
@@ -58,14 +61,10 @@ pub fn die_by_signal(sig: i32) -> ! {
     unsafe {
         let lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
         libc::setrlimit(libc::RLIMIT_CORE, &lim);
-        let mut sa: libc::sigaction = std::mem::zeroed();
-        sa.sa_sigaction = libc::SIG_DFL;
-        libc::sigaction(sig, &sa, std::ptr::null_mut());
-        let mut set: libc::sigset_t = std::mem::zeroed();
-        libc::sigemptyset(&mut set);
-        libc::sigaddset(&mut set, sig);
-        libc::pthread_sigmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
-        libc::raise(sig);
+        crate::exec::fault::raw_sigaction(sig, libc::SIG_DFL, 0, 0);
+        let set: u64 = 1 << (sig - 1);
+        libc::syscall(libc::SYS_rt_sigprocmask, libc::SIG_UNBLOCK, &set as *const u64, std::ptr::null_mut::<u64>(), 8);
+        libc::syscall(libc::SYS_tgkill, libc::getpid(), libc::gettid(), sig);
         // Signals whose default is to be ignored (or that were somehow survived).
         libc::_exit(128 + sig);
     }
@@ -86,6 +85,12 @@ pub fn run(cfg: &Config) -> Result<i32, loader::LoadError> {
     let mut cpu = CpuState::new(arch.state_size());
     arch.init_state(&mut cpu, loaded.entry, loaded.sp);
     crate::exec::fault::install();
+    // The guest's signal state: the mask and dispositions ruser was started with.
+    let old_mask = signal::block_all_host();
+    signal::init();
+    let sig = signal::SigThread::new(unsafe { libc::gettid() }, old_mask);
+    sig.attach(cpu.exit_flag(crate::guest::exit_flag_offset(arch.state_size())));
+    signal::set_host_mask(&sig);
     let mut engine = Engine::new(arch, cfg.backend);
     loop {
         match engine.run(&mut cpu, &p.mem) {
@@ -94,20 +99,10 @@ pub fn run(cfg: &Config) -> Result<i32, loader::LoadError> {
                     return Ok(code);
                 }
             }
-            Stop::Trap(trap) => {
-                let pc = cpu.read_u64(arch.pc_offset());
-                let sig = match trap {
-                    Trap::Undefined { insn } => {
-                        logf!(Item::Unimp, "ruser: undefined or unimplemented instruction {insn:#010x} at pc {pc:#x}");
-                        libc::SIGILL
-                    }
-                    Trap::Breakpoint { .. } => libc::SIGTRAP,
-                    Trap::FetchFault => libc::SIGSEGV,
-                };
-                die_by_signal(sig);
-            }
-            Stop::Fault(f) => die_by_signal(f.sig),
+            Stop::Trap(trap) => signal::force_trap(&p, &mut cpu, trap),
+            Stop::Fault(f) => signal::force_mem_fault(&p, &mut cpu, f),
             Stop::Interrupted => {}
         }
+        signal::deliver_pending(&p, &mut cpu);
     }
 }
