@@ -13,6 +13,19 @@ use std::rc::Rc;
 /// Exit status of a run stopped by a divergence.
 pub const DIVERGENCE_STATUS: i32 = 70;
 
+/// Guest threads run their blocks one at a time under crosscheck: a block's interpreter run
+/// is undone and redone by the JIT, which must not interleave with another thread's stores.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Run `f` while no block runs under crosscheck (for writes to guest memory the Linux layer
+/// makes on its own, e.g. a thread's exit clearing its tid word).
+pub fn serialized<R>(f: impl FnOnce() -> R) -> R {
+    let g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let r = f();
+    drop(g);
+    r
+}
+
 pub fn run(e: &mut Engine, cpu: &mut CpuState, mem: &GuestMem, running: &gate::Running) -> Stop {
     let pc_off = e.arch.pc_offset();
     let flag_off = exit_flag_offset(e.arch.state_size());
@@ -21,6 +34,7 @@ pub fn run(e: &mut Engine, cpu: &mut CpuState, mem: &GuestMem, running: &gate::R
         if let Some(stop) = e.check_exit_request(cpu, running) {
             return stop;
         }
+        let serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
         let pc = cpu.read_u64(pc_off);
         e.check_epoch();
         let block: Rc<Block> = match e.cache.get(pc) {
@@ -62,7 +76,9 @@ pub fn run(e: &mut Engine, cpu: &mut CpuState, mem: &GuestMem, running: &gate::R
         let code = match jit.code_if(pc, Some(move || (*b2).clone()), None, false) {
             Ok(c) => c.expect("compiled on a miss"),
             Err(Full) => {
-                // Start this block over once the code region is empty.
+                // Start this block over once the code region is empty (other threads must be
+                // able to reach their park point meanwhile).
+                drop(serial);
                 running.exclusive(|| jit.flush());
                 continue;
             }

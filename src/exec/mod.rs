@@ -1,7 +1,7 @@
 //! Ties a guest frontend to a backend: the dispatcher loop and the block cache.
 
 mod cache;
-mod crosscheck;
+pub mod crosscheck;
 pub mod fault;
 pub mod gate;
 

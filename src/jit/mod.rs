@@ -496,6 +496,16 @@ pub fn shared(chained: bool, guest_base: usize, pc_off: usize, exit_flag_off: us
     })
 }
 
+/// Run `f` with every JIT's lock held (around a fork, so the child does not inherit a lock
+/// held by a thread it does not have).
+pub fn with_locked<R>(f: impl FnOnce() -> R) -> R {
+    let a = CHAINED.get().map(|j| j.inner.lock().unwrap_or_else(|e| e.into_inner()));
+    let b = SINGLE.get().map(|j| j.inner.lock().unwrap_or_else(|e| e.into_inner()));
+    let r = f();
+    drop((a, b));
+    r
+}
+
 /// Invalidate `[start, end)` in every JIT that exists.
 pub fn invalidate_all(start: u64, end: u64) {
     for j in [&CHAINED, &SINGLE] {

@@ -6,8 +6,9 @@ pub mod loader;
 pub mod signal;
 pub mod strace;
 pub mod syscall;
+pub mod thread;
 
-use crate::exec::{Backend, Engine, Stop};
+use crate::exec::Backend;
 use crate::guest::{CpuState, GuestArch};
 use crate::log::Item;
 use crate::logf;
@@ -53,6 +54,8 @@ pub enum Flow {
     /// A signal interrupted the system call, which runs again after the signal's handler:
     /// no result is stored and the guest's pc goes back to its system call instruction.
     Restart,
+    /// The calling thread exits with this status (the process too when it is the last).
+    ThreadExit(i32),
 }
 
 /// Make ruser die of `sig` the way the guest would have (no core file of ruser's own), so the
@@ -85,24 +88,5 @@ pub fn run(cfg: &Config) -> Result<i32, loader::LoadError> {
     let mut cpu = CpuState::new(arch.state_size());
     arch.init_state(&mut cpu, loaded.entry, loaded.sp);
     crate::exec::fault::install();
-    // The guest's signal state: the mask and dispositions ruser was started with.
-    let old_mask = signal::block_all_host();
-    signal::init();
-    let sig = signal::SigThread::new(unsafe { libc::gettid() }, old_mask);
-    sig.attach(cpu.exit_flag(crate::guest::exit_flag_offset(arch.state_size())));
-    signal::set_host_mask(&sig);
-    let mut engine = Engine::new(arch, cfg.backend);
-    loop {
-        match engine.run(&mut cpu, &p.mem) {
-            Stop::Syscall => {
-                if let Flow::Exit(code) = syscall::dispatch(&p, &mut cpu) {
-                    return Ok(code);
-                }
-            }
-            Stop::Trap(trap) => signal::force_trap(&p, &mut cpu, trap),
-            Stop::Fault(f) => signal::force_mem_fault(&p, &mut cpu, f),
-            Stop::Interrupted => {}
-        }
-        signal::deliver_pending(&p, &mut cpu);
-    }
+    Ok(thread::run_main(p, cpu, cfg.backend))
 }

@@ -43,7 +43,7 @@ pub fn requeue_blocked(t: &SigThread) {
             continue;
         }
         let info = t.take(sig);
-        requeue(pid, t.tid, &info);
+        requeue(pid, unsafe { libc::gettid() }, &info);
     }
 }
 
@@ -168,4 +168,21 @@ pub fn restore_after_failed_exec() {
     }
     drop(a);
     set_host_mask(current());
+}
+
+/// An exiting thread's taken signals: the ones sent to the process go back to it (another
+/// thread takes them); the ones sent to this thread die with it, as in the kernel. Host
+/// signals must be blocked.
+pub fn give_back_pending(t: &SigThread) {
+    let pid = unsafe { libc::getpid() };
+    for sig in 1..=NSIG as i32 {
+        if t.pending() & bit(sig) != 0 {
+            let info = t.take(sig);
+            if info.code() != SI_TKILL {
+                let p = info.0.as_ptr();
+                // SAFETY: a 128-byte siginfo sent to our own process.
+                unsafe { libc::syscall(libc::SYS_rt_sigqueueinfo, pid, sig, p) };
+            }
+        }
+    }
 }

@@ -32,7 +32,7 @@ mod host;
 pub mod safe_syscall;
 
 pub use deliver::{deliver_pending, force_fault, force_mem_fault, force_signal, force_trap};
-pub use host::{block_all_host, capture_startup_dispositions, init, prepare_exec, restore_after_failed_exec, set_host_mask};
+pub use host::{block_all_host, capture_startup_dispositions, give_back_pending, init, prepare_exec, restore_after_failed_exec, set_host_mask};
 
 use crate::linux::convert::structs::GuestSigaction;
 use std::cell::{Cell, UnsafeCell};
@@ -149,6 +149,14 @@ fn actions() -> std::sync::MutexGuard<'static, [GuestSigaction; NSIG + 1]> {
     ACTIONS.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Run `f` with the dispositions locked (around a fork).
+pub fn with_actions_locked<R>(f: impl FnOnce() -> R) -> R {
+    let g = actions();
+    let r = f();
+    drop(g);
+    r
+}
+
 /// The guest's action for `sig`.
 pub fn action(sig: i32) -> GuestSigaction {
     actions()[sig as usize]
@@ -256,8 +264,6 @@ pub struct SigThread {
     pub fault_code: Cell<u64>,
     /// Set by `blocking` when its system call must be restarted from the guest's svc.
     restart: Cell<bool>,
-    /// The thread's host (= guest) tid.
-    pub tid: i32,
 }
 
 // SAFETY: a SigThread is used by its own thread and that thread's signal handler only; the
@@ -270,8 +276,8 @@ thread_local! {
 }
 
 impl SigThread {
-    /// Signal state for a new thread `tid` whose guest mask starts as `mask`.
-    pub fn new(tid: i32, mask: u64) -> Box<SigThread> {
+    /// Signal state for a new thread whose guest mask starts as `mask`.
+    pub fn new(mask: u64) -> Box<SigThread> {
         Box::new(SigThread {
             pending: AtomicU64::new(0),
             infos: std::array::from_fn(|_| UnsafeCell::new([0; SIGINFO_SIZE])),
@@ -283,7 +289,6 @@ impl SigThread {
             fault_address: Cell::new(0),
             fault_code: Cell::new(0),
             restart: Cell::new(false),
-            tid,
         })
     }
 

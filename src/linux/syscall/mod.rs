@@ -16,6 +16,7 @@ pub mod signal;
 pub mod table;
 #[cfg(test)]
 mod tests;
+pub mod thread;
 pub mod time;
 
 use super::convert::{self, errno, Abi, GuestReader, GuestWriter};
@@ -157,7 +158,8 @@ pub fn int(v: u64) -> i32 {
 }
 
 /// Every family's registry.
-const FAMILIES: &[&[(&str, Handler)]] = &[fs::HANDLERS, io::HANDLERS, mem::HANDLERS, process::HANDLERS, time::HANDLERS, signal::HANDLERS];
+const FAMILIES: &[&[(&str, Handler)]] =
+    &[fs::HANDLERS, io::HANDLERS, mem::HANDLERS, process::HANDLERS, thread::HANDLERS, time::HANDLERS, signal::HANDLERS];
 
 /// One guest ABI's number → (name, handler, strace signature) table.
 pub struct SysTable {

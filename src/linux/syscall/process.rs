@@ -3,17 +3,14 @@
 //! One guest process is one host process, so pids, uids and signals are the host's.
 //! Threads are not supported yet: `clone` handles the fork-like forms only (see `sys_clone`).
 
-use super::{host, int, Ctx, Handler, SysResult};
+use super::{blocking, host, int, Ctx, Handler, SysResult};
+use crate::linux::thread;
 use crate::linux::convert::{structs, GuestWriter};
-use crate::linux::Flow;
 use crate::log::Item;
 use crate::logf;
 use nix::errno::Errno;
-use std::sync::Mutex;
 
 pub static HANDLERS: &[(&str, Handler)] = &[
-    ("exit", sys_exit),
-    ("exit_group", sys_exit),
     ("getpid", sys_getpid),
     ("getppid", sys_getppid),
     ("gettid", sys_gettid),
@@ -33,10 +30,7 @@ pub static HANDLERS: &[(&str, Handler)] = &[
     ("setfsgid", sys_setfsgid),
     ("getgroups", sys_getgroups),
     ("setgroups", sys_setgroups),
-    ("set_tid_address", sys_set_tid_address),
-    ("set_robust_list", sys_set_robust_list),
     ("rseq", sys_enosys),
-    ("clone3", sys_enosys),
     ("execve", sys_enosys),
     ("prlimit64", sys_prlimit64),
     ("getrlimit", sys_getrlimit),
@@ -63,29 +57,10 @@ pub static HANDLERS: &[(&str, Handler)] = &[
     ("setpriority", sys_setpriority),
 ];
 
-/// Thread bookkeeping the kernel keeps per task (recorded; used once threads exist).
-#[derive(Default)]
-pub struct TaskState {
-    pub clear_child_tid: u64,
-    pub robust_list: (u64, u64),
-}
-
-pub static TASK: Mutex<TaskState> = Mutex::new(TaskState { clear_child_tid: 0, robust_list: (0, 0) });
-
-fn task() -> std::sync::MutexGuard<'static, TaskState> {
-    TASK.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// Syscalls deliberately answered with ENOSYS (the guest's libc falls back): rseq, clone3,
-/// and execve until it is implemented.
+/// Syscalls deliberately answered with ENOSYS (the guest's libc falls back): rseq, and execve
+/// until it is implemented.
 fn sys_enosys(_c: &mut Ctx, _a: [u64; 6]) -> SysResult {
     Err(Errno::ENOSYS)
-}
-
-/// exit and exit_group: without threads both end the process.
-fn sys_exit(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    c.flow = Flow::Exit(a[0] as i32 & 0xff);
-    Ok(0)
 }
 
 fn sys_getpid(_c: &mut Ctx, _a: [u64; 6]) -> SysResult {
@@ -184,20 +159,6 @@ fn sys_setgroups(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     let r = c.get(a[1], 4 * a[0] as usize)?;
     let g: Vec<u32> = (0..a[0] as usize).map(|i| r.u32(4 * i)).collect();
     host(unsafe { libc::syscall(libc::SYS_setgroups, g.len(), g.as_ptr()) })
-}
-
-fn sys_set_tid_address(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    task().clear_child_tid = a[0];
-    Ok(unsafe { libc::gettid() } as u64)
-}
-
-fn sys_set_robust_list(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    // sizeof(struct robust_list_head) on 64-bit guests.
-    if a[1] != 24 {
-        return Err(Errno::EINVAL);
-    }
-    task().robust_list = (a[0], a[1]);
-    Ok(0)
 }
 
 fn do_prlimit(c: &Ctx, pid: i32, res: u32, new: u64, old: u64) -> SysResult {
@@ -345,9 +306,12 @@ const CSIGNAL: u64 = 0xff;
 ///   runs on a copy of memory, so writes it makes before exec are not seen by the parent, and
 ///   the parent does not wait for the child's exec or exit.
 ///
-/// Anything else (threads: CLONE_VM without CLONE_VFORK, CLONE_THREAD, ...) → ENOSYS for now.
-fn sys_clone(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+/// Threads (CLONE_VM without CLONE_VFORK) are `linux::thread::create`'s.
+pub fn sys_clone(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     let (fl, newsp, ptid, tls, ctid) = (a[0], a[1], a[2], a[3], a[4]);
+    if thread::is_thread_clone(fl) {
+        return thread::create(c, thread::NewThread { flags: fl, sp: newsp, parent_tid: ptid, child_tid: ctid, tls }).map(|t| t as u64);
+    }
     let mut rest = fl & !(CSIGNAL | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_PARENT_SETTID | CLONE_SETTLS);
     if rest & (CLONE_VM | CLONE_VFORK) == CLONE_VM | CLONE_VFORK {
         rest &= !(CLONE_VM | CLONE_VFORK);
@@ -357,12 +321,14 @@ fn sys_clone(c: &mut Ctx, a: [u64; 6]) -> SysResult {
         return Err(Errno::ENOSYS);
     }
     let sig = (fl & CSIGNAL) as i32;
-    let pid = if sig == libc::SIGCHLD {
-        unsafe { libc::fork() as i64 }
-    } else {
-        // A raw clone with another exit signal (no CLONE_VM: a fork).
-        unsafe { libc::syscall(libc::SYS_clone, sig as u64, 0u64, 0u64, 0u64, 0u64) }
-    };
+    let pid = thread::fork_with(c.p, || {
+        if sig == libc::SIGCHLD {
+            unsafe { libc::fork() as i64 }
+        } else {
+            // A raw clone with another exit signal (no CLONE_VM: a fork).
+            unsafe { libc::syscall(libc::SYS_clone, sig as u64, 0u64, 0u64, 0u64, 0u64) }
+        }
+    });
     let pid = host(pid)?;
     if pid == 0 {
         let tid = unsafe { libc::gettid() } as u32;
@@ -378,7 +344,7 @@ fn sys_clone(c: &mut Ctx, a: [u64; 6]) -> SysResult {
             let _ = c.put(ctid, &w);
         }
         if fl & CLONE_CHILD_CLEARTID != 0 {
-            task().clear_child_tid = ctid;
+            thread::set_clear_child_tid(ctid);
         }
         c.p.arch.set_child_return(c.cpu);
         return Ok(0);
@@ -400,7 +366,7 @@ fn sys_wait4(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     }
     let mut status: i32 = 0;
     let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = host(unsafe { libc::wait4(int(a[0]), &mut status, int(a[2]), &mut ru) } as i64)?;
+    let pid = blocking(libc::SYS_wait4, [int(a[0]) as u64, &mut status as *mut i32 as u64, int(a[2]) as u64, &mut ru as *mut libc::rusage as u64, 0, 0])?;
     if pid > 0 {
         // The wait status encoding is the same on every Linux ABI.
         let mut w = GuestWriter::new(4, c.abi);
