@@ -22,9 +22,12 @@ declare -A provides=(
     [qemu-user]=/usr/bin/qemu-aarch64
     [busybox-static]=/bin/busybox
     [make]=/usr/bin/make
+    [cmake]=/usr/bin/cmake
+    [meson]=/usr/bin/meson
+    [ninja-build]=/usr/bin/ninja
 )
 missing=()
-for pkg in gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user busybox-static make; do
+for pkg in gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user busybox-static make cmake meson ninja-build; do
     file=${provides[$pkg]}
     if [ "$pkg" = busybox-static ] && command -v busybox >/dev/null; then
         continue    # any native busybox will do
@@ -43,6 +46,10 @@ tests/fetch-busybox.sh
 
 if ! command -v cargo >/dev/null && [ -x "$HOME/.cargo/bin/cargo" ]; then
     export PATH="$HOME/.cargo/bin:$PATH"
+fi
+# The Rust standard library for aarch64, for the cargo runner test (tests/runners.rs).
+if command -v rustup >/dev/null && ! rustup target list --installed | grep -qx aarch64-unknown-linux-gnu; then
+    rustup target add aarch64-unknown-linux-gnu
 fi
 # Run the suite, then print one closing line that sums every test binary's result.
 log=$(mktemp)

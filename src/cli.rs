@@ -2,6 +2,10 @@
 //!
 //! Options may be written with one dash or two (`-strace`, `--strace`), as qemu accepts.
 //! Parsing stops at PROGRAM: everything after it goes to the guest untouched.
+//!
+//! Two other forms: `ruser binfmt ...` (the first argument exactly `binfmt`, no option before
+//! it, `ruser` only; a program called binfmt runs as `ruser ./binfmt`), and a start by the
+//! kernel through binfmt_misc (see `linux::binfmt::invoke`), where nothing is parsed.
 
 use crate::exec::Backend;
 use crate::linux::Config;
@@ -178,9 +182,29 @@ pub fn main(forced_arch: Option<&'static str>) -> ! {
         eprintln!("ruser: internal error: {info} (guest pc {pc:#x}); please report this");
         std::process::exit(70);
     }));
-    let args: Vec<OsString> = std::env::args_os().collect();
+    // Started by binfmt_misc for a setuid program (C flag): the caller must not steer ruser.
+    let aux = crate::linux::binfmt::invoke::Aux::current();
+    if aux.secure {
+        crate::linux::binfmt::invoke::scrub_environment();
+    }
+    let mut args: Vec<OsString> = std::env::args_os().collect();
+    if args.is_empty() {
+        args.push("ruser".into());
+    }
     let bin = std::path::Path::new(&args[0]).file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "ruser".into());
-    let m = match command(&bin).try_get_matches_from(normalise(&args)) {
+    // Started by the kernel through binfmt_misc: argv[1] is the program and nothing is an
+    // option (options come from the environment only).
+    let kernel = crate::linux::binfmt::invoke::detect(&args, &aux);
+    // `ruser binfmt ...`: only as the very first argument of the auto-detecting front end, and
+    // never when the kernel started us (then `binfmt` is a program's name).
+    if kernel.is_none() && forced_arch.is_none() && args.get(1).is_some_and(|a| a == "binfmt") {
+        std::process::exit(crate::linux::binfmt::main(&args[2..]));
+    }
+    let parse_args = match &kernel {
+        Some(k) => vec![args[0].clone(), "--".into(), k.program.clone()],
+        None => normalise(&args),
+    };
+    let m = match command(&bin).try_get_matches_from(parse_args) {
         Ok(m) => m,
         Err(e) => {
             let code = if e.use_stderr() { 1 } else { 0 };
@@ -261,8 +285,15 @@ pub fn main(forced_arch: Option<&'static str>) -> ! {
         eprintln!("usage: {bin} [OPTIONS] PROGRAM [ARGS...]   (try --help)");
         std::process::exit(1);
     };
-    let mut argv = vec![m.get_one::<String>("0").map(OsString::from).unwrap_or_else(|| program.clone())];
-    argv.extend(m.get_many::<OsString>("args").into_iter().flatten().cloned());
+    let argv = match &kernel {
+        // The kernel's argv, rebuilt; RUSER_ARGV0 does not apply.
+        Some(k) => k.argv.clone(),
+        None => {
+            let mut argv = vec![m.get_one::<String>("0").map(OsString::from).unwrap_or_else(|| program.clone())];
+            argv.extend(m.get_many::<OsString>("args").into_iter().flatten().cloned());
+            argv
+        }
+    };
     let cfg = Config {
         arch: forced_arch,
         program: PathBuf::from(&program),
@@ -273,6 +304,8 @@ pub fn main(forced_arch: Option<&'static str>) -> ! {
         cpu,
         strace,
         backend,
+        exec_fd: kernel.as_ref().and_then(|k| k.execfd),
+        default_sysroots: kernel.is_some(),
     };
     match crate::linux::run(&cfg) {
         Ok(code) => std::process::exit(code),

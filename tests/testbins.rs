@@ -35,6 +35,8 @@ testbins!(
     sig_segv, sig_ill, sig_trap, sig_wild_br,
     // static glibc
     hello, printf, libc_mix, fileio, dirlist, args_env, exit_code, stderr_mix,
+    // how the program was started: credentials, AT_SECURE, no descriptors of the emulator's
+    startinfo,
     // the FP environment through <fenv.h> and FPCR/FPSR (static glibc)
     fenv,
     // dynamic glibc, run with -L (see expected/aarch64/hello_dyn.sysroot)

@@ -1,6 +1,7 @@
 //! The Linux layer: loading programs, the syscall shim, and process-level behaviour. It sees
 //! guests only through `GuestArch` and memory through `GuestMem`.
 
+pub mod binfmt;
 pub mod convert;
 pub mod loader;
 pub mod signal;
@@ -32,6 +33,12 @@ pub struct Config {
     pub cpu: String,
     pub strace: bool,
     pub backend: Backend,
+    /// The program, already opened by the kernel (binfmt_misc's O flag: AT_EXECFD). It is
+    /// read instead of opening `program`, and closed once loaded.
+    pub exec_fd: Option<i32>,
+    /// Without a sysroot, look for a dynamic program's interpreter in the default sysroots
+    /// (`loader::DEFAULT_SYSROOTS`): a run started by binfmt_misc cannot be given -L.
+    pub default_sysroots: bool,
 }
 
 /// Per-process state of the Linux layer.

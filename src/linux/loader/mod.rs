@@ -10,9 +10,10 @@
 //! SYSROOT only (symlinks resolved inside the sysroot). Without -L, a dynamically linked
 //! program is an error naming -L, for now: the test suite expects that error even on hosts
 //! that have a cross sysroot, and tests strip RUSER_* variables, so an opt-out variable would
-//! not help. The search itself is written: when `SEARCH_DEFAULT_SYSROOTS` is turned on, the
-//! directories of `DEFAULT_SYSROOTS` for the guest are tried in order ("/", the host's own
-//! file system as qemu-user uses it, last), and the sysroot that held the interpreter becomes
+//! not help. Runs started by binfmt_misc, which cannot be given -L, search (and so would all
+//! runs if `SEARCH_DEFAULT_SYSROOTS` were turned on): the directories of `DEFAULT_SYSROOTS`
+//! for the guest are tried in order ("/", the host's own file system as qemu-user uses it,
+//! and the root of an arm64 chroot, last), and the sysroot that held the interpreter becomes
 //! the process sysroot.
 
 mod elf;
@@ -30,8 +31,8 @@ use std::path::{Component, Path, PathBuf};
 /// Sysroots searched for a dynamically linked program's interpreter when no -L is given.
 pub const DEFAULT_SYSROOTS: &[(&str, &[&str])] = &[("aarch64", &["/usr/aarch64-linux-gnu", "/"])];
 
-/// Whether a dynamically linked program run without -L looks for its interpreter in
-/// `DEFAULT_SYSROOTS` (off until the issue that asks for it; see the module comment).
+/// Whether every dynamically linked program run without -L looks for its interpreter in
+/// `DEFAULT_SYSROOTS` (runs started by binfmt_misc always do; see the module comment).
 pub const SEARCH_DEFAULT_SYSROOTS: bool = false;
 
 /// A load failure: one line for the user, and ruser's exit status.
@@ -52,9 +53,17 @@ fn err(status: i32, msg: String) -> LoadError {
     LoadError { msg, status }
 }
 
-/// Open `path` for execution, with the checks execve makes first.
-fn open_exec(path: &Path) -> Result<FileSource, LoadError> {
+/// Open `path` for execution, with the checks execve makes first; or take `exec_fd`, the
+/// program the kernel opened and checked already (binfmt_misc's O flag).
+fn open_exec(path: &Path, exec_fd: Option<i32>) -> Result<FileSource, LoadError> {
     let p = path.display();
+    if let Some(fd) = exec_fd {
+        use std::os::fd::FromRawFd;
+        // SAFETY: the kernel gave us this descriptor for this purpose; nothing else owns it.
+        let file = unsafe { std::fs::File::from_raw_fd(fd) };
+        let md = file.metadata().map_err(|e| err(126, format!("{p}: cannot use the descriptor binfmt_misc opened (AT_EXECFD {fd}): {e}")))?;
+        return Ok(FileSource { file, size: md.len() });
+    }
     let md = std::fs::metadata(path).map_err(|e| match e.raw_os_error() {
         Some(libc::ENOENT) => err(127, format!("{p}: no such file or directory")),
         Some(libc::ENOTDIR) => err(126, format!("{p}: not a directory (a component of the path is a file)")),
@@ -135,7 +144,7 @@ fn find_interp(cfg: &Config, prog: &str, arch: &dyn GuestArch, interp: &Path) ->
             )),
         };
     }
-    if SEARCH_DEFAULT_SYSROOTS {
+    if SEARCH_DEFAULT_SYSROOTS || cfg.default_sysroots {
         let roots = DEFAULT_SYSROOTS.iter().filter(|(a, _)| *a == arch.name()).flat_map(|(_, r)| r.iter());
         for r in roots {
             if let Some(p) = resolve_in(Path::new(r), interp) {
@@ -173,7 +182,7 @@ fn parse(src: &FileSource, arch: &dyn GuestArch, top: u64, who: &str) -> Result<
 
 pub fn load(cfg: &Config) -> Result<Loaded, LoadError> {
     let prog = cfg.program.display().to_string();
-    let src = open_exec(&cfg.program)?;
+    let src = open_exec(&cfg.program, cfg.exec_fd)?;
     let arch = pick_arch(cfg, &src, &prog)?;
     if !arch.is_64bit() {
         return Err(err(1, format!("{prog}: 32-bit {} guests are not supported yet", arch.name())));
@@ -234,7 +243,8 @@ pub fn load(cfg: &Config) -> Result<Loaded, LoadError> {
         (AT_EUID, u64::from(euid)),
         (AT_GID, u64::from(gid)),
         (AT_EGID, u64::from(egid)),
-        (AT_SECURE, 0),
+        // Secure mode passes on: set when ruser itself runs setuid (binfmt_misc's C flag).
+        (AT_SECURE, u64::from(unsafe { libc::getauxval(libc::AT_SECURE) } != 0)),
         (AT_HWCAP2, hwcap2),
     ];
     let argv: Vec<Vec<u8>> = cfg.argv.iter().map(|a| a.as_bytes().to_vec()).collect();
