@@ -31,6 +31,9 @@ fi
 
 echo "building into $tmp/bin with $CROSS_CC ($("$CROSS_CC" -dumpfullversion 2>/dev/null || echo '?'))"
 make -s OUT="$tmp/bin" CROSS_CC="$CROSS_CC" all
+# The programs whose oracle is the host kernel run as x86-64 builds of the same source.
+native=$(make -s list-native)
+make -s NATIVE_OUT="$tmp/native" native-oracles
 
 for p in $programs; do
     if [ ! -f "expected/aarch64/$p.stdout" ] || [ ! -f "expected/aarch64/$p.status" ]; then
@@ -38,7 +41,11 @@ for p in $programs; do
         fail=1
         continue
     fi
-    ./run-one.sh "$tmp/bin/$p" "$p" "$tmp/out"
+    if echo "$native" | grep -qx "$p"; then
+        QEMU=env ./run-one.sh "$tmp/native/$p" "$p" "$tmp/out"
+    else
+        ./run-one.sh "$tmp/bin/$p" "$p" "$tmp/out"
+    fi
     ok=1
     for kind in stdout stderr status; do
         want=expected/aarch64/$p.$kind

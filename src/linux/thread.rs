@@ -260,6 +260,22 @@ pub const CLONE_UNTRACED: u64 = 0x800000;
 pub const CLONE_CHILD_SETTID: u64 = 0x1000000;
 pub const CSIGNAL: u64 = 0xff;
 
+const CLONE_NEWNS: u64 = 0x20000;
+const CLONE_NEWUSER: u64 = 0x1000_0000;
+
+/// The consistency rules of the kernel's copy_process that both clone and clone3 apply
+/// before anything else.
+pub fn check_clone_flags(flags: u64) -> Result<(), Errno> {
+    if (flags & (CLONE_NEWNS | CLONE_FS) == CLONE_NEWNS | CLONE_FS)
+        || (flags & (CLONE_NEWUSER | CLONE_FS) == CLONE_NEWUSER | CLONE_FS)
+        || (flags & CLONE_THREAD != 0 && flags & CLONE_SIGHAND == 0)
+        || (flags & CLONE_SIGHAND != 0 && flags & CLONE_VM == 0)
+    {
+        return Err(Errno::EINVAL);
+    }
+    Ok(())
+}
+
 /// Whether clone `flags` ask for a thread (shared memory without vfork): `create` handles
 /// those; the fork-like forms are the process code's.
 pub fn is_thread_clone(flags: u64) -> bool {
@@ -276,10 +292,7 @@ const THREAD_REQUIRED: u64 = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
 /// tid. `c.cpu` is the parent's state with the pc after the system call.
 pub fn create(c: &mut Ctx, t: NewThread) -> Result<u64, Errno> {
     let fl = t.flags & !CSIGNAL;
-    // The kernel's own consistency rules first.
-    if (fl & CLONE_THREAD != 0 && fl & CLONE_SIGHAND == 0) || (fl & CLONE_SIGHAND != 0 && fl & CLONE_VM == 0) {
-        return Err(Errno::EINVAL);
-    }
+    check_clone_flags(fl)?;
     if fl & THREAD_REQUIRED != THREAD_REQUIRED || fl & !(THREAD_REQUIRED | THREAD_OPTIONAL) != 0 {
         // A process sharing memory without being a thread (or unsharing files, fs): one host
         // process cannot hold that.

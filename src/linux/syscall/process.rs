@@ -309,6 +309,7 @@ const CSIGNAL: u64 = 0xff;
 /// Threads (CLONE_VM without CLONE_VFORK) are `linux::thread::create`'s.
 pub fn sys_clone(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     let (fl, newsp, ptid, tls, ctid) = (a[0], a[1], a[2], a[3], a[4]);
+    thread::check_clone_flags(fl)?;
     if thread::is_thread_clone(fl) {
         return thread::create(c, thread::NewThread { flags: fl, sp: newsp, parent_tid: ptid, child_tid: ctid, tls }).map(|t| t as u64);
     }

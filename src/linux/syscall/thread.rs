@@ -95,6 +95,7 @@ fn sys_clone3(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     {
         return Err(Errno::EINVAL);
     }
+    thread::check_clone_flags(flags)?;
     let sp = if stack != 0 { stack.wrapping_add(stack_size) } else { 0 };
     if thread::is_thread_clone(flags) {
         return thread::create(c, thread::NewThread { flags, sp, parent_tid, child_tid, tls });
