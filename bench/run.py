@@ -47,6 +47,10 @@ WORKLOADS = [
 ]
 
 STARTUP_PROGRAM = "empty"
+# The dynamic start-up line: Debian's arm64 /usr/bin/true from the sysroot that
+# scripts/debian-sysroot.sh builds, against the host's own /usr/bin/true.
+SYSROOT = os.path.join(ROOT, "build", "debian-arm64")
+DYNAMIC_PROGRAM = "/usr/bin/true"
 
 
 class Result:
@@ -316,9 +320,53 @@ def startup(args, native, ruser_default, qemu):
     return out
 
 
+def startup_dynamic(args, ruser, qemu_path):
+    """Median wall time of a dynamic /usr/bin/true, in ms, per target; None without the
+    sysroot."""
+    if not os.path.isfile(os.path.join(SYSROOT, ".ruser-packages")):
+        return None
+    targets = [("native", [DYNAMIC_PROGRAM]),
+               ("ruser", [ruser, "-L", SYSROOT, DYNAMIC_PROGRAM])]
+    if qemu_path:
+        targets.append(("qemu", [qemu_path, "-L", SYSROOT, SYSROOT + DYNAMIC_PROGRAM]))
+    progress("== dynamic startup (%d runs each)" % args.startup_runs)
+    out = {}
+    times = {name: [] for name, _ in targets}
+    # Interleaved, so that load changes hit every target alike.
+    for _ in range(args.startup_runs):
+        for name, argv in targets:
+            if name in out:
+                continue
+            res = run_once(argv, args.timeout)
+            if not res.ok:
+                out[name] = "FAIL (%s)" % res.status
+                continue
+            times[name].append(res.secs)
+    for name, ts in times.items():
+        if name not in out and ts:
+            out[name] = statistics.median(ts) * 1000.0
+    return out
+
+
+def startup_parts(ms):
+    parts = []
+    base = ms.get("native")
+    for tname in ("native", "ruser", "qemu"):
+        v = ms.get(tname)
+        if v is None:
+            continue
+        if isinstance(v, str):
+            parts.append("%s %s" % (tname, v))
+        elif tname != "native" and isinstance(base, float):
+            parts.append("%s %.2f ms (+%.2f ms)" % (tname, v, v - base))
+        else:
+            parts.append("%s %.2f ms" % (tname, v))
+    return ", ".join(parts)
+
+
 # ---------------------------------------------------------------- report
 
-def render(args, rows, startup_ms, header_lines, have_qemu, have_jit, have_interp):
+def render(args, rows, startup_ms, header_lines, have_qemu, have_jit, have_interp, dynamic_ms=None):
     lines = []
     lines += header_lines
     lines.append("")
@@ -369,21 +417,17 @@ def render(args, rows, startup_ms, header_lines, have_qemu, have_jit, have_inter
                  "%d), so per-process start-up weighs more in that ratio." % args.runs)
     lines.append("")
     if startup_ms:
-        parts = []
-        base = startup_ms.get("native")
-        for tname in ("native", "ruser", "qemu"):
-            v = startup_ms.get(tname)
-            if v is None:
-                continue
-            if isinstance(v, str):
-                parts.append("%s %s" % (tname, v))
-            elif tname != "native" and isinstance(base, float):
-                parts.append("%s %.2f ms (+%.2f ms)" % (tname, v, v - base))
-            else:
-                parts.append("%s %.2f ms" % (tname, v))
         lines.append("Startup (static `int main(){return 0;}`, ruser with its default "
                      "backend, median of %d runs): %s." % (
-            args.startup_runs, ", ".join(parts)))
+            args.startup_runs, startup_parts(startup_ms)))
+    if dynamic_ms:
+        lines.append("")
+        lines.append("Dynamic startup (Debian's `/usr/bin/true` from build/debian-arm64, run "
+                     "with `-L`, against the host's own; median of %d interleaved runs): %s "
+                     "(target: ruser at most 5 ms)." % (args.startup_runs, startup_parts(dynamic_ms)))
+    elif dynamic_ms is None and startup_ms:
+        lines.append("")
+        lines.append("Dynamic startup: skipped (no build/debian-arm64; run scripts/debian-sysroot.sh).")
     return "\n".join(lines) + "\n"
 
 
@@ -458,8 +502,10 @@ def main():
 
     rows, problems = run_table(args, native, jit, qemu, interp)
     startup_ms = {}
+    dynamic_ms = {}
     if not args.no_startup:
         startup_ms = startup(args, native, Target("ruser", [ruser], "aarch64"), qemu)
+        dynamic_ms = startup_dynamic(args, ruser, qemu_path)
 
     header = [
         "ruser benchmark, %s" % datetime.date.today().isoformat(),
@@ -471,7 +517,7 @@ def main():
         "- runs per cell: %d, repetition scale: %g, timeout per run: %g s" % (
             args.runs, args.scale, args.timeout),
     ]
-    text = render(args, rows, startup_ms, header, bool(qemu), bool(jit), bool(interp))
+    text = render(args, rows, startup_ms, header, bool(qemu), bool(jit), bool(interp), dynamic_ms)
     if problems:
         text += "\nProblems:\n\n" + "".join("- %s\n" % p for p in problems)
     sys.stdout.write(text)

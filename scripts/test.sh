@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one test command: installs what the tests need (Debian 12, as root or
-# with sudo), fetches the aarch64 busybox, then runs the whole test suite in
+# with sudo), fetches the aarch64 busybox and builds the Debian arm64 sysroot
+# (scripts/debian-sysroot.sh), then runs the whole test suite in
 # release mode.  Extra arguments go to `cargo test`, e.g.
 #   scripts/test.sh --test testbins
 set -euo pipefail
@@ -25,9 +26,21 @@ declare -A provides=(
     [cmake]=/usr/bin/cmake
     [meson]=/usr/bin/meson
     [ninja-build]=/usr/bin/ninja
+    [libc6-dev]=/usr/lib/x86_64-linux-gnu/libc.a
+    # testbins: the Go programs (GOARCH=arm64) and the qemu-fix patches of run-one.sh
+    [golang-go]=/usr/bin/go
+    [patch]=/usr/bin/patch
+    # native (amd64) twins of the Debian arm64 programs that tests/debian.rs runs
+    [python3]=/usr/bin/python3
+    [perl]=/usr/bin/perl
+    [sqlite3]=/usr/bin/sqlite3
+    [lua5.4]=/usr/bin/lua5.4
+    [xz-utils]=/usr/bin/xz
+    [zstd]=/usr/bin/zstd
+    [openssl]=/usr/bin/openssl
 )
 missing=()
-for pkg in gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user busybox-static make cmake meson ninja-build; do
+for pkg in "${!provides[@]}"; do
     file=${provides[$pkg]}
     if [ "$pkg" = busybox-static ] && command -v busybox >/dev/null; then
         continue    # any native busybox will do
@@ -43,6 +56,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 tests/fetch-busybox.sh
+scripts/debian-sysroot.sh
 
 if ! command -v cargo >/dev/null && [ -x "$HOME/.cargo/bin/cargo" ]; then
     export PATH="$HOME/.cargo/bin:$PATH"

@@ -15,11 +15,27 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::PathBuf;
 
 /// Options that take a value (name without dashes).
-const VALUE_OPTS: &[&str] = &["L", "E", "U", "0", "s", "cpu", "d", "D", "backend", "tb-size", "jit-threshold"];
+const VALUE_OPTS: &[&str] = &["L", "E", "U", "0", "s", "cpu", "d", "D", "backend", "tb-size", "jit-threshold", "execfn"];
 /// Options that take no value.
-const FLAG_OPTS: &[&str] = &["strace", "perfmap", "help", "h", "version", "V"];
+const FLAG_OPTS: &[&str] = &["strace", "perfmap", "help", "h", "version", "V", "guest-exec", "sigpipe-ignored"];
 
-fn command(bin: &str) -> Command {
+/// The hidden first option of a ruser that a guest's execve started (`linux::syscall::exec`):
+/// its configuration comes from the command line only (its environment is the guest's, and
+/// RUSER_* variables there are the guest's business), the guest environment is taken as is,
+/// and the -D log file is appended to.
+pub const GUEST_EXEC: &str = "--guest-exec";
+
+/// `arg.env(var)`, unless the environment is not ours to read (`GUEST_EXEC`).
+fn env(arg: Arg, var: &'static str, use_env: bool) -> Arg {
+    if use_env {
+        arg.env(var)
+    } else {
+        arg
+    }
+}
+
+fn command(bin: &str, use_env: bool) -> Command {
+    let e = |a: Arg, v: &'static str| env(a, v, use_env);
     Command::new(bin.to_string().leak() as &str)
         .version(env!("CARGO_PKG_VERSION"))
         .about("Run a Linux program built for another CPU (aarch64) on this x86-64 host.")
@@ -32,54 +48,57 @@ fn command(bin: &str) -> Command {
         .disable_version_flag(true)
         .arg(Arg::new("help").short('h').long("help").action(ArgAction::Help).help("Print help"))
         .arg(Arg::new("version").short('V').long("version").action(ArgAction::Version).help("Print version"))
-        .arg(Arg::new("L").short('L').value_name("PATH").env("RUSER_LD_PREFIX").help("Sysroot for the ELF interpreter and absolute paths"))
-        .arg(
+        .arg(e(Arg::new("L").short('L').value_name("PATH"), "RUSER_LD_PREFIX").help("Sysroot for the ELF interpreter and absolute paths"))
+        .arg(e(
             Arg::new("E")
                 .short('E')
                 .value_name("VAR=VALUE")
                 .action(ArgAction::Append)
-                .env("RUSER_SET_ENV")
                 .value_delimiter(',')
                 .help("Set a variable in the guest environment (repeatable)"),
-        )
-        .arg(
+            "RUSER_SET_ENV",
+        ))
+        .arg(e(
             Arg::new("U")
                 .short('U')
                 .value_name("VAR")
                 .action(ArgAction::Append)
-                .env("RUSER_UNSET_ENV")
                 .value_delimiter(',')
                 .help("Remove a variable from the guest environment (repeatable)"),
-        )
-        .arg(Arg::new("0").short('0').value_name("ARGV0").env("RUSER_ARGV0").help("Use ARGV0 as the guest's argv[0]"))
-        .arg(Arg::new("s").short('s').value_name("SIZE").env("RUSER_STACK_SIZE").help("Guest stack size (suffixes k, M, G) [default: 8M]"))
-        .arg(
+            "RUSER_UNSET_ENV",
+        ))
+        .arg(e(Arg::new("0").short('0').value_name("ARGV0"), "RUSER_ARGV0").help("Use ARGV0 as the guest's argv[0]"))
+        .arg(e(Arg::new("s").short('s').value_name("SIZE"), "RUSER_STACK_SIZE").help("Guest stack size (suffixes k, M, G) [default: 8M]"))
+        .arg(e(
             Arg::new("tb-size")
                 .long("tb-size")
                 .value_name("SIZE")
-                .env("RUSER_TB_SIZE")
                 .help("Size of the translated-code cache (suffixes k, M, G) [default: 64M]; flushed when full"),
-        )
-        .arg(
+            "RUSER_TB_SIZE",
+        ))
+        .arg(e(
             Arg::new("jit-threshold")
                 .long("jit-threshold")
                 .value_name("N")
-                .env("RUSER_JIT_THRESHOLD")
-                .help("Interpret a block N times before compiling it (0: compile at once) [default: 2]"),
-        )
-        .arg(Arg::new("cpu").long("cpu").value_name("NAME").env("RUSER_CPU").help("CPU model to emulate ('help' lists them)"))
-        .arg(Arg::new("strace").long("strace").action(ArgAction::SetTrue).env("RUSER_STRACE").value_parser(clap::builder::FalseyValueParser::new()).help("Log every system call"))
-        .arg(
+                .help("Interpret a block N times before compiling it (0: compile at once) [default: 4]"),
+            "RUSER_JIT_THRESHOLD",
+        ))
+        .arg(e(Arg::new("cpu").long("cpu").value_name("NAME"), "RUSER_CPU").help("CPU model to emulate ('help' lists them)"))
+        .arg(e(Arg::new("strace").long("strace").action(ArgAction::SetTrue), "RUSER_STRACE").value_parser(clap::builder::FalseyValueParser::new()).help("Log every system call"))
+        .arg(e(
             Arg::new("perfmap")
                 .long("perfmap")
                 .action(ArgAction::SetTrue)
-                .env("RUSER_PERFMAP")
                 .value_parser(clap::builder::FalseyValueParser::new())
                 .help("Write /tmp/perf-<pid>.map so that perf names translated guest blocks"),
-        )
-        .arg(Arg::new("d").short('d').value_name("ITEMS").env("RUSER_LOG").help("Enable logging of ITEMS, comma-separated ('help' lists them)"))
-        .arg(Arg::new("D").short('D').value_name("FILE").env("RUSER_LOG_FILE").help("Write logs to FILE instead of stderr"))
-        .arg(Arg::new("backend").long("backend").value_name("NAME").env("RUSER_BACKEND").help("Execution backend: jit (default), interp, or crosscheck (runs both and reports the first divergence)"))
+            "RUSER_PERFMAP",
+        ))
+        .arg(e(Arg::new("d").short('d').value_name("ITEMS"), "RUSER_LOG").help("Enable logging of ITEMS, comma-separated ('help' lists them)"))
+        .arg(e(Arg::new("D").short('D').value_name("FILE"), "RUSER_LOG_FILE").help("Write logs to FILE instead of stderr"))
+        .arg(e(Arg::new("backend").long("backend").value_name("NAME"), "RUSER_BACKEND").help("Execution backend: jit (default), interp, or crosscheck (runs both and reports the first divergence)"))
+        .arg(Arg::new("guest-exec").long("guest-exec").action(ArgAction::SetTrue).hide(true))
+        .arg(Arg::new("sigpipe-ignored").long("sigpipe-ignored").action(ArgAction::SetTrue).hide(true))
+        .arg(Arg::new("execfn").long("execfn").value_name("PATH").value_parser(clap::value_parser!(OsString)).hide(true))
         .arg(Arg::new("program").value_name("PROGRAM").value_parser(clap::value_parser!(OsString)).help("Guest program to run"))
         .arg(
             Arg::new("args")
@@ -90,6 +109,9 @@ fn command(bin: &str) -> Command {
                 .value_parser(clap::value_parser!(OsString))
                 .help("Arguments for the guest program"),
         )
+        // `normalise` gives every option that takes a value the next argument, whatever it
+        // looks like: a login shell's argv[0] is "-bash" (`-0 -bash`).
+        .mut_args(|a| if a.get_long().is_some() || a.get_short().is_some() { if a.get_action().takes_values() { a.allow_hyphen_values(true) } else { a } } else { a })
 }
 
 /// Rewrite qemu-style options into clap's form and put `--` before PROGRAM, so that nothing
@@ -174,6 +196,30 @@ fn guest_env(m: &ArgMatches) -> Vec<OsString> {
         .collect()
 }
 
+/// The options a guest's execve passes to the ruser that runs the new program: every setting
+/// that is in force here, spelled out (so that it does not depend on RUSER_* variables, which
+/// the new ruser does not read), except -L, -0, -E and -U (see `linux::syscall::exec`).
+fn exec_opts(m: &ArgMatches) -> Vec<OsString> {
+    let mut v: Vec<OsString> = vec![GUEST_EXEC.into()];
+    for name in ["backend", "cpu", "s", "tb-size", "jit-threshold", "d", "D"] {
+        if let Some(val) = m.get_one::<String>(name) {
+            v.push(if name.len() == 1 { format!("-{name}") } else { format!("--{name}") }.into());
+            // The log file by an absolute path: the guest may change directory before it execs.
+            let val = match name {
+                "D" => std::env::current_dir().map(|d| d.join(val).into_os_string()).unwrap_or_else(|_| val.into()),
+                _ => val.into(),
+            };
+            v.push(val);
+        }
+    }
+    for flag in ["strace", "perfmap"] {
+        if m.get_flag(flag) {
+            v.push(format!("--{flag}").into());
+        }
+    }
+    v
+}
+
 /// Entry point shared by `ruser` (arch from the ELF header) and `ruser-<arch>`.
 pub fn main(forced_arch: Option<&'static str>) -> ! {
     // A bug in ruser is reported as one clear line, never as a Rust panic and backtrace.
@@ -200,11 +246,13 @@ pub fn main(forced_arch: Option<&'static str>) -> ! {
     if kernel.is_none() && forced_arch.is_none() && args.get(1).is_some_and(|a| a == "binfmt") {
         std::process::exit(crate::linux::binfmt::main(&args[2..]));
     }
+    // Started by a guest's execve (`linux::syscall::exec`): configured by the command line only.
+    let guest_exec = kernel.is_none() && args.get(1).is_some_and(|a| a == GUEST_EXEC);
     let parse_args = match &kernel {
         Some(k) => vec![args[0].clone(), "--".into(), k.program.clone()],
         None => normalise(&args),
     };
-    let m = match command(&bin).try_get_matches_from(parse_args) {
+    let m = match command(&bin, !guest_exec).try_get_matches_from(parse_args) {
         Ok(m) => m,
         Err(e) => {
             let code = if e.use_stderr() { 1 } else { 0 };
@@ -239,7 +287,7 @@ pub fn main(forced_arch: Option<&'static str>) -> ! {
             .ok()
             .filter(|&n| n <= 1000)
             .unwrap_or_else(|| fail(&bin, &format!("invalid JIT threshold '{s}' (0 to 1000)"))),
-        None => 2,
+        None => 4,
     };
     crate::jit::configure(crate::jit::Settings {
         chain: mask & crate::log::Item::Nochain as u32 == 0,
@@ -252,7 +300,11 @@ pub fn main(forced_arch: Option<&'static str>) -> ! {
         mask |= crate::log::Item::Strace as u32;
     }
     let out: Box<dyn std::io::Write + Send> = match m.get_one::<String>("D") {
-        Some(f) => Box::new(std::fs::File::create(f).unwrap_or_else(|e| fail(&bin, &format!("cannot open log file {f}: {e}")))),
+        Some(f) => {
+            // A ruser started by the guest's execve adds to the log its parent writes.
+            let file = if guest_exec { std::fs::OpenOptions::new().append(true).create(true).open(f) } else { std::fs::File::create(f) };
+            Box::new(crate::hostfd::hide_file(file.unwrap_or_else(|e| fail(&bin, &format!("cannot open log file {f}: {e}")))))
+        }
         None => Box::new(std::io::stderr()),
     };
     crate::log::init(mask, out);
@@ -304,9 +356,12 @@ pub fn main(forced_arch: Option<&'static str>) -> ! {
         cpu,
         strace,
         backend,
+        exec_opts: exec_opts(&m),
+        execfn: m.get_one::<OsString>("execfn").cloned(),
         exec_fd: kernel.as_ref().and_then(|k| k.execfd),
         default_sysroots: kernel.is_some(),
     };
+    crate::linux::syscall::exec::inherit_signals(m.get_flag("sigpipe-ignored"));
     match crate::linux::run(&cfg) {
         Ok(code) => std::process::exit(code),
         Err(e) => {
@@ -330,6 +385,15 @@ mod tests {
         assert_eq!(n(&["r", "-strace", "-L", "/x", "prog", "--help", "-L"]), ["r", "--strace", "-L", "/x", "--", "prog", "--help", "-L"]);
         assert_eq!(n(&["r", "--cpu=max", "-d", "in_asm", "p"]), ["r", "--cpu", "max", "-d", "in_asm", "--", "p"]);
         assert_eq!(n(&["r", "-cpu", "help"]), ["r", "--cpu", "help"]);
+    }
+
+    #[test]
+    fn values_may_start_with_a_dash() {
+        let args: Vec<OsString> = ["r", "-0", "-bash", "--execfn", "-x", "-L", "/s", "prog", "-c"].iter().map(OsString::from).collect();
+        let m = command("r", false).try_get_matches_from(normalise(&args)).expect("parses");
+        assert_eq!(m.get_one::<String>("0").map(String::as_str), Some("-bash"));
+        assert_eq!(m.get_one::<OsString>("execfn").and_then(|s| s.to_str()), Some("-x"));
+        assert_eq!(m.get_one::<OsString>("program").and_then(|s| s.to_str()), Some("prog"));
     }
 
     #[test]

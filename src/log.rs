@@ -64,11 +64,14 @@ pub fn write(msg: &str) {
         eprintln!("{msg}");
         return;
     };
-    let mut out = l.out.lock().unwrap_or_else(|e| e.into_inner());
-    let _ = out.write_all(msg.as_bytes());
+    // One write per message, so that the lines of processes sharing the log do not mix.
+    let mut line = String::with_capacity(msg.len() + 1);
+    line.push_str(msg);
     if !msg.ends_with('\n') {
-        let _ = out.write_all(b"\n");
+        line.push('\n');
     }
+    let mut out = l.out.lock().unwrap_or_else(|e| e.into_inner());
+    let _ = out.write_all(line.as_bytes());
     let _ = out.flush();
 }
 

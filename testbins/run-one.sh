@@ -16,7 +16,9 @@
 #                 qemu-aarch64 is wrong, each hunk explained in the header (only when the
 #                 emulator is qemu)
 # The program runs with RUSER_TEST_VAR removed from the environment, in the
-# current directory.  QEMU may name another emulator with qemu's options.
+# current directory.  QEMU may name another emulator with qemu's options; an
+# empty QEMU runs BINARY directly (a native build, for the programs whose
+# oracle is native: see expected/aarch64/NAME.native).
 set -euo pipefail
 
 if [ $# -ne 3 ]; then
@@ -26,7 +28,7 @@ fi
 bin=$1 name=$2 outdir=$3
 here=$(cd "$(dirname "$0")" && pwd)
 inputs=$here/expected/aarch64
-qemu=${QEMU:-qemu-aarch64}
+qemu=${QEMU-qemu-aarch64}
 
 opts=()
 if [ -f "$inputs/$name.sysroot" ]; then
@@ -56,7 +58,11 @@ done
 
 mkdir -p "$outdir"
 set +e
-env -u RUSER_TEST_VAR "$qemu" "${opts[@]}" "$bin" "${args[@]}" \
+emu=()
+if [ -n "$qemu" ]; then
+    emu=("$qemu" "${opts[@]}")
+fi
+env -u RUSER_TEST_VAR "${emu[@]}" "$bin" "${args[@]}" \
     < "$stdin" > "$outdir/$name.stdout" 2> "$outdir/$name.stderr.tmp"
 status=$?
 set -e

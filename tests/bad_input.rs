@@ -286,11 +286,13 @@ fn overlapping_load_segments_is_1() {
     }
 }
 
+/// Without -L ruser searches the usual sysroots, so a sysroot that does not exist stands in
+/// for "no sysroot has the interpreter".
 #[test]
 fn dynamic_elf_without_sysroot_is_1_and_mentions_dash_l() {
     let p = testbin("hello_dyn");
     for (label, bin) in both() {
-        expect_error(label, &bin, &[os(&p)], 1, &[&["-L"]]);
+        expect_error(label, &bin, &["-L".as_ref(), "/nonexistent/ruser-sysroot".as_ref(), os(&p)], 1, &[&["-L"]]);
     }
 }
 

@@ -415,7 +415,6 @@ fn chroot_runs_a_shell_script() {
 /// out of reach: the F flag's open file is all there is, so a foreign child must go through
 /// binfmt_misc again), then with /proc (as debootstrap has it).
 #[test]
-#[ignore = "needs execve (branch exec), which must also work in a chroot without ruser in it"]
 fn chroot_children_exec() {
     let test = "chroot_children_exec";
     let Some(sb) = Sandbox::new(test) else { return };

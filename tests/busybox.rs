@@ -180,8 +180,63 @@ fn text_applets() {
 }
 
 #[test]
-#[ignore = "needs fork/execve in the emulator; un-ignore when processes are supported"]
 fn sh_pipeline() {
     compare("sh pipeline", &["sh", "-c", "echo c b a | tr ' ' '\\n' | sort | wc -l"], None, None);
     compare("sh subshell", &["sh", "-c", "x=$(echo inner); echo outer $x; (exit 7); echo $?"], None, None);
+}
+
+/// An exec chain: the guest's shell execs busybox again (guest → guest), that shell execs the
+/// host's /bin/sh (guest → host), which runs ruser on busybox again (host → guest). The
+/// exec'd ruser keeps the backend, -strace and the -D log (appended to, not truncated).
+#[test]
+fn exec_chain_guest_guest_host_guest() {
+    let test = "exec_chain";
+    let Some((arm, _)) = busyboxes(test) else { return };
+    let tmp = TempDir::new("bb-chain");
+    let log = tmp.join("strace.log");
+    for backend in BACKENDS {
+        let _ = std::fs::remove_file(&log);
+        let mut cmd = emu_command(&ruser_aarch64());
+        cmd.env("CHAIN_RUSER", ruser_aarch64()).env("CHAIN_BB", &arm).env("CHAIN_BACKEND", backend);
+        cmd.arg("--backend").arg(backend).arg("-strace").arg("-D").arg(&log).arg(&arm).args([
+            "sh",
+            "-c",
+            r#"echo g1; exec "$CHAIN_BB" sh -c 'echo g2 $0; exec /bin/sh -c "echo host; exec \"\$CHAIN_RUSER\" --backend \$CHAIN_BACKEND \"\$CHAIN_BB\" echo g3"' arg0"#,
+        ]);
+        let got = run(&mut cmd, None);
+        assert_eq!(
+            (got.stdout_str().as_str(), got.code),
+            ("g1\ng2 arg0\nhost\ng3\n", Some(0)),
+            "[{test}, --backend {backend}] stderr:\n{}",
+            got.stderr_str()
+        );
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        let bb_exec = format!("execve({:?}", arm.display().to_string());
+        for want in [bb_exec.as_str(), r#"write(1, "g2 arg0\n""#, r#"execve("/bin/sh""#] {
+            assert!(text.contains(want), "[{test}, --backend {backend}] the -strace log lacks {want:?}:\n{text}");
+        }
+    }
+}
+
+/// /proc/cpuinfo is arm64 Linux's format, one block per host CPU, listing exactly the
+/// features of the `-cpu` model (the same table AT_HWCAP comes from).
+#[test]
+fn proc_cpuinfo() {
+    let test = "proc_cpuinfo";
+    let Some((arm, _)) = busyboxes(test) else { return };
+    let ncpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    for (cpu, part) in [("max", "0xd07"), ("cortex-a53", "0xd03")] {
+        for backend in BACKENDS {
+            let mut cmd = emu_command(&ruser_aarch64());
+            cmd.arg("--backend").arg(backend).arg("-cpu").arg(cpu).arg(&arm).args(["cat", "/proc/cpuinfo"]);
+            let got = run(&mut cmd, None);
+            let text = got.stdout_str();
+            let features = ruser::guest::aarch64::features::cpuinfo_features(cpu);
+            let block = |n: usize| {
+                format!("processor\t: {n}\nBogoMIPS\t: 50.00\nFeatures\t: {features}\nCPU implementer\t: 0x41\nCPU architecture: 8\nCPU variant\t: 0x{}\nCPU part\t: {part}\nCPU revision\t: {}\n\n", if cpu == "max" { 1 } else { 0 }, if cpu == "max" { 0 } else { 4 })
+            };
+            let want: String = (0..ncpus).map(block).collect();
+            assert_eq!(text, want, "[{test}, -cpu {cpu}, --backend {backend}]");
+        }
+    }
 }

@@ -44,6 +44,25 @@ testbins!(
     // CPU features: CRC32 (no libc), HWCAP/ID registers/system registers, atomics with LSE
     // inline and gcc's outline atomics under -cpu max and (atomics_outline_a53) cortex-a53
     crc32, hwcaps, atomics_lse, atomics_outline, atomics_outline_a53,
+    // the syscall layer (static glibc): epoll's layouts, control messages, loopback sockets,
+    // the mmap family, SysV IPC, file metadata and xattrs, fcntl and locks, zero-copy
+    // transfers, event fds and signal masks, terminals, newer calls
+    epoll, scm, inet, memops, sysvipc, files, fcntl, zerocopy, events, pty, newcalls,
+    // ruser's own fds are invisible (see also own_fds_survive_the_guest below)
+    ownfds,
+    // processes (static glibc; expected output from the native build, see *.native): vfork,
+    // posix_spawn, fork, execve errors and #! scripts; /proc/self and an exec chain
+    // (guest → guest through /proc/self/exe → the host's /bin/sh)
+    spawn, procself,
+    // signals (static glibc): a handler reading and rewriting the arm64 frame, siglongjmp out
+    // of faults, a stack overflow caught on the altstack, timers interrupting loops, EINTR and
+    // SA_RESTART, real-time signals with values, signals to threads, death by each signal
+    sig_context, sig_longjmp, sig_altstack, sig_timer, sig_eintr, sig_rt, sig_thread, sig_fatal,
+    // threads: pthreads, robust futexes, clone3, every futex operation
+    pthreads, robust_futex, clone3, futex_ops,
+    // Go (static, GOARCH=arm64): goroutines, the collector and timers; preemption signals,
+    // nil-dereference panics and os/signal
+    go_goroutines, go_preempt,
 );
 
 #[test]
@@ -197,6 +216,26 @@ fn log_file_option_takes_strace() {
     assert!(got.stderr.is_empty(), "with -D the log must not go to stderr, got:\n{}", got.stderr_str());
     let text = std::fs::read_to_string(&log).expect("-D FILE must create the log file");
     assert!(text.contains("write"), "log file should hold the strace output, got:\n{text}");
+}
+
+#[test]
+fn own_fds_survive_the_guest() {
+    // ownfds closes every fd above stderr and dup2s over the top of its fd range; the -D log
+    // file is ruser's own fd, kept out of the guest's reach, so logging still works after.
+    let case = load_case("ownfds");
+    for backend in BACKENDS {
+        let tmp = TempDir::new("ownfds");
+        let log = tmp.join("log.txt");
+        let mut cmd = emu_command(&ruser_aarch64());
+        cmd.arg("--backend").arg(backend).arg("-strace").arg("-D").arg(&log).arg(&case.binary);
+        let got = run(&mut cmd, None);
+        if let Err(e) = case.check(&got, &format!("ownfds -strace -D, --backend {backend}")) {
+            panic!("{e}");
+        }
+        let text = std::fs::read_to_string(&log).expect("the log file");
+        let after = text.split("close_range(3, ").nth(1).unwrap_or_else(|| panic!("no close_range in the log:\n{text}"));
+        assert!(after.contains("exit_group(0)"), "the log stopped after the guest's close_range (--backend {backend}):\n{text}");
+    }
 }
 
 // ---------------------------------------------------------------- ruser (auto-detect)

@@ -189,3 +189,10 @@ pub fn install_altstack() -> Option<(usize, usize)> {
         Some((p as usize, SIZE))
     }
 }
+
+/// Mark this thread as not running guest code, whatever a `GuestGuard` left: for a vfork
+/// child, which starts on its parent's thread-local state, and for the parent after such a
+/// child (which shared that state) has exec'd or exited.
+pub fn reset_thread_marks() {
+    IN_GUEST.with(|g| g.set(false));
+}

@@ -112,6 +112,13 @@ impl Running {
     }
 }
 
+/// Drop the registration of a thread that went away without leaving (a vfork child killed
+/// while it ran guest code: it shared this memory, then vanished from it).
+pub fn forget(flag: &AtomicU8) {
+    let mut g = lock();
+    leave_locked(&mut g, flag as *const AtomicU8 as usize);
+}
+
 /// The gate held across a fork (see `before_fork`).
 pub struct ForkGuard(MutexGuard<'static, State>);
 

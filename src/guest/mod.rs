@@ -197,6 +197,9 @@ pub trait GuestArch: Send + Sync {
     }
     /// AT_MINSIGSTKSZ value.
     fn min_sigstksz(&self) -> u64;
+    /// The text of /proc/cpuinfo for a `-cpu` model on `ncpus` processors, in the format the
+    /// guest architecture's Linux uses (features: only those implemented).
+    fn cpuinfo(&self, cpu: &str, ncpus: usize) -> String;
 }
 
 /// The guest architecture for an ELF e_machine value.

@@ -67,13 +67,18 @@ pub fn take_store_log() -> Vec<StoreRecord> {
 
 #[inline]
 unsafe fn log_store(base: usize, addr: u64, ty: Ty) {
+    if !STORE_LOG.with(|l| l.borrow().is_some()) {
+        return;
+    }
+    // Read the old bytes before borrowing the log: the read faults where the store would,
+    // and a fault must not leave the log borrowed (a vfork child that dies of it shares this
+    // thread-local state with its parent). An unreadable address faults in the store itself,
+    // right after.
+    let p = (base as u64).wrapping_add(addr) as *const u8;
+    let Ok(old) = scalar::guest_read(p, ty) else { return };
     STORE_LOG.with(|l| {
         if let Some(log) = l.borrow_mut().as_mut() {
-            let p = (base as u64).wrapping_add(addr) as *const u8;
-            // An unreadable address faults in the store itself, right after.
-            if let Ok(old) = scalar::guest_read(p, ty) {
-                log.push(StoreRecord { addr, size: ty.bytes(), old });
-            }
+            log.push(StoreRecord { addr, size: ty.bytes(), old });
         }
     });
 }

@@ -206,6 +206,7 @@ impl Jit {
                 .append(true)
                 .open(format!("/tmp/perf-{}.map", std::process::id()))
                 .ok()
+                .map(crate::hostfd::hide_file)
         } else {
             None
         };

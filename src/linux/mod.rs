@@ -4,6 +4,8 @@
 pub mod binfmt;
 pub mod convert;
 pub mod loader;
+pub mod overlay;
+pub mod procfs;
 pub mod signal;
 pub mod strace;
 pub mod syscall;
@@ -33,6 +35,12 @@ pub struct Config {
     pub cpu: String,
     pub strace: bool,
     pub backend: Backend,
+    /// ruser's own options to pass on when the guest execs another foreign program
+    /// (everything but -L, -0 and the program; see `syscall::exec`).
+    pub exec_opts: Vec<OsString>,
+    /// The path to show as AT_EXECFN (the name the guest's execve was given), when it is
+    /// not `program`.
+    pub execfn: Option<OsString>,
     /// The program, already opened by the kernel (binfmt_misc's O flag: AT_EXECFD). It is
     /// read instead of opening `program`, and closed once loaded.
     pub exec_fd: Option<i32>,
@@ -41,15 +49,36 @@ pub struct Config {
     pub default_sysroots: bool,
 }
 
+/// How the guest was started: what /proc/self shows and what a guest execve passes on.
+#[derive(Clone, Debug)]
+pub struct Launch {
+    pub backend: Backend,
+    pub exec_opts: Vec<OsString>,
+    /// Guest address ranges of the argument and environment strings on the initial stack.
+    pub args: (u64, u64),
+    pub env: (u64, u64),
+    /// The auxiliary vector the guest started with.
+    pub auxv: Vec<(u64, u64)>,
+}
+
+impl Default for Launch {
+    fn default() -> Launch {
+        Launch { backend: Backend::Jit, exec_opts: Vec::new(), args: (0, 0), env: (0, 0), auxv: Vec::new() }
+    }
+}
+
 /// Per-process state of the Linux layer.
 pub struct Process {
     pub arch: &'static dyn GuestArch,
     pub mem: GuestMem,
     pub sysroot: Option<PathBuf>,
+    /// How the guest's paths map to host paths (the sysroot overlay).
+    pub overlay: overlay::Overlay,
     /// Host path of the running program (what /proc/self/exe shows).
     pub exe: PathBuf,
     pub strace: bool,
     pub cpu_model: String,
+    pub launch: Launch,
 }
 
 /// What the guest asked for, seen from the dispatcher.
@@ -80,11 +109,25 @@ pub fn die_by_signal(sig: i32) -> ! {
     }
 }
 
+/// Name the process after the guest program, as the kernel does at exec (the basename of
+/// the path exec was given, cut to 15 bytes): what ps, /proc/self/stat and status show.
+fn set_comm(path: &std::ffi::OsStr) {
+    use std::os::unix::ffi::OsStrExt;
+    let b = path.as_bytes();
+    let base = b.rsplit(|&c| c == b'/').next().unwrap_or(b);
+    let mut name = [0u8; 16];
+    let n = base.len().min(15);
+    name[..n].copy_from_slice(&base[..n]);
+    // SAFETY: a NUL-terminated buffer of 16 bytes.
+    unsafe { libc::prctl(libc::PR_SET_NAME, name.as_ptr(), 0, 0, 0) };
+}
+
 /// Run a guest program to completion; returns ruser's exit status.
 pub fn run(cfg: &Config) -> Result<i32, loader::LoadError> {
     let loaded = loader::load(cfg)?;
     let mut p = loaded.process;
     p.strace = cfg.strace;
+    set_comm(cfg.execfn.as_deref().unwrap_or(cfg.program.as_os_str()));
     let arch = p.arch;
     if crate::log::enabled(Item::Page) {
         for v in p.mem.snapshot() {

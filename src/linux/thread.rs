@@ -233,6 +233,28 @@ pub fn set_clear_child_tid(addr: u64) {
     CLEAR_CHILD_TID.with(|c| c.set(addr));
 }
 
+pub fn clear_child_tid() -> u64 {
+    CLEAR_CHILD_TID.with(|c| c.get())
+}
+
+/// The dispatcher loop of a vfork child (a process sharing the parent's memory until it
+/// execs or exits): returns its exit status. Nothing of the parent's thread bookkeeping is
+/// touched: the child is not one of its threads.
+pub fn vfork_child_loop(p: &Process, cpu: &mut CpuState, engine: &mut Engine) -> i32 {
+    loop {
+        match engine.run(cpu, &p.mem) {
+            Stop::Syscall => match super::syscall::dispatch(p, cpu) {
+                Flow::Continue | Flow::Restart => {}
+                Flow::Exit(code) | Flow::ThreadExit(code) => return code,
+            },
+            Stop::Trap(trap) => signal::force_trap(p, cpu, trap),
+            Stop::Fault(f) => signal::force_mem_fault(p, cpu, f),
+            Stop::Interrupted => {}
+        }
+        signal::deliver_pending(p, cpu);
+    }
+}
+
 /// What a new guest thread starts with.
 pub struct NewThread {
     pub flags: u64,

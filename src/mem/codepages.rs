@@ -47,12 +47,12 @@ pub fn protect(base: usize, start: u64, end: u64, host_prot_of: impl Fn(u64) -> 
     g.base = base;
     let mut page = start & !(PAGE - 1);
     while page < end {
-        if !g.prot.contains_key(&page) {
+        if let std::collections::btree_map::Entry::Vacant(slot) = g.prot.entry(page) {
             if let Some(p) = host_prot_of(page).filter(|p| p & libc::PROT_WRITE != 0) {
                 let h = base.wrapping_add(page as usize) as *mut libc::c_void;
                 // SAFETY: a guest page that is mapped; only its permission changes.
                 if unsafe { libc::mprotect(h, PAGE as usize, p & !libc::PROT_WRITE) } == 0 {
-                    g.prot.insert(page, p);
+                    slot.insert(p);
                     COUNT.fetch_add(1, Ordering::Release);
                 }
             }

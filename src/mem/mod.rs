@@ -6,6 +6,7 @@
 //! syscalls consult to return EFAULT for bad guest pointers.
 
 pub mod codepages;
+mod mmap;
 mod vma;
 
 pub use vma::{Vma, VmaKind, VmaMap};
@@ -58,9 +59,22 @@ pub struct MemState {
     /// Start of the brk area (end of the highest loaded segment) and current break.
     pub brk_start: u64,
     pub brk: u64,
+    /// mlockall(MCL_FUTURE) is in force (Some(on fault)): new guest mappings are locked.
+    pub lock_future: Option<bool>,
+    /// SysV shared memory the guest attached: start → end.
+    pub shm: std::collections::BTreeMap<u64, u64>,
+    /// Ranges sealed by mseal (their own map; kinds and protections unused).
+    pub seals: VmaMap,
 }
 
-/// Guest mmap flags we understand (Linux generic values, same on aarch64 and ppc).
+impl MemState {
+    /// Whether any page of `[start, end)` is sealed.
+    pub fn sealed(&self, start: u64, end: u64) -> bool {
+        self.seals.overlaps(start, end)
+    }
+}
+
+/// Guest mmap flags (Linux generic values, the same on aarch64, ppc and x86-64).
 pub mod mapflags {
     pub const MAP_SHARED: u32 = 0x01;
     pub const MAP_PRIVATE: u32 = 0x02;
@@ -68,10 +82,64 @@ pub mod mapflags {
     pub const MAP_TYPE: u32 = 0x0f;
     pub const MAP_FIXED: u32 = 0x10;
     pub const MAP_ANONYMOUS: u32 = 0x20;
+    pub const MAP_GROWSDOWN: u32 = 0x100;
+    pub const MAP_DENYWRITE: u32 = 0x800;
+    pub const MAP_EXECUTABLE: u32 = 0x1000;
+    pub const MAP_LOCKED: u32 = 0x2000;
     pub const MAP_NORESERVE: u32 = 0x4000;
+    pub const MAP_POPULATE: u32 = 0x8000;
+    pub const MAP_NONBLOCK: u32 = 0x10000;
+    pub const MAP_STACK: u32 = 0x20000;
+    pub const MAP_HUGETLB: u32 = 0x40000;
+    pub const MAP_SYNC: u32 = 0x80000;
     pub const MAP_FIXED_NOREPLACE: u32 = 0x100000;
+    pub const MAP_UNINITIALIZED: u32 = 0x400_0000;
+    /// MAP_HUGETLB's page size: log2 in bits 26..31.
+    pub const MAP_HUGE_MASK: u32 = 0x3f << 26;
 }
 use mapflags::*;
+
+/// Guest mmap flags → host flags. MAP_FIXED and MAP_FIXED_NOREPLACE are left to the caller
+/// (it decides how the range is claimed).
+fn host_map_flags(flags: u32) -> Result<i32, Errno> {
+    const PASS: &[(u32, i32)] = &[
+        (MAP_ANONYMOUS, libc::MAP_ANONYMOUS),
+        (MAP_GROWSDOWN, libc::MAP_GROWSDOWN),
+        (MAP_LOCKED, libc::MAP_LOCKED),
+        (MAP_NORESERVE, libc::MAP_NORESERVE),
+        (MAP_POPULATE, libc::MAP_POPULATE),
+        (MAP_NONBLOCK, libc::MAP_NONBLOCK),
+        (MAP_STACK, libc::MAP_STACK),
+        (MAP_HUGETLB, libc::MAP_HUGETLB),
+        (MAP_SYNC, libc::MAP_SYNC),
+    ];
+    let mut h = match flags & MAP_TYPE {
+        MAP_SHARED => libc::MAP_SHARED,
+        MAP_SHARED_VALIDATE => libc::MAP_SHARED_VALIDATE,
+        _ => libc::MAP_PRIVATE,
+    };
+    let mut known = MAP_TYPE | MAP_FIXED | MAP_FIXED_NOREPLACE | MAP_DENYWRITE | MAP_EXECUTABLE;
+    for &(g, hb) in PASS {
+        known |= g;
+        if flags & g != 0 {
+            h |= hb;
+        }
+    }
+    if flags & MAP_HUGETLB != 0 {
+        known |= MAP_HUGE_MASK;
+        h |= (flags & MAP_HUGE_MASK) as i32;
+    } else {
+        known |= MAP_UNINITIALIZED;
+    }
+    if flags & !known != 0 && flags & MAP_TYPE == MAP_SHARED_VALIDATE {
+        return Err(Errno::EOPNOTSUPP);
+    }
+    if flags & MAP_SYNC != 0 && flags & MAP_TYPE != MAP_SHARED_VALIDATE {
+        // MAP_SYNC is only honoured (and validated) with MAP_SHARED_VALIDATE.
+        h &= !libc::MAP_SYNC;
+    }
+    Ok(h)
+}
 
 fn host_prot(prot: u32) -> i32 {
     let mut p = 0;
@@ -90,7 +158,7 @@ impl GuestMem {
         GuestMem {
             base: 0,
             top: GUEST_TOP_64,
-            state: Mutex::new(MemState { vmas: VmaMap::default(), brk_start: 0, brk: 0 }),
+            state: Mutex::new(MemState { vmas: VmaMap::default(), brk_start: 0, brk: 0, lock_future: None, shm: Default::default(), seals: VmaMap::default() }),
         }
     }
 
@@ -238,223 +306,6 @@ impl GuestMem {
         }
         // SAFETY: mapped and (host-)readable; guest memory outlives translation of a block.
         Some(unsafe { std::slice::from_raw_parts(self.g2h(addr), len) })
-    }
-
-    /// Guest mmap. `fd` is a host fd (or -1 for anonymous).
-    pub fn mmap(&self, addr: u64, len: u64, prot: u32, flags: u32, fd: i32, off: u64, name: Option<String>) -> Result<u64, Errno> {
-        if len == 0 || off % PAGE_SIZE != 0 {
-            return Err(Errno::EINVAL);
-        }
-        let len = page_up(len).ok_or(Errno::ENOMEM)?;
-        let fixed = flags & MAP_FIXED != 0;
-        let noreplace = flags & MAP_FIXED_NOREPLACE != 0;
-        let anon = flags & MAP_ANONYMOUS != 0;
-        let shared = matches!(flags & MAP_TYPE, MAP_SHARED | MAP_SHARED_VALIDATE);
-        if (fixed || noreplace) && addr % PAGE_SIZE != 0 {
-            return Err(Errno::EINVAL);
-        }
-        let mut st = self.lock();
-        let mut hflags = (if shared { libc::MAP_SHARED } else { libc::MAP_PRIVATE })
-            | (if anon { libc::MAP_ANONYMOUS } else { 0 })
-            | (if flags & MAP_NORESERVE != 0 { libc::MAP_NORESERVE } else { 0 });
-        let end = addr.checked_add(len).ok_or(Errno::ENOMEM)?;
-        let mut target = 0u64;
-        if fixed || noreplace {
-            if end > self.top {
-                return Err(Errno::ENOMEM);
-            }
-            if noreplace {
-                if st.vmas.overlaps(addr, end) {
-                    return Err(Errno::EEXIST);
-                }
-                hflags |= libc::MAP_FIXED_NOREPLACE;
-            } else {
-                // Claim every part of the range the guest does not own yet, so that a MAP_FIXED
-                // can never replace ruser's own memory.
-                self.claim_gaps(&st.vmas, addr, end)?;
-                codepages::forget(addr, end);
-                hflags |= libc::MAP_FIXED;
-            }
-            target = addr;
-        } else if addr != 0 && end <= self.top && !st.vmas.overlaps(addr, end) {
-            target = page_down(addr);
-        }
-        let p = unsafe {
-            libc::mmap(self.g2h(target) as *mut _, len as usize, host_prot(prot), hflags, if anon { -1 } else { fd }, off as libc::off_t)
-        };
-        if p == libc::MAP_FAILED {
-            return Err(Errno::last());
-        }
-        let g = self.h2g(p as usize);
-        if g.checked_add(len).map_or(true, |e| e > self.top) {
-            unsafe { libc::munmap(p, len as usize) };
-            return Err(Errno::ENOMEM);
-        }
-        let kind = if anon { VmaKind::Anon } else { VmaKind::File { name: name.unwrap_or_default(), offset: off } };
-        st.vmas.insert(Vma { start: g, end: g + len, prot, shared, kind });
-        drop(st);
-        if fixed {
-            code_changed(g, g + len);
-        }
-        Ok(g)
-    }
-
-    /// Reserve every sub-range of `[start, end)` not covered by a guest mapping, failing with
-    /// ENOMEM (and undoing) if any of it is already host memory.
-    fn claim_gaps(&self, vmas: &VmaMap, start: u64, end: u64) -> Result<(), Errno> {
-        let gaps = vmas.gaps(start, end);
-        for (i, &(s, e)) in gaps.iter().enumerate() {
-            let p = unsafe {
-                libc::mmap(
-                    self.g2h(s) as *mut _,
-                    (e - s) as usize,
-                    libc::PROT_NONE,
-                    libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | libc::MAP_FIXED_NOREPLACE,
-                    -1,
-                    0,
-                )
-            };
-            if p == libc::MAP_FAILED || p as usize != self.g2h(s) as usize {
-                if p != libc::MAP_FAILED {
-                    unsafe { libc::munmap(p, (e - s) as usize) };
-                }
-                for &(s2, e2) in &gaps[..i] {
-                    unsafe { libc::munmap(self.g2h(s2) as *mut _, (e2 - s2) as usize) };
-                }
-                return Err(Errno::ENOMEM);
-            }
-        }
-        Ok(())
-    }
-
-    /// Guest munmap: only guest-owned pages are unmapped.
-    pub fn munmap(&self, addr: u64, len: u64) -> Result<(), Errno> {
-        if addr % PAGE_SIZE != 0 || len == 0 {
-            return Err(Errno::EINVAL);
-        }
-        let end = addr.checked_add(page_up(len).ok_or(Errno::EINVAL)?).ok_or(Errno::EINVAL)?;
-        codepages::forget(addr, end);
-        let mut st = self.lock();
-        for v in st.vmas.overlapping(addr, end) {
-            let (s, e) = (v.start.max(addr), v.end.min(end));
-            unsafe { libc::munmap(self.g2h(s) as *mut _, (e - s) as usize) };
-        }
-        st.vmas.remove(addr, end);
-        drop(st);
-        code_changed(addr, end);
-        Ok(())
-    }
-
-    /// Guest mprotect: ENOMEM if any page of the range is not guest memory.
-    pub fn mprotect(&self, addr: u64, len: u64, prot: u32) -> Result<(), Errno> {
-        if addr % PAGE_SIZE != 0 {
-            return Err(Errno::EINVAL);
-        }
-        if len == 0 {
-            return Ok(());
-        }
-        let end = addr.checked_add(page_up(len).ok_or(Errno::ENOMEM)?).ok_or(Errno::ENOMEM)?;
-        let mut st = self.lock();
-        if !st.vmas.covers(addr, end, 0) {
-            return Err(Errno::ENOMEM);
-        }
-        codepages::forget(addr, end);
-        if unsafe { libc::mprotect(self.g2h(addr) as *mut _, (end - addr) as usize, host_prot(prot)) } != 0 {
-            return Err(Errno::last());
-        }
-        st.vmas.protect(addr, end, prot);
-        drop(st);
-        code_changed(addr, end);
-        Ok(())
-    }
-
-    /// Guest madvise. MADV_DONTNEED really drops (zeroes) private anonymous pages, because the
-    /// host call does exactly that on the same pages.
-    pub fn madvise(&self, addr: u64, len: u64, advice: i32) -> Result<(), Errno> {
-        if addr % PAGE_SIZE != 0 {
-            return Err(Errno::EINVAL);
-        }
-        if len == 0 {
-            return Ok(());
-        }
-        let end = addr.checked_add(page_up(len).ok_or(Errno::EINVAL)?).ok_or(Errno::EINVAL)?;
-        if !self.lock().vmas.covers(addr, end, 0) {
-            return Err(Errno::ENOMEM);
-        }
-        if unsafe { libc::madvise(self.g2h(addr) as *mut _, (end - addr) as usize, advice) } != 0 {
-            return Err(Errno::last());
-        }
-        Ok(())
-    }
-
-    /// Guest mremap (MREMAP_MAYMOVE supported; MREMAP_FIXED not yet).
-    pub fn mremap(&self, old: u64, old_len: u64, new_len: u64, flags: u32) -> Result<u64, Errno> {
-        const MREMAP_MAYMOVE: u32 = 1;
-        if old % PAGE_SIZE != 0 || new_len == 0 || flags & !MREMAP_MAYMOVE != 0 {
-            return Err(Errno::EINVAL);
-        }
-        let old_len = page_up(old_len).ok_or(Errno::EINVAL)?;
-        let new_len = page_up(new_len).ok_or(Errno::EINVAL)?;
-        let mut st = self.lock();
-        let v = st.vmas.find(old).cloned().ok_or(Errno::EFAULT)?;
-        if old + old_len > v.end {
-            return Err(Errno::EFAULT);
-        }
-        codepages::forget(old, old + old_len);
-        let p = unsafe {
-            libc::mremap(self.g2h(old) as *mut _, old_len as usize, new_len as usize, if flags & MREMAP_MAYMOVE != 0 { libc::MREMAP_MAYMOVE } else { 0 })
-        };
-        if p == libc::MAP_FAILED {
-            return Err(Errno::last());
-        }
-        let g = self.h2g(p as usize);
-        st.vmas.remove(old, old + old_len);
-        st.vmas.insert(Vma { start: g, end: g + new_len, ..v });
-        drop(st);
-        code_changed(old, old + old_len);
-        code_changed(g, g + new_len);
-        Ok(g)
-    }
-
-    /// Set where the brk area starts (end of the loaded image).
-    pub fn init_brk(&self, start: u64) {
-        let mut st = self.lock();
-        st.brk_start = start;
-        st.brk = start;
-    }
-
-    /// Guest brk: returns the new break, or the old one on failure (as the kernel does).
-    pub fn brk(&self, new: u64) -> u64 {
-        let mut st = self.lock();
-        let (start, cur) = (st.brk_start, st.brk);
-        if new < start {
-            return cur;
-        }
-        let (cur_top, new_top) = (page_up(cur).unwrap_or(cur), match page_up(new) { Some(t) => t, None => return cur });
-        if new_top > cur_top {
-            let p = unsafe {
-                libc::mmap(
-                    self.g2h(cur_top) as *mut _,
-                    (new_top - cur_top) as usize,
-                    libc::PROT_READ | libc::PROT_WRITE,
-                    libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_FIXED_NOREPLACE,
-                    -1,
-                    0,
-                )
-            };
-            if p == libc::MAP_FAILED || p as usize != self.g2h(cur_top) as usize || new_top > self.top {
-                if p != libc::MAP_FAILED {
-                    unsafe { libc::munmap(p, (new_top - cur_top) as usize) };
-                }
-                return cur;
-            }
-            st.vmas.insert(Vma { start: cur_top, end: new_top, prot: PROT_READ | PROT_WRITE, shared: false, kind: VmaKind::Heap });
-        } else if new_top < cur_top {
-            unsafe { libc::munmap(self.g2h(new_top) as *mut _, (cur_top - new_top) as usize) };
-            st.vmas.remove(new_top, cur_top);
-        }
-        st.brk = new;
-        new
     }
 
     /// A copy of the guest mappings, for /proc/self/maps and `-d page`.

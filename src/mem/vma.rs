@@ -23,7 +23,7 @@ pub struct Vma {
 
 impl Vma {
     /// Shrink to `[s, e)`, adjusting the file offset.
-    fn clip(&self, s: u64, e: u64) -> Vma {
+    pub(crate) fn clip(&self, s: u64, e: u64) -> Vma {
         let mut v = self.clone();
         if let VmaKind::File { offset, .. } = &mut v.kind {
             *offset += s - self.start;

@@ -87,4 +87,21 @@ impl GuestArch for Aarch64 {
         // sizeof(struct rt_sigframe) + fpsimd/esr/extra contexts, as arm64 Linux reports.
         5120
     }
+    fn cpuinfo(&self, cpu: &str, ncpus: usize) -> String {
+        // arm64 Linux's format (arch/arm64/kernel/cpuinfo.c), one block per processor, with
+        // the MIDR_EL1 that MRS reads for this model.
+        let midr = translate::midr(cpu);
+        let features = features::cpuinfo_features(cpu);
+        let mut s = String::new();
+        for n in 0..ncpus {
+            s += &format!(
+                "processor\t: {n}\nBogoMIPS\t: 50.00\nFeatures\t: {features}\nCPU implementer\t: {:#04x}\nCPU architecture: 8\nCPU variant\t: {:#x}\nCPU part\t: {:#05x}\nCPU revision\t: {}\n\n",
+                midr >> 24,
+                (midr >> 20) & 0xf,
+                (midr >> 4) & 0xfff,
+                midr & 0xf
+            );
+        }
+        s
+    }
 }

@@ -1,6 +1,6 @@
 //! The aarch64 Linux ABI (asm-generic layouts, little-endian, 64-bit).
 
-use super::{Abi, Ioctl, StatField};
+use super::{Abi, StatField};
 use crate::linux::syscall::table::AARCH64_NAMES;
 
 /// asm-generic `struct stat` as used by arm64 (128 bytes). Offsets from
@@ -35,22 +35,6 @@ const OPEN_FLAGS: &[(u32, u32)] = &[
     (0o400000, 0o100000),  // O_LARGEFILE
 ];
 
-/// asm-generic/ioctls.h numbers (the same values as x86-64).
-const IOCTLS: &[(u32, Ioctl)] = &[
-    (0x5401, Ioctl::Tcgets),
-    (0x5402, Ioctl::Tcsets),
-    (0x5403, Ioctl::Tcsetsw),
-    (0x5404, Ioctl::Tcsetsf),
-    (0x5413, Ioctl::Tiocgwinsz),
-    (0x5414, Ioctl::Tiocswinsz),
-    (0x541b, Ioctl::Fionread),
-    (0x540f, Ioctl::Tiocgpgrp),
-    (0x5410, Ioctl::Tiocspgrp),
-    (0x5451, Ioctl::Fioclex),
-    (0x5450, Ioctl::Fionclex),
-    (0x5421, Ioctl::Fionbio),
-];
-
 fn identity(e: i32) -> i32 {
     e
 }
@@ -58,11 +42,14 @@ fn identity(e: i32) -> i32 {
 pub static ABI: Abi = Abi {
     name: "aarch64",
     big_endian: false,
+    long_size: 8,
+    align_u64: 8,
     syscall_names: &AARCH64_NAMES,
     stat_size: 128,
     stat_layout: STAT_LAYOUT,
     open_flags: OPEN_FLAGS,
-    ioctls: IOCTLS,
+    // asm-generic ioctl numbers.
+    ioctls: super::ioctl::GENERIC,
     nccs: 19,
     // asm-generic/errno*.h numbers are the x86-64 ones.
     errno_to_guest: identity,

@@ -7,9 +7,15 @@
 //! guest (ppc64) only needs its own `Abi` value.
 
 pub mod aarch64;
+pub mod cmsg;
 pub mod errno;
 pub mod flags;
+pub mod ioctl;
+pub mod layout;
+pub mod sockaddr;
 pub mod structs;
+
+pub use ioctl::Ioctl;
 
 use crate::guest::GuestArch;
 use crate::mem::{GuestMem, PROT_READ, PROT_WRITE};
@@ -36,27 +42,14 @@ pub enum StatField {
     CtimeNsec,
 }
 
-/// Guest ioctl requests we understand, by meaning.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Ioctl {
-    Tcgets,
-    Tcsets,
-    Tcsetsw,
-    Tcsetsf,
-    Tiocgwinsz,
-    Tiocswinsz,
-    Fionread,
-    Tiocgpgrp,
-    Tiocspgrp,
-    Fioclex,
-    Fionclex,
-    Fionbio,
-}
-
 /// One guest Linux ABI: what the syscall layer needs to know to translate for it.
 pub struct Abi {
     pub name: &'static str,
     pub big_endian: bool,
+    /// Size of `long` and of pointers (8 on 64-bit guests, 4 on ppc32).
+    pub long_size: usize,
+    /// Alignment of 64-bit integers inside structs.
+    pub align_u64: usize,
     /// Syscall names indexed by number (generated from syscall-tables/*.tbl).
     pub syscall_names: &'static [&'static str],
     /// `struct stat`: total size and (field, offset, size in bytes) rows.
@@ -64,7 +57,7 @@ pub struct Abi {
     pub stat_layout: &'static [(StatField, usize, usize)],
     /// open(2) flag bits: (guest bit, host bit); bits not listed pass through unchanged.
     pub open_flags: &'static [(u32, u32)],
-    /// ioctl request numbers.
+    /// ioctl request numbers → meaning (see `ioctl.rs`).
     pub ioctls: &'static [(u32, Ioctl)],
     /// Kernel `struct termios`: number of c_cc entries (the layout is iflag, oflag, cflag,
     /// lflag as u32, then c_line and c_cc as bytes on the generic ABI).
@@ -175,6 +168,15 @@ impl GuestReader {
     }
     pub fn u64(&self, off: usize) -> u64 {
         u64::from_le_bytes(self.get(off))
+    }
+    /// An unsigned field of `size` bytes (1, 2, 4 or 8), zero-extended.
+    pub fn uint(&self, off: usize, size: usize) -> u64 {
+        match size {
+            1 => self.u8(off) as u64,
+            2 => self.u16(off) as u64,
+            4 => self.u32(off) as u64,
+            _ => self.u64(off),
+        }
     }
 }
 

@@ -191,6 +191,70 @@ pub fn termios_from_guest(abi: &Abi, r: &GuestReader) -> KTermios {
     t
 }
 
+/// The kernel's `struct termios2` on an x86-64 host (TCGETS2/TCSETS2): termios plus the
+/// input and output speeds.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KTermios2 {
+    pub t: KTermios,
+    pub c_ispeed: u32,
+    pub c_ospeed: u32,
+}
+
+/// Size of the guest's termios2 (termios, padded to 4, then two speeds).
+pub fn termios2_size(abi: &Abi) -> usize {
+    termios_size(abi).next_multiple_of(4) + 8
+}
+
+pub fn termios2_to_guest(abi: &Abi, t: &KTermios2) -> GuestWriter {
+    let mut w = GuestWriter::new(termios2_size(abi), abi);
+    let base = termios_to_guest(abi, &t.t);
+    w.buf[..base.buf.len()].copy_from_slice(&base.buf);
+    let off = termios_size(abi).next_multiple_of(4);
+    w.u32(off, t.c_ispeed);
+    w.u32(off + 4, t.c_ospeed);
+    w
+}
+
+pub fn termios2_from_guest(abi: &Abi, r: &GuestReader) -> KTermios2 {
+    let off = termios_size(abi).next_multiple_of(4);
+    KTermios2 { t: termios_from_guest(abi, r), c_ispeed: r.u32(off), c_ospeed: r.u32(off + 4) }
+}
+
+/// The old `struct termio` (TCGETA/TCSETA): four u16 flag words, c_line, c_cc[8]; the same on
+/// every Linux ABI except for byte order.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KTermio {
+    pub c_iflag: u16,
+    pub c_oflag: u16,
+    pub c_cflag: u16,
+    pub c_lflag: u16,
+    pub c_line: u8,
+    pub c_cc: [u8; 8],
+}
+
+pub const TERMIO_SIZE: usize = 18;
+
+pub fn termio_to_guest(abi: &Abi, t: &KTermio) -> GuestWriter {
+    let mut w = GuestWriter::new(TERMIO_SIZE, abi);
+    w.u16(0, t.c_iflag);
+    w.u16(2, t.c_oflag);
+    w.u16(4, t.c_cflag);
+    w.u16(6, t.c_lflag);
+    w.u8(8, t.c_line);
+    w.bytes(9, &t.c_cc);
+    w
+}
+
+pub fn termio_from_guest(r: &GuestReader) -> KTermio {
+    let mut t = KTermio { c_iflag: r.u16(0), c_oflag: r.u16(2), c_cflag: r.u16(4), c_lflag: r.u16(6), c_line: r.u8(8), c_cc: [0; 8] };
+    for (i, c) in t.c_cc.iter_mut().enumerate() {
+        *c = r.u8(9 + i);
+    }
+    t
+}
+
 pub const WINSIZE_SIZE: usize = 8;
 
 pub fn winsize_to_guest(abi: &Abi, ws: &libc::winsize) -> GuestWriter {
@@ -217,29 +281,6 @@ pub fn rlimit_to_guest(abi: &Abi, rl: &libc::rlimit) -> GuestWriter {
 
 pub fn rlimit_from_guest(r: &GuestReader) -> libc::rlimit {
     libc::rlimit { rlim_cur: r.u64(0), rlim_max: r.u64(8) }
-}
-
-pub const FLOCK_SIZE: usize = 32;
-
-pub fn flock_to_guest(abi: &Abi, f: &libc::flock) -> GuestWriter {
-    let mut w = GuestWriter::new(FLOCK_SIZE, abi);
-    w.u16(0, f.l_type as u16);
-    w.u16(2, f.l_whence as u16);
-    w.u64(8, f.l_start as u64);
-    w.u64(16, f.l_len as u64);
-    w.u32(24, f.l_pid as u32);
-    w
-}
-
-pub fn flock_from_guest(r: &GuestReader) -> libc::flock {
-    // SAFETY: plain C struct; every field is set below.
-    let mut f: libc::flock = unsafe { std::mem::zeroed() };
-    f.l_type = r.u16(0) as i16;
-    f.l_whence = r.u16(2) as i16;
-    f.l_start = r.u64(8) as i64;
-    f.l_len = r.u64(16) as i64;
-    f.l_pid = r.u32(24) as i32;
-    f
 }
 
 pub const STATFS_SIZE: usize = 120;
@@ -394,6 +435,13 @@ mod tests {
         assert_eq!(b.len(), 36);
         assert_eq!(termios_from_guest(&ABI, &GuestReader::from_bytes(b, &ABI)), t);
         assert_eq!(std::mem::size_of::<KTermios>(), 36);
+        assert_eq!(std::mem::size_of::<KTermios2>(), 44);
+        assert_eq!(termios2_size(&ABI), 44);
+        let t2 = KTermios2 { t, c_ispeed: 9600, c_ospeed: 38400 };
+        let b = termios2_to_guest(&ABI, &t2).buf;
+        assert_eq!((le_u32(&b, 36), le_u32(&b, 40)), (9600, 38400));
+        assert_eq!(termios2_from_guest(&ABI, &GuestReader::from_bytes(b, &ABI)), t2);
+        assert_eq!(std::mem::size_of::<KTermio>(), TERMIO_SIZE);
 
         let mut si: libc::sysinfo = unsafe { std::mem::zeroed() };
         si.procs = 9;

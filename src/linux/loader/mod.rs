@@ -7,33 +7,32 @@
 //!
 //! Interpreter lookup: a dynamically linked program names its interpreter (PT_INTERP, e.g.
 //! /lib/ld-linux-aarch64.so.1). With `-L SYSROOT` (or RUSER_LD_PREFIX) it is looked up inside
-//! SYSROOT only (symlinks resolved inside the sysroot). Without -L, a dynamically linked
-//! program is an error naming -L, for now: the test suite expects that error even on hosts
-//! that have a cross sysroot, and tests strip RUSER_* variables, so an opt-out variable would
-//! not help. Runs started by binfmt_misc, which cannot be given -L, search (and so would all
-//! runs if `SEARCH_DEFAULT_SYSROOTS` were turned on): the directories of `DEFAULT_SYSROOTS`
-//! for the guest are tried in order ("/", the host's own file system as qemu-user uses it,
-//! and the root of an arm64 chroot, last), and the sysroot that held the interpreter becomes
-//! the process sysroot.
+//! SYSROOT only (symlinks resolved inside the sysroot). Without -L, the directories of
+//! `DEFAULT_SYSROOTS` for the guest are tried in order (the cross toolchain's sysroot, then
+//! "/", the host's own file system with multiarch libraries, as qemu-user uses it), and the
+//! sysroot that held the interpreter becomes the process sysroot (none for "/"). If none
+//! holds it, the error names -L. Runs started by binfmt_misc, which cannot be given -L,
+//! search the same way.
 
 mod elf;
 mod map;
 mod stack;
 
-use super::{Config, Process};
+use super::{Config, Launch, Process};
 use crate::guest::GuestArch;
 use crate::mem::{GuestMem, PAGE_SIZE};
 use elf::{Bad, FileSource, Image};
 use std::ffi::OsString;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
-use std::path::{Component, Path, PathBuf};
+use crate::linux::overlay::{resolve_in, Overlay};
+use std::path::{Path, PathBuf};
 
 /// Sysroots searched for a dynamically linked program's interpreter when no -L is given.
 pub const DEFAULT_SYSROOTS: &[(&str, &[&str])] = &[("aarch64", &["/usr/aarch64-linux-gnu", "/"])];
 
-/// Whether every dynamically linked program run without -L looks for its interpreter in
-/// `DEFAULT_SYSROOTS` (runs started by binfmt_misc always do; see the module comment).
-pub const SEARCH_DEFAULT_SYSROOTS: bool = false;
+/// Whether a dynamically linked program run without -L looks for its interpreter in
+/// `DEFAULT_SYSROOTS` (see the module comment).
+pub const SEARCH_DEFAULT_SYSROOTS: bool = true;
 
 /// A load failure: one line for the user, and ruser's exit status.
 #[derive(Debug)]
@@ -88,52 +87,11 @@ fn open_exec(path: &Path, exec_fd: Option<i32>) -> Result<FileSource, LoadError>
     Ok(FileSource { file, size: md.len() })
 }
 
-/// Resolve `path` inside `root` the way a chroot would: absolute symlinks restart at `root`.
-/// None if something on the way does not exist.
-fn resolve_in(root: &Path, path: &Path) -> Option<PathBuf> {
-    let mut todo: Vec<OsString> = Vec::new();
-    let push_all = |todo: &mut Vec<OsString>, p: &Path| {
-        for c in p.components().rev() {
-            match c {
-                Component::Normal(s) => todo.push(s.to_os_string()),
-                Component::ParentDir => todo.push("..".into()),
-                _ => {}
-            }
-        }
-    };
-    push_all(&mut todo, path);
-    let mut cur = PathBuf::new();
-    let mut hops = 0;
-    while let Some(c) = todo.pop() {
-        if c == ".." {
-            cur.pop();
-            continue;
-        }
-        let next = cur.join(&c);
-        let full = root.join(&next);
-        let md = std::fs::symlink_metadata(&full).ok()?;
-        if md.file_type().is_symlink() {
-            hops += 1;
-            if hops > 40 {
-                return None;
-            }
-            let target = std::fs::read_link(&full).ok()?;
-            if target.is_absolute() {
-                cur = PathBuf::new();
-            }
-            push_all(&mut todo, &target);
-        } else {
-            cur = next;
-        }
-    }
-    Some(root.join(cur))
-}
-
 /// Find the interpreter: returns its host path and the sysroot that held it (None for "/").
 fn find_interp(cfg: &Config, prog: &str, arch: &dyn GuestArch, interp: &Path) -> Result<(PathBuf, Option<PathBuf>), LoadError> {
     let shown = interp.display();
     if let Some(root) = &cfg.sysroot {
-        return match resolve_in(root, interp) {
+        return match resolve_in(root, interp, true) {
             Some(p) => Ok((p, Some(root.clone()))),
             None => Err(err(
                 1,
@@ -147,7 +105,7 @@ fn find_interp(cfg: &Config, prog: &str, arch: &dyn GuestArch, interp: &Path) ->
     if SEARCH_DEFAULT_SYSROOTS || cfg.default_sysroots {
         let roots = DEFAULT_SYSROOTS.iter().filter(|(a, _)| *a == arch.name()).flat_map(|(_, r)| r.iter());
         for r in roots {
-            if let Some(p) = resolve_in(Path::new(r), interp) {
+            if let Some(p) = resolve_in(Path::new(r), interp, true) {
                 let sysroot = if *r == "/" { None } else { Some(PathBuf::from(r)) };
                 return Ok((p, sysroot));
             }
@@ -182,14 +140,22 @@ fn parse(src: &FileSource, arch: &dyn GuestArch, top: u64, who: &str) -> Result<
 
 pub fn load(cfg: &Config) -> Result<Loaded, LoadError> {
     let prog = cfg.program.display().to_string();
-    let src = open_exec(&cfg.program, cfg.exec_fd)?;
+    // The program's path is the guest's: with -L, an absolute path the sysroot holds names the
+    // sysroot's file (`ruser -L root /usr/bin/python3`).
+    let host_prog = match &cfg.sysroot {
+        Some(root) if cfg.program.is_absolute() => Overlay::new(Some(root))
+            .in_root(cfg.program.as_os_str().as_bytes(), true)
+            .map_or_else(|| cfg.program.clone(), |h| PathBuf::from(OsString::from_vec(h))),
+        _ => cfg.program.clone(),
+    };
+    let src = open_exec(&host_prog, cfg.exec_fd)?;
     let arch = pick_arch(cfg, &src, &prog)?;
     if !arch.is_64bit() {
         return Err(err(1, format!("{prog}: 32-bit {} guests are not supported yet", arch.name())));
     }
     let mem = GuestMem::new_identity();
     let img = parse(&src, arch, mem.top(), &prog)?;
-    let exe = std::fs::canonicalize(&cfg.program).unwrap_or_else(|_| std::env::current_dir().unwrap_or_default().join(&cfg.program));
+    let exe = std::fs::canonicalize(&host_prog).unwrap_or_else(|_| std::env::current_dir().unwrap_or_default().join(&host_prog));
 
     // The interpreter, checked before anything is mapped.
     let mut sysroot = cfg.sysroot.clone();
@@ -252,7 +218,7 @@ pub fn load(cfg: &Config) -> Result<Loaded, LoadError> {
     let args = StackArgs {
         argv: &argv,
         envp: &envp,
-        execfn: cfg.program.as_os_str().as_bytes(),
+        execfn: cfg.execfn.as_deref().unwrap_or(cfg.program.as_os_str()).as_bytes(),
         platform: arch.platform().as_bytes(),
         random: random_bytes(),
         auxv,
@@ -267,26 +233,8 @@ pub fn load(cfg: &Config) -> Result<Loaded, LoadError> {
     }
     mem.write(image.sp, &image.bytes).map_err(|e| err(1, format!("{prog}: cannot write the initial stack: {}", e.desc())))?;
 
-    let process = Process { arch, mem, sysroot, exe, strace: false, cpu_model: cfg.cpu.clone() };
+    let overlay = Overlay::new(sysroot.as_deref());
+    let launch = Launch { backend: cfg.backend, exec_opts: cfg.exec_opts.clone(), args: image.args, env: image.env, auxv: image.auxv };
+    let process = Process { arch, mem, sysroot, overlay, exe, strace: false, cpu_model: cfg.cpu.clone(), launch };
     Ok(Loaded { process, entry, sp: image.sp })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn resolve_inside_a_root() {
-        let d = std::env::temp_dir().join(format!("ruser-resolve-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(d.join("lib/real")).unwrap();
-        std::fs::write(d.join("lib/real/ld.so"), b"x").unwrap();
-        // An absolute symlink must be followed inside the root, not on the host.
-        std::os::unix::fs::symlink("/lib/real/ld.so", d.join("lib/ld-abs.so")).unwrap();
-        std::os::unix::fs::symlink("real/ld.so", d.join("lib/ld-rel.so")).unwrap();
-        assert_eq!(resolve_in(&d, Path::new("/lib/ld-abs.so")), Some(d.join("lib/real/ld.so")));
-        assert_eq!(resolve_in(&d, Path::new("/lib/ld-rel.so")), Some(d.join("lib/real/ld.so")));
-        assert_eq!(resolve_in(&d, Path::new("/lib/missing.so")), None);
-        std::fs::remove_dir_all(&d).unwrap();
-    }
 }

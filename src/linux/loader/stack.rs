@@ -71,6 +71,12 @@ pub struct StackArgs<'a> {
 pub struct StackImage {
     pub sp: u64,
     pub bytes: Vec<u8>,
+    /// Guest ranges of the argument strings and of the environment strings (what
+    /// /proc/self/cmdline and /proc/self/environ show).
+    pub args: (u64, u64),
+    pub env: (u64, u64),
+    /// The complete auxiliary vector, AT_NULL included (what /proc/self/auxv shows).
+    pub auxv: Vec<(u64, u64)>,
 }
 
 /// Lay out the initial stack ending at `top`. None if an address computation would wrap.
@@ -102,6 +108,9 @@ pub fn build(abi: Abi, top: u64, a: &StackArgs) -> Option<StackImage> {
     auxv.push((AT_EXECFN, execfn));
     auxv.push((AT_PLATFORM, platform));
     auxv.push((AT_NULL, 0));
+    let env_start = env_ptrs.first().copied().unwrap_or(execfn);
+    let args = (arg_ptrs.first().copied().unwrap_or(env_start), env_start);
+    let env = (env_start, execfn);
     let words = 1 + (a.argv.len() as u64 + 1) + (a.envp.len() as u64 + 1) + 2 * auxv.len() as u64;
     let sp = p.checked_sub(words * w)? & !(abi.align.max(w) - 1);
 
@@ -120,11 +129,11 @@ pub fn build(abi: Abi, top: u64, a: &StackArgs) -> Option<StackImage> {
     for v in arg_ptrs.iter().copied().chain([0]).chain(env_ptrs.iter().copied()).chain([0]) {
         push(v);
     }
-    for (k, v) in auxv {
+    for &(k, v) in &auxv {
         push(k);
         push(v);
     }
-    Some(StackImage { sp, bytes })
+    Some(StackImage { sp, bytes, args, env, auxv })
 }
 
 /// Move `p` down to make room for `data` and its NUL; returns the string's address.

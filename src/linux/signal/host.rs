@@ -121,6 +121,11 @@ pub extern "C" fn capture_startup_dispositions() {
     STARTUP_SIGPIPE.store(if a.handler == libc::SIG_IGN { 2 } else { 1 }, Ordering::Relaxed);
 }
 
+/// The guest's parent ignored SIGPIPE (told by the ruser that exec'd this one).
+pub fn note_sigpipe_ignored() {
+    STARTUP_SIGPIPE.store(2, Ordering::Relaxed);
+}
+
 #[used]
 #[link_section = ".init_array"]
 static CAPTURE_AT_STARTUP: extern "C" fn() = capture_startup_dispositions;

@@ -32,7 +32,7 @@ mod host;
 pub mod safe_syscall;
 
 pub use deliver::{deliver_pending, force_fault, force_mem_fault, force_signal, force_trap};
-pub use host::{block_all_host, capture_startup_dispositions, give_back_pending, init, prepare_exec, restore_after_failed_exec, set_host_mask};
+pub use host::{block_all_host, capture_startup_dispositions, give_back_pending, init, note_sigpipe_ignored, prepare_exec, restore_after_failed_exec, set_host_mask};
 
 use crate::linux::convert::structs::GuestSigaction;
 use std::cell::{Cell, UnsafeCell};
@@ -420,4 +420,30 @@ pub fn take_pending_in(set: u64) -> Option<SigInfo> {
     t.update_wake();
     set_host_mask(t);
     Some(info)
+}
+
+/// The per-task signal state a vfork child shares with the thread that made it (they share
+/// memory and that thread's thread-locals): saved before the child runs, put back when the
+/// parent resumes. The child's changes (posix_spawn's child resets handled signals to
+/// SIG_DFL) are its own: its host dispositions are a copy (no CLONE_SIGHAND).
+pub struct VforkSave {
+    actions: [GuestSigaction; NSIG + 1],
+    current: *const SigThread,
+    clear_child_tid: u64,
+}
+
+impl VforkSave {
+    pub fn save() -> VforkSave {
+        VforkSave {
+            actions: *actions(),
+            current: CURRENT.with(|c| c.get()),
+            clear_child_tid: crate::linux::thread::clear_child_tid(),
+        }
+    }
+
+    pub fn restore(self) {
+        *actions() = self.actions;
+        CURRENT.with(|c| c.set(self.current));
+        crate::linux::thread::set_clear_child_tid(self.clear_child_tid);
+    }
 }

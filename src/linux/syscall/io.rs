@@ -1,9 +1,11 @@
-//! Data transfer on fds: read/write and friends, and ioctl.
+//! Data transfer on fds: read/write and friends, zero-copy transfers (sendfile, splice, tee,
+//! vmsplice, copy_file_range), and file space and cache control (fallocate, fadvise64,
+//! readahead, sync_file_range, syncfs, cachestat). Everything that may wait on a pipe, socket
+//! or terminal goes through `blocking`.
 
 use super::{blocking, host, int, Ctx, Handler, SysResult};
-use crate::linux::convert::{structs, GuestReader, GuestWriter, Ioctl};
-use crate::log::Item;
-use crate::logf;
+use crate::linux::convert::layout::{Layout, Ty};
+use crate::linux::convert::GuestWriter;
 use crate::mem::{PROT_READ, PROT_WRITE};
 use nix::errno::Errno;
 
@@ -16,14 +18,23 @@ pub static HANDLERS: &[(&str, Handler)] = &[
     ("pwrite64", sys_pwrite64),
     ("preadv", sys_preadv),
     ("pwritev", sys_pwritev),
-    ("ioctl", sys_ioctl),
-    ("ppoll", sys_ppoll),
-    ("pselect6", sys_pselect6),
+    ("preadv2", sys_preadv2),
+    ("pwritev2", sys_pwritev2),
     ("sendfile", sys_sendfile),
+    ("splice", sys_splice),
+    ("tee", sys_tee),
+    ("vmsplice", sys_vmsplice),
+    ("copy_file_range", sys_copy_file_range),
+    ("fallocate", sys_fallocate),
+    ("fadvise64", sys_fadvise64),
+    ("readahead", sys_readahead),
+    ("sync_file_range", sys_sync_file_range),
+    ("syncfs", sys_syncfs),
+    ("cachestat", sys_cachestat),
 ];
 
 /// Bigger transfers are cut to this size, as the kernel does (MAX_RW_COUNT).
-const MAX_RW: u64 = 0x7fff_f000;
+pub const MAX_RW: u64 = 0x7fff_f000;
 
 fn sys_read(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     let len = a[2].min(MAX_RW) as usize;
@@ -40,200 +51,179 @@ fn sys_write(c: &mut Ctx, a: [u64; 6]) -> SysResult {
 fn sys_pread64(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     let len = a[2].min(MAX_RW) as usize;
     let p = c.buf_w(a[1], len)?;
-    host(unsafe { libc::pread(int(a[0]), p as *mut _, len, a[3] as i64) } as i64)
+    blocking(libc::SYS_pread64, [a[0], p as u64, len as u64, a[3], 0, 0])
 }
 
 fn sys_pwrite64(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     let len = a[2].min(MAX_RW) as usize;
     let p = c.buf_r(a[1], len)?;
-    host(unsafe { libc::pwrite(int(a[0]), p as *const _, len, a[3] as i64) } as i64)
+    blocking(libc::SYS_pwrite64, [a[0], p as u64, len as u64, a[3], 0, 0])
 }
 
 const UIO_MAXIOV: u64 = 1024;
 
+/// `struct iovec`: base, len.
+const IOVEC: &[Ty] = &[Ty::Ptr, Ty::ULong];
+
 /// The guest iovec array as host iovecs, each buffer checked for `prot`.
-fn iovecs(c: &Ctx, addr: u64, n: u64, prot: u32) -> Result<Vec<libc::iovec>, Errno> {
+pub fn iovecs(c: &Ctx, addr: u64, n: u64, prot: u32) -> Result<Vec<libc::iovec>, Errno> {
     if n > UIO_MAXIOV {
         return Err(Errno::EINVAL);
     }
-    let r = c.get(addr, 16 * n as usize)?;
+    let l = Layout::of(c.abi, IOVEC);
+    let r = c.get(addr, l.size * n as usize)?;
     let mut v = Vec::with_capacity(n as usize);
+    let mut total: u64 = 0;
     for i in 0..n as usize {
-        let (base, len) = (r.u64(16 * i), r.u64(16 * i + 8));
+        let (base, len) = (l.get(&r, i * l.size, 0), l.get(&r, i * l.size, 1));
         if len > isize::MAX as u64 {
             return Err(Errno::EINVAL);
         }
+        total = total.checked_add(len).filter(|&t| t <= isize::MAX as u64).ok_or(Errno::EINVAL)?;
         c.mem().check(base, len, prot)?;
         v.push(libc::iovec { iov_base: c.mem().g2h(base) as *mut _, iov_len: len as usize });
     }
     Ok(v)
 }
 
+fn vec_call(nr: i64, fd: u64, v: &[libc::iovec], a3: u64, a4: u64, a5: u64) -> SysResult {
+    blocking(nr, [fd, v.as_ptr() as u64, v.len() as u64, a3, a4, a5])
+}
+
 fn sys_readv(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     let v = iovecs(c, a[1], a[2], PROT_WRITE)?;
-    host(unsafe { libc::readv(int(a[0]), v.as_ptr(), v.len() as i32) } as i64)
+    vec_call(libc::SYS_readv, a[0], &v, 0, 0, 0)
 }
 
 fn sys_writev(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     let v = iovecs(c, a[1], a[2], PROT_READ)?;
-    host(unsafe { libc::writev(int(a[0]), v.as_ptr(), v.len() as i32) } as i64)
+    vec_call(libc::SYS_writev, a[0], &v, 0, 0, 0)
 }
 
+// preadv/pwritev(v2) take the offset as (low, high) halves; on a 64-bit guest the low word
+// holds all of it, and the host (also 64-bit) reads it the same way.
 fn sys_preadv(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     let v = iovecs(c, a[1], a[2], PROT_WRITE)?;
-    host(unsafe { libc::preadv(int(a[0]), v.as_ptr(), v.len() as i32, a[3] as i64) } as i64)
+    vec_call(libc::SYS_preadv, a[0], &v, a[3], 0, 0)
 }
 
 fn sys_pwritev(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     let v = iovecs(c, a[1], a[2], PROT_READ)?;
-    host(unsafe { libc::pwritev(int(a[0]), v.as_ptr(), v.len() as i32, a[3] as i64) } as i64)
+    vec_call(libc::SYS_pwritev, a[0], &v, a[3], 0, 0)
 }
 
-fn put_int(c: &Ctx, addr: u64, v: i32) -> Result<(), Errno> {
-    let mut w = GuestWriter::new(4, c.abi);
-    w.u32(0, v as u32);
-    c.put(addr, &w)
+/// preadv2(fd, iov, cnt, pos_l, pos_h, flags): RWF_* flags are the same on every ABI.
+fn sys_preadv2(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let v = iovecs(c, a[1], a[2], PROT_WRITE)?;
+    vec_call(libc::SYS_preadv2, a[0], &v, a[3], 0, a[5] as u32 as u64)
 }
 
-fn sys_ioctl(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    let fd = int(a[0]);
-    let req = a[1] as u32;
-    let arg = a[2];
-    let Some(&(_, what)) = c.abi.ioctls.iter().find(|(n, _)| *n == req) else {
-        logf!(Item::Unimp, "ruser: unimplemented ioctl {req:#x} on fd {fd}");
-        return Err(Errno::ENOTTY);
-    };
-    match what {
-        Ioctl::Tcgets => {
-            let mut t = structs::KTermios::default();
-            host(unsafe { libc::ioctl(fd, libc::TCGETS, &mut t) } as i64)?;
-            c.put(arg, &structs::termios_to_guest(c.abi, &t))?;
-            Ok(0)
-        }
-        Ioctl::Tcsets | Ioctl::Tcsetsw | Ioctl::Tcsetsf => {
-            let r = c.get(arg, structs::termios_size(c.abi))?;
-            let t = structs::termios_from_guest(c.abi, &r);
-            let hreq = match what {
-                Ioctl::Tcsets => libc::TCSETS,
-                Ioctl::Tcsetsw => libc::TCSETSW,
-                _ => libc::TCSETSF,
-            };
-            host(unsafe { libc::ioctl(fd, hreq, &t) } as i64)
-        }
-        Ioctl::Tiocgwinsz => {
-            let mut ws: libc::winsize = unsafe { std::mem::zeroed() };
-            host(unsafe { libc::ioctl(fd, libc::TIOCGWINSZ, &mut ws) } as i64)?;
-            c.put(arg, &structs::winsize_to_guest(c.abi, &ws))?;
-            Ok(0)
-        }
-        Ioctl::Tiocswinsz => {
-            let ws = structs::winsize_from_guest(&c.get(arg, structs::WINSIZE_SIZE)?);
-            host(unsafe { libc::ioctl(fd, libc::TIOCSWINSZ, &ws) } as i64)
-        }
-        Ioctl::Fionread | Ioctl::Tiocgpgrp => {
-            let mut v: i32 = 0;
-            let hreq = if what == Ioctl::Fionread { libc::FIONREAD } else { libc::TIOCGPGRP };
-            host(unsafe { libc::ioctl(fd, hreq, &mut v) } as i64)?;
-            put_int(c, arg, v)?;
-            Ok(0)
-        }
-        Ioctl::Tiocspgrp | Ioctl::Fionbio => {
-            let v = c.get(arg, 4)?.u32(0) as i32;
-            let hreq = if what == Ioctl::Fionbio { libc::FIONBIO } else { libc::TIOCSPGRP };
-            host(unsafe { libc::ioctl(fd, hreq, &v) } as i64)
-        }
-        Ioctl::Fioclex => host(unsafe { libc::ioctl(fd, libc::FIOCLEX) } as i64),
-        Ioctl::Fionclex => host(unsafe { libc::ioctl(fd, libc::FIONCLEX) } as i64),
-    }
+fn sys_pwritev2(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let v = iovecs(c, a[1], a[2], PROT_READ)?;
+    vec_call(libc::SYS_pwritev2, a[0], &v, a[3], 0, a[5] as u32 as u64)
 }
 
-/// An optional timeout argument.
-fn timeout(c: &Ctx, addr: u64) -> Result<Option<libc::timespec>, Errno> {
+/// An optional in/out `loff_t *` argument: its value, checked writable.
+fn get_off(c: &Ctx, addr: u64) -> Result<Option<i64>, Errno> {
     if addr == 0 {
         return Ok(None);
     }
-    Ok(Some(structs::timespec_from_guest(&c.get(addr, structs::TIMESPEC_SIZE)?)))
+    let v = c.get(addr, 8)?.u64(0) as i64;
+    crate::linux::convert::check_w(c.mem(), addr, 8)?;
+    Ok(Some(v))
 }
 
-/// ppoll(fds, nfds, timeout, sigmask, sigsetsize). The guest's signal mask is not applied
-/// to the host yet (signal delivery comes later); the timeout left is written back.
-fn sys_ppoll(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    let n = a[1];
-    if n > 1 << 20 {
-        return Err(Errno::EINVAL);
+fn put_off(c: &Ctx, addr: u64, v: Option<i64>) -> Result<(), Errno> {
+    if let Some(v) = v {
+        let mut w = GuestWriter::new(8, c.abi);
+        w.u64(0, v as u64);
+        c.put(addr, &w)?;
     }
-    let r = c.get(a[0], 8 * n as usize)?;
-    crate::linux::convert::check_w(c.mem(), a[0], 8 * n as usize)?;
-    let mut fds: Vec<libc::pollfd> =
-        (0..n as usize).map(|i| libc::pollfd { fd: r.u32(8 * i) as i32, events: r.u16(8 * i + 4) as i16, revents: 0 }).collect();
-    let mut ts = timeout(c, a[2])?;
-    let tp = ts.as_mut().map_or(std::ptr::null_mut(), |t| t as *mut _);
-    let ret = host(unsafe { libc::syscall(libc::SYS_ppoll, fds.as_mut_ptr(), n, tp, std::ptr::null::<u8>(), 8) })?;
-    let mut w = GuestWriter::new(8 * n as usize, c.abi);
-    for (i, f) in fds.iter().enumerate() {
-        w.u32(8 * i, f.fd as u32);
-        w.u16(8 * i + 4, f.events as u16);
-        w.u16(8 * i + 6, f.revents as u16);
-    }
-    c.put(a[0], &w)?;
-    if let Some(t) = ts {
-        c.put(a[2], &structs::timespec_to_guest(c.abi, t.tv_sec, t.tv_nsec))?;
-    }
-    Ok(ret)
+    Ok(())
 }
 
-/// pselect6(n, in, out, ex, timeout, sigmask-data). fd_sets are arrays of longs: the same
-/// bytes on a little-endian 64-bit guest, swapped per word otherwise.
-fn sys_pselect6(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    let n = int(a[0]);
-    if !(0..=1 << 20).contains(&n) {
-        return Err(Errno::EINVAL);
-    }
-    let bytes = (n as usize).div_ceil(64) * 8;
-    let mut sets: Vec<Option<Vec<u8>>> = Vec::new();
-    for &p in &a[1..4] {
-        if p == 0 {
-            sets.push(None);
-            continue;
-        }
-        let mut b = c.get(p, bytes)?.buf;
-        crate::linux::convert::check_w(c.mem(), p, bytes)?;
-        if c.abi.big_endian {
-            b.chunks_mut(8).for_each(|w| w.reverse());
-        }
-        sets.push(Some(b));
-    }
-    let mut ts = timeout(c, a[4])?;
-    let tp = ts.as_mut().map_or(std::ptr::null_mut(), |t| t as *mut _);
-    let ptrs: Vec<*mut u8> = sets.iter_mut().map(|s| s.as_mut().map_or(std::ptr::null_mut(), |b| b.as_mut_ptr())).collect();
-    let ret = host(unsafe { libc::syscall(libc::SYS_pselect6, n, ptrs[0], ptrs[1], ptrs[2], tp, std::ptr::null::<u8>()) })?;
-    for (s, &p) in sets.iter_mut().zip(&a[1..4]) {
-        if let Some(b) = s {
-            if c.abi.big_endian {
-                b.chunks_mut(8).for_each(|w| w.reverse());
-            }
-            c.mem().write(p, b)?;
-        }
-    }
-    if let Some(t) = ts {
-        c.put(a[4], &structs::timespec_to_guest(c.abi, t.tv_sec, t.tv_nsec))?;
-    }
-    Ok(ret)
+fn off_ptr(v: &mut Option<i64>) -> u64 {
+    v.as_mut().map_or(0, |p| p as *mut i64 as u64)
 }
 
 /// sendfile(out, in, *offset, count).
 fn sys_sendfile(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    let mut off: i64 = 0;
-    if a[2] != 0 {
-        off = GuestReader::load(c.mem(), a[2], 8, c.abi)?.u64(0) as i64;
-        crate::linux::convert::check_w(c.mem(), a[2], 8)?;
+    let mut off = get_off(c, a[2])?;
+    let r = blocking(libc::SYS_sendfile, [a[0], a[1], off_ptr(&mut off), a[3].min(MAX_RW), 0, 0]);
+    put_off(c, a[2], off)?;
+    r
+}
+
+/// splice(in, *off_in, out, *off_out, len, flags): SPLICE_F_* are the same on every ABI.
+fn sys_splice(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let (mut oi, mut oo) = (get_off(c, a[1])?, get_off(c, a[3])?);
+    let r = blocking(libc::SYS_splice, [a[0], off_ptr(&mut oi), a[2], off_ptr(&mut oo), a[4], a[5] as u32 as u64]);
+    put_off(c, a[1], oi)?;
+    put_off(c, a[3], oo)?;
+    r
+}
+
+fn sys_tee(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    blocking(libc::SYS_tee, [a[0], a[1], a[2], a[3] as u32 as u64, 0, 0])
+}
+
+/// vmsplice(fd, iov, nr, flags): the pages named by the iovecs are guest memory. Into a pipe
+/// the buffers are read; out of one (the fd is a pipe's read end) they are written.
+fn sys_vmsplice(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let fl = unsafe { libc::fcntl(int(a[0]), libc::F_GETFL) };
+    if fl < 0 {
+        return Err(Errno::last());
     }
-    let op = if a[2] == 0 { std::ptr::null_mut() } else { &mut off as *mut i64 };
-    let ret = host(unsafe { libc::sendfile(int(a[0]), int(a[1]), op, a[3].min(MAX_RW) as usize) } as i64)?;
-    if a[2] != 0 {
-        let mut w = GuestWriter::new(8, c.abi);
-        w.u64(0, off as u64);
-        c.put(a[2], &w)?;
+    let prot = if fl & libc::O_ACCMODE == libc::O_RDONLY { PROT_WRITE } else { PROT_READ };
+    let v = iovecs(c, a[1], a[2], prot)?;
+    vec_call(libc::SYS_vmsplice, a[0], &v, a[3] as u32 as u64, 0, 0)
+}
+
+fn sys_copy_file_range(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let (mut oi, mut oo) = (get_off(c, a[1])?, get_off(c, a[3])?);
+    let r = blocking(libc::SYS_copy_file_range, [a[0], off_ptr(&mut oi), a[2], off_ptr(&mut oo), a[4], a[5] as u32 as u64]);
+    put_off(c, a[1], oi)?;
+    put_off(c, a[3], oo)?;
+    r
+}
+
+/// fallocate(fd, mode, offset, len): FALLOC_FL_* are the same on every ABI.
+fn sys_fallocate(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    host(unsafe { libc::fallocate(int(a[0]), int(a[1]), a[2] as i64, a[3] as i64) } as i64)
+}
+
+/// fadvise64(fd, offset, len, advice): the POSIX_FADV_* numbers of arm64 and x86-64 agree
+/// (only s390 differs).
+fn sys_fadvise64(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    // The raw call returns the error (not -1/errno).
+    host(unsafe { libc::syscall(libc::SYS_fadvise64, int(a[0]), a[1] as i64, a[2] as i64, int(a[3])) })
+}
+
+fn sys_readahead(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    host(unsafe { libc::syscall(libc::SYS_readahead, int(a[0]), a[1] as i64, a[2] as usize) })
+}
+
+fn sys_sync_file_range(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    blocking(libc::SYS_sync_file_range, [a[0], a[1], a[2], a[3] as u32 as u64, 0, 0])
+}
+
+fn sys_syncfs(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    host(unsafe { libc::syncfs(int(a[0])) } as i64)
+}
+
+/// cachestat(fd, *range, *cstat, flags): `struct cachestat_range` {off, len} in and
+/// `struct cachestat` (five u64 counters) out.
+fn sys_cachestat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let l = Layout::of(c.abi, &[Ty::U64, Ty::U64]);
+    let r = c.get(a[1], l.size)?;
+    let range = [l.get(&r, 0, 0), l.get(&r, 0, 1)];
+    let mut st = [0u64; 5];
+    let ret = host(unsafe { libc::syscall(451, int(a[0]), range.as_ptr(), st.as_mut_ptr(), a[3] as u32) })?;
+    let o = Layout::of(c.abi, &[Ty::U64; 5]);
+    let mut w = o.writer(c.abi);
+    for (i, v) in st.iter().enumerate() {
+        o.put(&mut w, 0, i, *v);
     }
+    c.put(a[2], &w)?;
     Ok(ret)
 }

@@ -1,26 +1,42 @@
 //! The syscall shim: guest syscall number → handler, with errno translation and strace.
 //!
-//! Handlers live in one file per family (`fs`, `io`, `mem`, `process`, `time`, `signal`);
-//! each file lists its handlers by kernel name in a `HANDLERS` slice, one line each. The
+//! Handlers live in one file per family (`fd`, `fs`, `xattr`, `io`, `ioctl`, `poll`, `event`,
+//! `mem`, `ipc`, `net`, `sockopt`, `time`, `system`, `process`, `signal`); each file lists its
+//! handlers by kernel name in a `HANDLERS` slice, one line each, and each has a row in
+//! `strace::SIGS`. Syscalls without a handler are listed with a reason in `unimplemented`. The
 //! number → name table of each guest ABI is generated from syscall-tables/*.tbl by build.rs;
 //! on first use the names are matched against the registry to give number → handler.
 //! Unimplemented syscalls return -ENOSYS and are logged under `-d unimp`.
 //!
 //! Guest fds are host fds and guest pids are host pids (one guest process = one host process).
 
+pub mod event;
+pub mod exec;
+pub mod fd;
 pub mod fs;
 pub mod io;
+pub mod ipc;
+pub mod ioctl;
 pub mod mem;
+pub mod net;
+pub mod poll;
 pub mod process;
+pub mod sched;
 pub mod signal;
+pub mod sockopt;
+pub mod spawn;
+pub mod system;
 pub mod table;
 #[cfg(test)]
 mod tests;
 pub mod thread;
 pub mod time;
+pub mod unimplemented;
+pub mod xattr;
 
 use super::convert::{self, errno, Abi, GuestReader, GuestWriter};
 use super::strace;
+use super::overlay::HostPath;
 use super::{Flow, Process};
 use crate::guest::CpuState;
 use crate::log::Item;
@@ -29,7 +45,6 @@ use crate::mem::GuestMem;
 use nix::errno::Errno;
 use std::collections::HashMap;
 use std::ffi::CString;
-use std::os::unix::ffi::OsStrExt;
 use std::sync::OnceLock;
 
 /// A handler's result: the non-negative return value, or a host errno.
@@ -63,26 +78,32 @@ impl Ctx<'_> {
         // read_cstr stops at the first NUL, so there is none inside.
         CString::new(v).map_err(|_| Errno::EINVAL)
     }
-    /// A path the guest looks up (open, stat, access, readlink): an absolute path that
-    /// exists inside the sysroot (`-L`) names the sysroot's file, otherwise the host's.
-    /// Lookups only; the full overlay rule (symlinks inside the sysroot, listings) is
-    /// the sysroot work of a later issue.
+    /// A path the guest looks up, relative to the working directory, through the sysroot
+    /// overlay (`crate::linux::overlay`: the sysroot's file when the sysroot holds the path,
+    /// else the host's), following a final symlink. The result is for `AT_FDCWD`.
     pub fn lookup_path(&self, addr: u64) -> Result<CString, Errno> {
-        let path = self.cstr(addr)?;
-        Ok(self.in_sysroot(&path).unwrap_or(path))
+        Ok(self.path_at(libc::AT_FDCWD, addr, true)?.path)
     }
-    /// The sysroot's copy of an absolute path, if it exists there.
-    pub fn in_sysroot(&self, path: &CString) -> Option<CString> {
-        let root = self.p.sysroot.as_ref()?;
-        let b = path.as_bytes();
-        if b.first() != Some(&b'/') {
-            return None;
+    /// A path the guest names relative to `dirfd` (a raw guest dirfd argument; `AT_FDCWD`
+    /// too), through the overlay; the final symlink is followed only when `follow` (false
+    /// for lstat-like calls and for calls that act on the name itself: unlink, rename,
+    /// mkdir, symlink, readlink). Use the returned dirfd with the returned path.
+    pub fn path_at(&self, dirfd: i32, addr: u64, follow: bool) -> Result<HostPath, Errno> {
+        let path = self.cstr(addr)?;
+        self.p.overlay.resolve(dirfd, &path, follow)
+    }
+    /// `path_at` for calls taking `AT_*` flags: `AT_SYMLINK_NOFOLLOW` stops at a final
+    /// symlink, and with `AT_EMPTY_PATH` a NULL or empty path names `dirfd` itself.
+    pub fn path_at_flags(&self, dirfd: i32, addr: u64, at_flags: i32) -> Result<HostPath, Errno> {
+        if addr == 0 && at_flags & libc::AT_EMPTY_PATH != 0 {
+            return Ok(HostPath { dirfd, path: CString::default() });
         }
-        let mut full = root.as_os_str().as_bytes().to_vec();
-        full.extend_from_slice(b);
-        let full = CString::new(full).ok()?;
-        let mut st: libc::stat = unsafe { std::mem::zeroed() };
-        (unsafe { libc::lstat(full.as_ptr(), &mut st) } == 0).then_some(full)
+        self.path_at(dirfd, addr, at_flags & libc::AT_SYMLINK_NOFOLLOW == 0)
+    }
+    /// The sysroot's copy of an absolute path, if it exists there (final symlink not
+    /// followed).
+    pub fn in_sysroot(&self, path: &CString) -> Option<CString> {
+        self.p.overlay.in_root(path.as_bytes(), false).and_then(|b| CString::new(b).ok())
     }
     /// Store a converted struct at a guest address.
     pub fn put(&self, addr: u64, w: &GuestWriter) -> Result<(), Errno> {
@@ -158,8 +179,26 @@ pub fn int(v: u64) -> i32 {
 }
 
 /// Every family's registry.
-const FAMILIES: &[&[(&str, Handler)]] =
-    &[fs::HANDLERS, io::HANDLERS, mem::HANDLERS, process::HANDLERS, thread::HANDLERS, time::HANDLERS, signal::HANDLERS];
+const FAMILIES: &[&[(&str, Handler)]] = &[
+    event::HANDLERS,
+    exec::HANDLERS,
+    fd::HANDLERS,
+    fs::HANDLERS,
+    io::HANDLERS,
+    ioctl::HANDLERS,
+    ipc::HANDLERS,
+    mem::HANDLERS,
+    net::HANDLERS,
+    sockopt::HANDLERS,
+    poll::HANDLERS,
+    process::HANDLERS,
+    sched::HANDLERS,
+    thread::HANDLERS,
+    time::HANDLERS,
+    signal::HANDLERS,
+    system::HANDLERS,
+    xattr::HANDLERS,
+];
 
 /// One guest ABI's number → (name, handler, strace signature) table.
 pub struct SysTable {
@@ -199,6 +238,15 @@ pub fn table_for(abi: &'static Abi) -> &'static SysTable {
     }
 }
 
+/// Whether an fd argument (a `Fd` or `DirFd` in the syscall's strace row) names one of ruser's
+/// own fds: the guest must see those as not open, so the call fails with EBADF before the
+/// handler runs. This is why every syscall that takes an fd needs a row in `strace::SIGS`
+/// with its fd arguments marked.
+fn own_fd_argument(sig: Option<&strace::Sig>, args: &[u64; 6]) -> bool {
+    let Some(sig) = sig else { return false };
+    sig.args.iter().zip(args).any(|(k, &v)| matches!(k, strace::Arg::Fd | strace::Arg::DirFd) && crate::hostfd::is_own(int(v)))
+}
+
 /// Handle the guest's syscall: read number and args from `cpu`, run the handler, store the result.
 pub fn dispatch(p: &Process, cpu: &mut CpuState) -> Flow {
     let abi = convert::abi_for(p.arch);
@@ -214,6 +262,7 @@ pub fn dispatch(p: &Process, cpu: &mut CpuState) -> Flow {
         t.take_restart();
     }
     let res = match e.handler {
+        Some(_) if own_fd_argument(e.sig, &args) => Err(Errno::EBADF),
         Some(h) => h(&mut ctx, args),
         None => {
             if e.name.is_empty() {
@@ -284,6 +333,34 @@ mod table_tests {
             for (name, _) in *fam {
                 assert!(AARCH64_NAMES.contains(name), "handler for unknown syscall {name}");
             }
+        }
+    }
+
+    #[test]
+    fn no_syscall_has_two_handlers() {
+        let mut seen = std::collections::HashSet::new();
+        for fam in FAMILIES {
+            for (name, _) in *fam {
+                assert!(seen.insert(*name), "two handlers registered for {name}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_handler_has_an_strace_row() {
+        // The row also marks fd arguments, which keeps ruser's own fds from the guest.
+        for fam in FAMILIES {
+            for (name, _) in *fam {
+                assert!(strace::lookup(name).is_some(), "no strace row (src/linux/strace.rs) for {name}");
+            }
+        }
+    }
+
+    #[test]
+    fn strace_rows_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for s in strace::SIGS {
+            assert!(seen.insert(s.name), "two strace rows for {}", s.name);
         }
     }
 

@@ -1,7 +1,7 @@
 //! Process, identity and resource syscalls: exit, fork (clone), wait, ids, limits, uname...
 //!
 //! One guest process is one host process, so pids, uids and signals are the host's.
-//! Threads are not supported yet: `clone` handles the fork-like forms only (see `sys_clone`).
+//! `clone` creates threads (`linux::thread`) and processes (fork and vfork, in `spawn`).
 
 use super::{blocking, host, int, Ctx, Handler, SysResult};
 use crate::linux::thread;
@@ -31,7 +31,6 @@ pub static HANDLERS: &[(&str, Handler)] = &[
     ("getgroups", sys_getgroups),
     ("setgroups", sys_setgroups),
     ("rseq", sys_enosys),
-    ("execve", sys_enosys),
     ("prlimit64", sys_prlimit64),
     ("getrlimit", sys_getrlimit),
     ("setrlimit", sys_setrlimit),
@@ -57,8 +56,7 @@ pub static HANDLERS: &[(&str, Handler)] = &[
     ("setpriority", sys_setpriority),
 ];
 
-/// Syscalls deliberately answered with ENOSYS (the guest's libc falls back): rseq, and execve
-/// until it is implemented.
+/// Syscalls deliberately answered with ENOSYS (the guest's libc falls back): rseq.
 fn sys_enosys(_c: &mut Ctx, _a: [u64; 6]) -> SysResult {
     Err(Errno::ENOSYS)
 }
@@ -170,6 +168,10 @@ fn do_prlimit(c: &Ctx, pid: i32, res: u32, new: u64, old: u64) -> SysResult {
     let np = newl.as_ref().map_or(std::ptr::null(), |l| l as *const _);
     let op = if old == 0 { std::ptr::null_mut() } else { &mut oldl as *mut _ };
     host(unsafe { libc::syscall(libc::SYS_prlimit64, pid, res, np, op) })?;
+    if res == libc::RLIMIT_NOFILE && (pid == 0 || pid as u32 == std::process::id()) {
+        // ruser's own fds sit at the top of the fd space (see crate::hostfd).
+        oldl = crate::hostfd::guest_nofile(oldl);
+    }
     if old != 0 {
         c.put(old, &structs::rlimit_to_guest(c.abi, &oldl))?;
     }
@@ -291,71 +293,15 @@ fn sys_prctl(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     }
 }
 
-const CLONE_VM: u64 = 0x100;
-const CLONE_VFORK: u64 = 0x4000;
-const CLONE_SETTLS: u64 = 0x80000;
-const CLONE_PARENT_SETTID: u64 = 0x100000;
-const CLONE_CHILD_CLEARTID: u64 = 0x200000;
-const CLONE_CHILD_SETTID: u64 = 0x1000000;
-const CSIGNAL: u64 = 0xff;
-
-/// clone(flags, newsp, parent_tid, tls, child_tid) in its fork-like forms:
-/// - fork: only an exit signal, plus optionally CLONE_CHILD_SETTID / CLONE_CHILD_CLEARTID /
-///   CLONE_PARENT_SETTID / CLONE_SETTLS (glibc's fork uses the TID flags);
-/// - vfork (CLONE_VM|CLONE_VFORK, as posix_spawn uses): emulated as a plain fork. The child
-///   runs on a copy of memory, so writes it makes before exec are not seen by the parent, and
-///   the parent does not wait for the child's exec or exit.
-///
-/// Threads (CLONE_VM without CLONE_VFORK) are `linux::thread::create`'s.
+/// clone: threads (CLONE_VM without CLONE_VFORK) are `linux::thread::create`'s; every other
+/// form creates a process (fork, vfork: `spawn::clone_process`).
 pub fn sys_clone(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     let (fl, newsp, ptid, tls, ctid) = (a[0], a[1], a[2], a[3], a[4]);
     thread::check_clone_flags(fl)?;
     if thread::is_thread_clone(fl) {
-        return thread::create(c, thread::NewThread { flags: fl, sp: newsp, parent_tid: ptid, child_tid: ctid, tls }).map(|t| t as u64);
+        return thread::create(c, thread::NewThread { flags: fl, sp: newsp, parent_tid: ptid, child_tid: ctid, tls });
     }
-    let mut rest = fl & !(CSIGNAL | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_PARENT_SETTID | CLONE_SETTLS);
-    if rest & (CLONE_VM | CLONE_VFORK) == CLONE_VM | CLONE_VFORK {
-        rest &= !(CLONE_VM | CLONE_VFORK);
-    }
-    if rest != 0 {
-        logf!(Item::Unimp, "ruser: unsupported clone flags {fl:#x}");
-        return Err(Errno::ENOSYS);
-    }
-    let sig = (fl & CSIGNAL) as i32;
-    let pid = thread::fork_with(c.p, || {
-        if sig == libc::SIGCHLD {
-            unsafe { libc::fork() as i64 }
-        } else {
-            // A raw clone with another exit signal (no CLONE_VM: a fork).
-            unsafe { libc::syscall(libc::SYS_clone, sig as u64, 0u64, 0u64, 0u64, 0u64) }
-        }
-    });
-    let pid = host(pid)?;
-    if pid == 0 {
-        let tid = unsafe { libc::gettid() } as u32;
-        if newsp != 0 {
-            c.p.arch.set_sp(c.cpu, newsp);
-        }
-        if fl & CLONE_SETTLS != 0 {
-            c.p.arch.set_tls(c.cpu, tls);
-        }
-        if fl & CLONE_CHILD_SETTID != 0 {
-            let mut w = GuestWriter::new(4, c.abi);
-            w.u32(0, tid);
-            let _ = c.put(ctid, &w);
-        }
-        if fl & CLONE_CHILD_CLEARTID != 0 {
-            thread::set_clear_child_tid(ctid);
-        }
-        c.p.arch.set_child_return(c.cpu);
-        return Ok(0);
-    }
-    if fl & CLONE_PARENT_SETTID != 0 {
-        let mut w = GuestWriter::new(4, c.abi);
-        w.u32(0, pid as u32);
-        let _ = c.put(ptid, &w);
-    }
-    Ok(pid)
+    super::spawn::clone_process(c, a)
 }
 
 fn sys_wait4(c: &mut Ctx, a: [u64; 6]) -> SysResult {

@@ -17,8 +17,6 @@ pub static HANDLERS: &[(&str, Handler)] = &[
     ("rt_tgsigqueueinfo", sys_rt_tgsigqueueinfo),
     ("rt_sigreturn", sys_rt_sigreturn),
     ("sigaltstack", sys_sigaltstack),
-    ("signalfd4", sys_signalfd4),
-    ("pidfd_send_signal", sys_pidfd_send_signal),
     ("restart_syscall", sys_restart_syscall),
 ];
 
@@ -156,12 +154,6 @@ fn sys_rt_tgsigqueueinfo(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     host(unsafe { libc::syscall(libc::SYS_rt_tgsigqueueinfo, int(a[0]), int(a[1]), int(a[2]), info.as_ptr()) })
 }
 
-fn sys_pidfd_send_signal(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    let info = if a[2] != 0 { Some(get_siginfo(c, a[2])?) } else { None };
-    let p = info.as_ref().map_or(std::ptr::null(), |i| i.as_ptr());
-    host(unsafe { libc::syscall(libc::SYS_pidfd_send_signal, int(a[0]), int(a[1]), p, a[3] as u32) })
-}
-
 /// rt_sigreturn: the CPU state, mask and alternate stack come back from the frame at the
 /// stack pointer. A bad frame raises SIGSEGV (at the stack pointer, as arm64 does).
 fn sys_rt_sigreturn(c: &mut Ctx, _a: [u64; 6]) -> SysResult {
@@ -231,18 +223,6 @@ fn sys_sigaltstack(c: &mut Ctx, a: [u64; 6]) -> SysResult {
         c.put(a[1], &w)?;
     }
     Ok(0)
-}
-
-/// signalfd4(fd, mask, sizemask, flags): a host signalfd on the same set. The guest keeps
-/// those signals blocked, so they stay pending in the kernel, where the fd reads them; a
-/// signalfd_siginfo is the same on every architecture.
-fn sys_signalfd4(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    const SFD_FLAGS: u64 = (libc::SFD_CLOEXEC | libc::SFD_NONBLOCK) as u64;
-    if a[2] != SIGSET_SIZE || a[3] & !SFD_FLAGS != 0 {
-        return Err(Errno::EINVAL);
-    }
-    let set = get_set(c, a[1])? & !UNBLOCKABLE;
-    host(unsafe { libc::syscall(libc::SYS_signalfd4, int(a[0]), &set as *const u64, 8, a[3] as i32) })
 }
 
 /// Only ever needed after the kernel's ERESTART_RESTARTBLOCK, which the host handles itself:

@@ -18,7 +18,7 @@ impl T {
     fn new() -> T {
         let mem = GuestMem::new_identity();
         let buf = mem.mmap(0, 0x4000, PROT_READ | PROT_WRITE, mapflags::MAP_PRIVATE | mapflags::MAP_ANONYMOUS, -1, 0, None).unwrap();
-        let p = Process { arch: &AARCH64, mem, sysroot: None, exe: "/bin/true".into(), strace: false, cpu_model: String::new() };
+        let p = Process { arch: &AARCH64, mem, sysroot: None, overlay: Default::default(), exe: "/bin/true".into(), strace: false, cpu_model: String::new(), launch: Default::default() };
         let cpu = CpuState::new(AARCH64.state_size());
         // The signal calls work on the calling thread's guest signal state (kept for the
         // thread's life: the state's buffer lives as long as `T`, and each test thread makes
@@ -188,4 +188,71 @@ fn ppoll_and_statfs() {
     assert!(t.p.mem.read_u64(t.buf + 0x500 + 8).unwrap() > 0); // f_bsize
     t.call(57, &[r as u64]);
     t.call(57, &[w as u64]);
+}
+
+#[test]
+fn ruser_fds_are_refused_to_the_guest() {
+    let mut t = T::new();
+    let f = crate::hostfd::hide_file(std::fs::File::open("/dev/null").unwrap());
+    let own = std::os::fd::AsRawFd::as_raw_fd(&f) as u64;
+    const EBADF: i64 = -9;
+    assert_eq!(t.call(57, &[own]), EBADF); // close
+    assert_eq!(t.call(24, &[1, own, 0]), EBADF); // dup3 onto it
+    assert_eq!(t.call(23, &[own]), EBADF); // dup of it
+    assert_eq!(t.call(25, &[own, 1, 0]), EBADF); // fcntl(F_GETFD)
+    assert_eq!(t.call(63, &[own, t.buf, 1]), EBADF); // read
+    // close_range over it closes the guest's fds in the range and leaves it open. (Far above
+    // the fds other tests of this process open, so nothing of theirs is in the range.)
+    let (a, b) = (own as i32 - 101, own as i32 - 100);
+    assert_eq!(unsafe { libc::dup2(1, a) }, a);
+    assert_eq!(unsafe { libc::dup2(1, b) }, b);
+    assert_eq!(t.call(436, &[a as u64, own, 0]), 0);
+    assert_eq!(unsafe { libc::fcntl(own as i32, libc::F_GETFD) }, libc::FD_CLOEXEC, "ruser's fd survived");
+    assert_eq!(unsafe { libc::fcntl(a, libc::F_GETFD) }, -1, "the guest's fds in the range were closed");
+    assert_eq!(unsafe { libc::fcntl(b, libc::F_GETFD) }, -1, "the guest's fds in the range were closed");
+    crate::hostfd::forget(own as i32);
+}
+
+#[test]
+fn epoll_events_use_the_guest_layout() {
+    let mut t = T::new();
+    let fds = t.buf;
+    assert_eq!(t.call(59, &[fds, 0]), 0); // pipe2
+    let (r, w) = (t.u32(fds) as u64, t.u32(fds + 4) as u64);
+    let ep = t.call(20, &[0]) as u64; // epoll_create1
+    // struct epoll_event on arm64: events at 0, data at 8 (16 bytes).
+    let ev = t.buf + 0x100;
+    t.p.mem.write_u32(ev, 1).unwrap(); // EPOLLIN
+    t.p.mem.write_u32(ev + 4, 0xdead_beef).unwrap(); // padding: ignored
+    t.p.mem.write_u64(ev + 8, 0x1122_3344_5566_7788).unwrap();
+    assert_eq!(t.call(21, &[ep, 1, r, ev]), 0); // EPOLL_CTL_ADD
+    let msg = t.put_str(0x180, "x");
+    assert_eq!(t.call(64, &[w, msg, 1]), 1);
+    let out = t.buf + 0x200;
+    t.p.mem.write(out, &[0xa5; 48]).unwrap();
+    assert_eq!(t.call(22, &[ep, out, 3, 0, 0, 8]), 1); // epoll_pwait
+    assert_eq!(t.u32(out), 1);
+    assert_eq!(t.p.mem.read_u64(out + 8).unwrap(), 0x1122_3344_5566_7788);
+    assert_eq!(t.u32(out + 16), 0xa5a5_a5a5, "only one 16-byte event written");
+    assert_eq!(t.call(22, &[ep, out, 0, 0, 0, 8]), -22); // maxevents 0
+    assert_eq!(t.call(22, &[ep, out, 3, 0, t.buf, 4]), -22); // sigsetsize 4
+    for fd in [r, w, ep] {
+        t.call(57, &[fd]);
+    }
+}
+
+#[test]
+fn every_syscall_without_a_handler_is_enosys_and_strace_shows_it() {
+    let abi = &crate::linux::convert::aarch64::ABI;
+    let tab = super::table_for(abi);
+    let mut t = T::new();
+    for (nr, e) in tab.entries.iter().enumerate() {
+        if e.name.is_empty() || e.handler.is_some() {
+            continue;
+        }
+        assert!(super::unimplemented::is_listed(e.name));
+        assert_eq!(t.call(nr as u64, &[0, 0, 0, 0, 0, 0]), -38, "{} must return ENOSYS", e.name);
+        let line = crate::linux::strace::format_call(abi, &t.p.mem, nr as u64, e.name, e.sig, &[1, 2, 3, 4, 5, 6]);
+        assert!(line.starts_with(&format!("{}(", e.name)), "{line}");
+    }
 }

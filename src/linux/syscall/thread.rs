@@ -14,6 +14,10 @@ pub static HANDLERS: &[(&str, Handler)] = &[
     ("exit_group", sys_exit_group),
     ("clone3", sys_clone3),
     ("futex", sys_futex),
+    ("futex_waitv", sys_futex_waitv),
+    ("futex_wake", sys_futex_wake),
+    ("futex_wait", sys_futex_wait),
+    ("futex_requeue", sys_futex_requeue),
     ("set_tid_address", sys_set_tid_address),
     ("set_robust_list", sys_set_robust_list),
     ("get_robust_list", sys_get_robust_list),
@@ -172,6 +176,73 @@ fn sys_futex(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     } else {
         host(unsafe { libc::syscall(libc::SYS_futex, args[0], args[1], args[2], args[3], args[4], args[5]) })
     }
+}
+
+/// struct futex_waitv { u64 val; u64 uaddr; u32 flags; u32 reserved; }.
+const WAITV_SIZE: usize = 24;
+/// FUTEX2_SIZE_U32: the only size the kernel supports.
+const FUTEX2_SIZE_MASK: u64 = 3;
+
+/// Copy `n` guest futex_waitv entries to host ones: each word must be guest memory (EFAULT)
+/// and its address becomes the host's.
+fn waitv_from_guest(c: &Ctx, addr: u64, n: usize) -> Result<Vec<u8>, Errno> {
+    let mut b = c.get(addr, n * WAITV_SIZE)?.buf;
+    for i in 0..n {
+        let e = &mut b[i * WAITV_SIZE..(i + 1) * WAITV_SIZE];
+        let uaddr = u64::from_le_bytes(e[8..16].try_into().unwrap());
+        let flags = u32::from_le_bytes(e[16..20].try_into().unwrap()) as u64;
+        // The size must be u32 and the word aligned (the kernel checks these before memory).
+        if flags & FUTEX2_SIZE_MASK == 2 && uaddr % 4 == 0 {
+            c.mem().check(uaddr, 4, PROT_READ)?;
+            e[8..16].copy_from_slice(&(c.mem().g2h(uaddr) as u64).to_le_bytes());
+        }
+    }
+    Ok(b)
+}
+
+fn guest_timespec(c: &Ctx, addr: u64) -> Result<Option<libc::timespec>, Errno> {
+    if addr == 0 {
+        return Ok(None);
+    }
+    Ok(Some(structs::timespec_from_guest(&c.get(addr, structs::TIMESPEC_SIZE)?)))
+}
+
+/// futex_waitv(waiters, nr, flags, timeout, clockid): wait on up to 128 words.
+fn sys_futex_waitv(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let n = a[1] as usize;
+    if n == 0 || n > 128 {
+        return Err(Errno::EINVAL);
+    }
+    let w = waitv_from_guest(c, a[0], n)?;
+    let mut ts = guest_timespec(c, a[3])?;
+    let tp = ts.as_mut().map_or(0, |t| t as *mut libc::timespec as u64);
+    blocking(libc::SYS_futex_waitv, [w.as_ptr() as u64, n as u64, a[2] as u32 as u64, tp, int(a[4]) as u64, 0])
+}
+
+/// futex_wake(uaddr, mask, nr, flags) (Linux 6.7).
+fn sys_futex_wake(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    if a[0] % 4 != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let h = c.mem().g2h(a[0]) as u64;
+    host(unsafe { libc::syscall(454, h, a[1], int(a[2]), a[3] as u32) })
+}
+
+/// futex_wait(uaddr, val, mask, flags, timeout, clockid) (Linux 6.7).
+fn sys_futex_wait(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    if a[0] % 4 != 0 {
+        return Err(Errno::EINVAL);
+    }
+    c.mem().check(a[0], 4, PROT_READ)?;
+    let mut ts = guest_timespec(c, a[4])?;
+    let tp = ts.as_mut().map_or(0, |t| t as *mut libc::timespec as u64);
+    blocking(455, [c.mem().g2h(a[0]) as u64, a[1], a[2], a[3] as u32 as u64, tp, int(a[5]) as u64])
+}
+
+/// futex_requeue(waiters[2], flags, nr_wake, nr_requeue) (Linux 6.7).
+fn sys_futex_requeue(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let w = waitv_from_guest(c, a[0], 2)?;
+    host(unsafe { libc::syscall(456, w.as_ptr(), a[1] as u32, int(a[2]), int(a[3])) })
 }
 
 /// waitid(which, id, info, options, rusage): the host's, with the siginfo (the same layout)

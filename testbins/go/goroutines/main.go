@@ -71,7 +71,7 @@ func main() {
 		wg2.Add(1)
 		go func() {
 			defer wg2.Done()
-			for i := 0; i < 5000; i++ {
+			for i := 0; i < 2000; i++ {
 				mu.Lock()
 				counter++
 				mu.Unlock()
@@ -89,7 +89,7 @@ func main() {
 		wg3.Add(1)
 		go func(g int) {
 			defer wg3.Done()
-			results[g] = churn(200000 + g)
+			results[g] = churn(20000 + g)
 		}(g)
 	}
 	wg3.Wait()

@@ -14,6 +14,7 @@ mod simd_fpx;
 mod simd_sat;
 mod simd_ldst;
 mod system;
+pub(crate) use system::midr;
 #[cfg(test)]
 mod simd_tests;
 #[cfg(test)]

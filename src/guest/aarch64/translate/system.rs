@@ -187,7 +187,7 @@ static FPCR_WRITE_HELPER: HelperFn = HelperFn { name: "fpcr_write", func: fpcr_w
 static CNTVCT_HELPER: HelperFn = HelperFn { name: "cntvct", func: cntvct, volatile: true, pure: false };
 
 /// MIDR_EL1 of a `-cpu` model: Arm Cortex-A53 r0p4 for "cortex-a53", else Cortex-A57 r1p0.
-fn midr(cpu: &str) -> u64 {
+pub(crate) fn midr(cpu: &str) -> u64 {
     match cpu {
         "cortex-a53" => 0x410f_d034,
         _ => 0x411f_d070,
