@@ -12,7 +12,26 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* Whatever mask the program was started with (a test harness may block glibc's 32 and 33),
+ * the child unblocks everything: raw, glibc's wrapper leaves 32 and 33 alone. */
+static void unblock_all(void) {
+    unsigned long none = 0;
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, 0, 8);
+}
+
+/* The same for dispositions: a program started by posix_spawn may inherit SIG_IGN for glibc's
+ * 32 and 33 (glibc's spawn ignores its internal signals in the child before the exec). */
+struct ksa {
+    unsigned long handler, flags, restorer, mask;
+};
+static void default_action(int sig) {
+    struct ksa dfl = {0, 0, 0, 0};
+    syscall(SYS_rt_sigaction, sig, &dfl, 0, 8);
+}
+
 static void child_raises(int sig) {
+    unblock_all();
+    default_action(sig);
     struct rlimit nocore = {0, 0};
     setrlimit(RLIMIT_CORE, &nocore);
     /* raw tgkill: glibc's raise refuses its own signals (32, 33) */
@@ -54,12 +73,18 @@ int main(void) {
 
     int stops[] = {SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU};
     for (unsigned i = 0; i < sizeof stops / sizeof stops[0]; i++) {
+        int go[2];
+        pipe(go);
         pid_t p = fork();
         if (p == 0) {
+            unblock_all();
             /* TSTP/TTIN/TTOU stop only a process whose group is not orphaned: in a group
              * of its own, its parent is in another group of the session. */
             setpgid(0, 0);
             syscall(SYS_tgkill, getpid(), gettid(), stops[i]);
+            /* Continued: wait until the parent has seen that before exiting. */
+            char c;
+            read(go[0], &c, 1);
             _exit(42);
         }
         int st;
@@ -68,6 +93,9 @@ int main(void) {
         kill(p, SIGCONT);
         waitpid(p, &st, WCONTINUED);
         int cont = WIFCONTINUED(st);
+        write(go[1], "x", 1);
+        close(go[0]);
+        close(go[1]);
         waitpid(p, &st, 0);
         printf("signal %d: stopped by %d, continued %d, then exit %d\n", stops[i], stopped, cont, WEXITSTATUS(st));
     }
@@ -77,6 +105,7 @@ int main(void) {
     signal(SIGINT, SIG_IGN);
     pid_t p = fork();
     if (p == 0) {
+        unblock_all();
         struct sigaction sa;
         sigaction(SIGINT, 0, &sa);
         raise(SIGINT);

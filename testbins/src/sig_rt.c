@@ -53,6 +53,7 @@ static long raw_queue(int sig, int value) {
 }
 
 int main(void) {
+    raw_block(~0UL, SIG_UNBLOCK); /* whatever mask the program was started with */
     struct ksa a = {on_rt, KSA_FLAGS, KSA_RESTORER, 0};
     int ok = 0;
     for (int sig = 32; sig <= 64; sig++)
