@@ -3,6 +3,8 @@
  * gives EINTR with the time left, sigsuspend and pause return after the handler). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <poll.h>
+#include <sys/select.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -91,5 +93,28 @@ int main(void) {
     arm(20);
     r = pause();
     printf("pause: %d %s, handler ran %d\n", r, strerror(errno), handled);
+
+    /* ppoll and pselect with a mask that lets a blocked, pending signal through: EINTR at
+     * once, the handler runs, the old mask is back afterwards. */
+    sigprocmask(SIG_BLOCK, &block, 0);
+    raise(SIGALRM);
+    struct timespec second = {1, 0};
+    sigemptyset(&empty);
+    r = ppoll(0, 0, &second, &empty);
+    sigprocmask(SIG_BLOCK, 0, &old);
+    printf("ppoll: %d %s, handler ran %d, SIGALRM blocked again %d\n", r, strerror(errno), handled, sigismember(&old, SIGALRM));
+    raise(SIGALRM);
+    r = pselect(0, 0, 0, 0, &second, &empty);
+    sigprocmask(SIG_BLOCK, 0, &old);
+    printf("pselect: %d %s, handler ran %d, SIGALRM blocked again %d\n", r, strerror(errno), handled, sigismember(&old, SIGALRM));
+    /* A mask that blocks the signal: the call times out, the signal stays pending. */
+    second.tv_sec = 0;
+    second.tv_nsec = 30000000;
+    sigprocmask(SIG_UNBLOCK, &block, 0);
+    arm(5);
+    r = ppoll(0, 0, &second, &block);
+    printf("ppoll with SIGALRM blocked: %d, handler ran %d\n", r, handled);
+    usleep(1000);
+    printf("delivered after the call: handler ran %d\n", handled);
     return 0;
 }

@@ -396,6 +396,29 @@ pub fn set_mask(new: u64) {
     set_host_mask(t);
 }
 
+/// Run a blocking call with `mask` (when given) as the thread's mask, as ppoll, pselect6 and
+/// epoll_pwait do: a signal the temporary mask lets through interrupts the call, and its
+/// handler runs with the old mask saved in its frame (restored when it returns); otherwise
+/// the old mask comes back when the call returns. Host signals the temporary mask blocks
+/// stay pending in the kernel.
+pub fn with_temp_mask(mask: Option<u64>, call: impl FnOnce() -> Result<u64, nix::errno::Errno>) -> Result<u64, nix::errno::Errno> {
+    let Some(m) = mask else { return call() };
+    let t = current();
+    let old = t.mask();
+    set_mask(m);
+    let r = call();
+    // These calls return ERESTARTNOHAND, so a handler that runs makes them fail with EINTR,
+    // never restart (the signal may be one only the temporary mask lets through).
+    t.take_restart();
+    if r == Err(nix::errno::Errno::EINTR) {
+        // Delivery builds the frame with the old mask and restores it if no handler ran.
+        t.set_saved_mask(old);
+    } else {
+        set_mask(old);
+    }
+    r
+}
+
 /// The guest's pending signals, as rt_sigpending reports them: pending and blocked.
 pub fn sigpending() -> u64 {
     let t = current();
