@@ -322,7 +322,7 @@ pub unsafe fn atomic_rmw(p: *mut u8, op: RmwOp, ty: Ty, be: bool, x: u128) -> Re
 /// would split-lock; the guest ISAs fault or make no promise there).
 unsafe fn rmw_loop(p: *mut u8, ty: Ty, f: impl Fn(u128) -> u128) -> Result<u128, Faulted> {
     let size = ty.bytes();
-    if (p as usize) % size != 0 {
+    if !(p as usize).is_multiple_of(size) {
         let old = guest_read(p, ty)?;
         guest_write(p, ty, f(old))?;
         return Ok(old);

@@ -108,6 +108,8 @@ struct Meta {
     host: usize,
     host_len: usize,
     pcmap: Vec<(u32, u64)>,
+    /// Boxed: translated code holds the address of each op.
+    #[allow(clippy::vec_box)]
     _fallback_ops: Vec<Box<crate::ir::Op>>,
     /// Patched jumps into this block: (rel32 field, its original stub).
     incoming: Vec<(usize, usize)>,
@@ -232,10 +234,7 @@ impl Jit {
             miss,
             chain,
         })
-        .map(|j| {
-            j.set_sentinel();
-            j
-        })
+        .inspect(|j| j.set_sentinel())
     }
 
     /// The code for `pc`, compiling `translate()` on a miss. Links the jump `link` (from an

@@ -202,7 +202,7 @@ fn exit_robust_list(mem: &crate::mem::GuestMem, tid: i32) {
 
 /// The kernel's handle_futex_death for the futex word at `uaddr`.
 fn handle_futex_death(mem: &crate::mem::GuestMem, uaddr: u64, tid: i32, pi: bool, pending_op: bool) {
-    if uaddr % 4 != 0 || !mem.is_accessible(uaddr, 4, PROT_WRITE) {
+    if !uaddr.is_multiple_of(4) || !mem.is_accessible(uaddr, 4, PROT_WRITE) {
         return;
     }
     let p = mem.g2h(uaddr);

@@ -88,15 +88,19 @@ pub fn frame_top(sp: u64, act: &GuestSigaction, alt: &AltStack) -> u64 {
     }
 }
 
+/// The signal frame cannot be written where it must go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unwritable;
+
 /// Build the frame for `d` on the guest stack and point the CPU at the handler. `Err` when
 /// the frame cannot be written (the caller forces a SIGSEGV, as the kernel does).
-pub fn setup(cpu: &mut CpuState, mem: &GuestMem, d: &Delivery) -> Result<(), ()> {
+pub fn setup(cpu: &mut CpuState, mem: &GuestMem, d: &Delivery) -> Result<(), Unwritable> {
     let sp = cpu.read_u64(SP);
     let top = frame_top(sp, d.act, &d.altstack);
     let next_frame = (top.wrapping_sub(FRAME_RECORD)) & !15;
     let frame = next_frame.wrapping_sub(FRAME_SIZE as u64);
     if frame > top {
-        return Err(());
+        return Err(Unwritable);
     }
     // The frame and the frame record above it, in one write.
     let mut b = vec![0u8; FRAME_SIZE + FRAME_RECORD as usize];
@@ -135,7 +139,7 @@ pub fn setup(cpu: &mut CpuState, mem: &GuestMem, d: &Delivery) -> Result<(), ()>
     let _ = r;
     put64(&mut b, FRAME_SIZE, cpu.read_u64(xreg(29)));
     put64(&mut b, FRAME_SIZE + 8, cpu.read_u64(xreg(30)));
-    mem.write(frame, &b).map_err(|_| ())?;
+    mem.write(frame, &b).map_err(|_| Unwritable)?;
 
     cpu.write_u64(xreg(0), d.sig as u64);
     cpu.write_u64(SP, frame);
@@ -239,7 +243,7 @@ fn parse_records(mem: &GuestMem, sf: u64, frame: &[u8]) -> Option<Vec<u8>> {
                 }
                 have_extra = true;
                 let userp = base_addr + (end + 16) as u64;
-                if datap % 16 != 0 || extra_size % 16 != 0 || datap != userp || extra_size > (sf + SIGFRAME_MAXSZ).saturating_sub(userp) {
+                if !datap.is_multiple_of(16) || !extra_size.is_multiple_of(16) || datap != userp || extra_size > (sf + SIGFRAME_MAXSZ).saturating_sub(userp) {
                     return None;
                 }
                 let mut data = vec![0u8; extra_size as usize];

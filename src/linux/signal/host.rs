@@ -88,7 +88,8 @@ fn on_async(sig: i32, info: *mut libc::siginfo_t, uc: *mut libc::ucontext_t) {
     if t.mask() & b == 0 {
         t.wake.store(1, Ordering::SeqCst);
         t.request_exit();
-        safe_syscall::interrupt(uc);
+        // SAFETY: the handler's own ucontext.
+        unsafe { safe_syscall::interrupt(uc) };
     }
 }
 

@@ -68,9 +68,11 @@ pub unsafe fn call(wake: *const u8, nr: i64, a: [u64; 6]) -> i64 {
 
 /// From the host handler: if the interrupted context is in the window of a safe system call,
 /// make it return `RESTART`.
-pub fn interrupt(uc: *mut libc::ucontext_t) {
-    // SAFETY: the kernel's ucontext of the interrupted thread.
-    let gregs = unsafe { &mut (*uc).uc_mcontext.gregs };
+///
+/// # Safety
+/// `uc` is the ucontext the kernel passed to the signal handler.
+pub unsafe fn interrupt(uc: *mut libc::ucontext_t) {
+    let gregs = &mut (*uc).uc_mcontext.gregs;
     let rip = gregs[libc::REG_RIP as usize] as usize;
     if rip >= ruser_safe_syscall_start as *const () as usize && rip < ruser_safe_syscall_end as *const () as usize {
         gregs[libc::REG_RIP as usize] = ruser_safe_syscall_interrupted as *const () as i64;

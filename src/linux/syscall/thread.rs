@@ -221,7 +221,7 @@ fn sys_futex_waitv(c: &mut Ctx, a: [u64; 6]) -> SysResult {
 
 /// futex_wake(uaddr, mask, nr, flags) (Linux 6.7).
 fn sys_futex_wake(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    if a[0] % 4 != 0 {
+    if !a[0].is_multiple_of(4) {
         return Err(Errno::EINVAL);
     }
     let h = c.mem().g2h(a[0]) as u64;
@@ -230,7 +230,7 @@ fn sys_futex_wake(c: &mut Ctx, a: [u64; 6]) -> SysResult {
 
 /// futex_wait(uaddr, val, mask, flags, timeout, clockid) (Linux 6.7).
 fn sys_futex_wait(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    if a[0] % 4 != 0 {
+    if !a[0].is_multiple_of(4) {
         return Err(Errno::EINVAL);
     }
     c.mem().check(a[0], 4, PROT_READ)?;
