@@ -203,20 +203,22 @@ def find_ruser(args):
         if not os.access(args.ruser, os.X_OK):
             sys.exit("run.py: --ruser %s is not an executable" % args.ruser)
         return os.path.abspath(args.ruser)
-    # The static build (scripts/build-static.sh) is what gets installed and starts fastest.
-    target_dir = os.environ.get("RUSER_STATIC_TARGET_DIR") or os.path.join(ROOT, "target", "static")
-    path = os.path.join(target_dir, "x86_64-unknown-linux-gnu", "release", "ruser-aarch64")
-    if not args.no_cargo or not os.access(path, os.X_OK):
+    # `cargo build --release` (which scripts/build-static.sh runs) links ruser statically;
+    # the script prints the directory of the executables.
+    target_dir = os.path.join(os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target"), "release")
+    if not args.no_cargo:
         progress("== scripts/build-static.sh")
         try:
             r = subprocess.run([os.path.join(ROOT, "scripts", "build-static.sh")], cwd=ROOT,
-                               stdout=subprocess.DEVNULL)
+                               stdout=subprocess.PIPE, text=True)
         except OSError as e:
             sys.exit("run.py: cannot run scripts/build-static.sh: %s" % e)
         if r.returncode != 0:
             sys.exit("run.py: scripts/build-static.sh failed")
+        target_dir = r.stdout.strip().splitlines()[-1]
+    path = os.path.join(target_dir, "ruser-aarch64")
     if not os.access(path, os.X_OK):
-        sys.exit("run.py: %s not found after the build" % path)
+        sys.exit("run.py: %s not found (build it with cargo build --release)" % path)
     return path
 
 

@@ -4,9 +4,8 @@
 //! How it works and how to run it: tests/risu/README.md.
 //!
 //! Environment:
-//! * `RUSER_RISU_CLASS=int,ldst,fp,simd` runs only these classes (fp runs only when named
-//!   here); `RUSER_RISU_SEED=N` (default 1) and `RUSER_RISU_ITERS=N` (cases per
-//!   class) choose the cases; `RUSER_RISU_CASE=K` runs the single case K of the seed.
+//! * `RUSER_RISU_CLASS=int,ldst,fp,simd` runs only these classes; `RUSER_RISU_SEED=N`
+//!   (default 1) and `RUSER_RISU_ITERS=N` (cases per class) choose the cases; `RUSER_RISU_CASE=K` runs the single case K of the seed.
 //! * `RUSER_RISU_ONLY_DECODED=1` draws only instructions ruser's decoder accepts (to look past
 //!   the unimplemented ones; never in CI).
 //! * `RUSER_RISU_FPCR=V` gives every case that FPCR (a development aid, like the above).
@@ -28,7 +27,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// Classes that run in CI, with their case counts.
-const CI: &[(Class, u64)] = &[(Class::Int, 1500), (Class::Ldst, 1500), (Class::Simd, 1500)];
+const CI: &[(Class, u64)] = &[(Class::Int, 1500), (Class::Ldst, 1500), (Class::Fp, 1500), (Class::Simd, 1500)];
 /// Case count of a class run on demand.
 const ON_DEMAND_ITERS: u64 = 400;
 const DEFAULT_SEED: u64 = 1;

@@ -23,7 +23,7 @@ macro_rules! testbins {
 
 testbins!(
     // minimal runtime, no libc
-    asm_hello, asm_exit42, asm_enosys, asm_efault, alu, ldst, fpu, simd, simd_sat,
+    asm_hello, asm_exit42, asm_enosys, asm_efault, alu, ldst, fpu, fpu_flags, simd, simd_sat,
     // control flow a JIT chains and predicts, self-modifying code
     chain, indirect, smc,
     // the cryptographic extension (AES, SHA-1, SHA-256, PMULL)
@@ -31,6 +31,9 @@ testbins!(
     // auto-vectorised (-O3) and intrinsic integer DSP kernels: saturating, halving,
     // absolute-difference, widening and by-element AdvSIMD forms with FPSR.QC
     simd_dsp,
+    // -O3 auto-vectorised numeric kernels, string functions, hashes and checksums for
+    // Armv8.2-A+crypto+crc, each against a non-vectorised copy (static glibc)
+    vec_kernels,
     // guest faults: the guest (and so ruser) dies of SIGSEGV, SIGILL, SIGTRAP
     sig_segv, sig_ill, sig_trap, sig_wild_br,
     // static glibc
@@ -44,6 +47,8 @@ testbins!(
     // CPU features: CRC32 (no libc), HWCAP/ID registers/system registers, atomics with LSE
     // inline and gcc's outline atomics under -cpu max and (atomics_outline_a53) cortex-a53
     crc32, hwcaps, atomics_lse, atomics_outline, atomics_outline_a53,
+    // the time functions, through ruser's vDSO (static glibc)
+    vdso,
     // the syscall layer (static glibc): epoll's layouts, control messages, loopback sockets,
     // the mmap family, SysV IPC, file metadata and xattrs, fcntl and locks, zero-copy
     // transfers, event fds and signal masks, terminals, newer calls
@@ -290,6 +295,40 @@ fn hwcaps_match_the_feature_table() {
             assert_eq!(got.code, Some(0), "hwcaps raw -cpu {cpu} --backend {backend}: {}", got.stderr_str());
             assert_eq!(got.stdout_str(), want, "hwcaps raw -cpu {cpu} --backend {backend}");
         }
+    }
+}
+
+/// ruser maps a vDSO (AT_SYSINFO_EHDR) exporting the arm64 kernel's symbols, and glibc's
+/// clock_gettime, clock_getres and gettimeofday of the fast clocks then make no system call
+/// (`vdso` makes exactly two raw clock_gettime calls per clock, one raw clock_getres, and
+/// one gettimeofday with a time zone), on every backend.
+#[test]
+fn vdso_serves_time_without_system_calls() {
+    let case = load_case("vdso");
+    let symbols = ["__kernel_clock_getres", "__kernel_rt_sigreturn", "__kernel_gettimeofday", "__kernel_clock_gettime"];
+    for backend in BACKENDS {
+        let mut cmd = emu_command(&ruser_aarch64());
+        cmd.arg("--backend").arg(backend).arg(&case.binary).arg("vdso");
+        let got = run(&mut cmd, None);
+        let out = got.stdout_str();
+        assert_eq!(got.code, Some(0), "vdso vdso --backend {backend}:\n{out}{}", got.stderr_str());
+        for s in symbols {
+            assert!(out.contains(&format!("symbol {s}@LINUX_2.6.39\n")), "{s} missing (--backend {backend}):\n{out}");
+        }
+        let mut cmd = emu_command(&ruser_aarch64());
+        cmd.arg("--backend").arg(backend).arg("-strace").arg(&case.binary);
+        let got = run(&mut cmd, None);
+        assert_eq!(got.code, Some(0), "vdso -strace --backend {backend}: {}", got.stderr_str());
+        let log = got.stderr_str();
+        let calls = |prefix: &str| log.lines().filter(|l| l.split_once(' ').is_some_and(|(_, c)| c.starts_with(prefix))).count();
+        // MONOTONIC (1), MONOTONIC_RAW (4), REALTIME_COARSE (5), BOOTTIME (7), TAI (11).
+        for clk in [1, 4, 5, 7, 11] {
+            assert_eq!(calls(&format!("clock_gettime({clk},")), 2, "clock_gettime({clk}) system calls (--backend {backend})");
+            assert_eq!(calls(&format!("clock_getres({clk},")), 1, "clock_getres({clk}) system calls (--backend {backend})");
+        }
+        // REALTIME: the raw pairs around clock_gettime, gettimeofday and time().
+        assert_eq!(calls("clock_gettime(0,"), 6, "clock_gettime(0) system calls (--backend {backend})");
+        assert_eq!(calls("gettimeofday("), 1, "gettimeofday system calls (--backend {backend})");
     }
 }
 

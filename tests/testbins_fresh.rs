@@ -106,3 +106,20 @@ fn strip_qemu_signal_report(stderr: &[u8]) -> Vec<u8> {
     }
     out
 }
+
+/// The committed vDSO image (src/guest/aarch64/vdso/vdso.so) is what its source builds to.
+#[test]
+fn vdso_image_is_fresh() {
+    let test = "vdso_image_is_fresh";
+    if !(require_tool("aarch64-linux-gnu-gcc", test) & require_tool("aarch64-linux-gnu-ld", test)) {
+        return;
+    }
+    let dir = repo_root().join("src/guest/aarch64/vdso");
+    let out = std::env::temp_dir().join(format!("ruser-vdso-{}.so", std::process::id()));
+    let got = run_with_timeout(Command::new(dir.join("build.sh")).arg(&out), None, Duration::from_secs(120));
+    let fresh = std::fs::read(&out);
+    let _ = std::fs::remove_file(&out);
+    assert_eq!(got.code, Some(0), "build.sh failed: {}", got.stderr_str());
+    let committed = std::fs::read(dir.join("vdso.so")).expect("vdso.so");
+    assert!(fresh.expect("built image") == committed, "vdso.so differs from what vdso.S and vdso.lds build: run src/guest/aarch64/vdso/build.sh and commit");
+}

@@ -33,8 +33,8 @@ pub struct CpuState {
 /// byte 0 is the exit-request flag that translated code polls at every block entry; byte 1 is
 /// nonzero when the FP control word needs the exact (slow) path of every FP op
 /// (`ir::fpenv::strict`), which translated FP code tests; bytes 16..40 hold the values the
-/// JIT compares FP results with (`write_fp_trailer`).
-pub const ENGINE_TRAILER: usize = 48;
+/// JIT compares FP results with (`write_fp_trailer`), bytes 48..112 the same for vectors.
+pub const ENGINE_TRAILER: usize = 112;
 
 /// Offset of the exit-request flag in a state of `guest_size` bytes.
 pub const fn exit_flag_offset(guest_size: usize) -> usize {
@@ -52,6 +52,12 @@ pub const fn fp_check_offset(guest_size: usize) -> usize {
     exit_flag_offset(guest_size) + 16
 }
 
+/// Offset of the JIT's vector FP result check data (16-byte aligned): the f32 magnitude mask
+/// and check value, each in four lanes, then the f64 ones in two lanes.
+pub const fn fp_vcheck_offset(guest_size: usize) -> usize {
+    exit_flag_offset(guest_size) + 48
+}
+
 /// Write the FP fields of the engine trailer for FP control word `control`.
 ///
 /// # Safety
@@ -64,6 +70,15 @@ pub unsafe fn write_fp_trailer(state: *mut u8, guest_size: usize, control: u32) 
     (p.add(8) as *mut u64).write_unaligned(d);
     (p.add(16) as *mut u32).write_unaligned(u32::MAX >> 1);
     (p.add(20) as *mut u32).write_unaligned(s as u32);
+    let v = state.add(fp_vcheck_offset(guest_size));
+    for k in 0..4 {
+        (v.add(4 * k) as *mut u32).write_unaligned(u32::MAX >> 1);
+        (v.add(16 + 4 * k) as *mut u32).write_unaligned(s as u32);
+    }
+    for k in 0..2 {
+        (v.add(32 + 8 * k) as *mut u64).write_unaligned(u64::MAX >> 1);
+        (v.add(48 + 8 * k) as *mut u64).write_unaligned(d);
+    }
 }
 
 impl CpuState {
@@ -144,6 +159,14 @@ impl Clone for CpuState {
     }
 }
 
+/// A guest's vDSO image, which the loader maps into every process.
+pub struct Vdso {
+    /// The ELF shared object, mapped as it is (one read+execute segment at offset 0).
+    pub image: &'static [u8],
+    /// Offset of the signal return trampoline in the image.
+    pub sigreturn: u64,
+}
+
 /// Everything the rest of ruser knows about one guest architecture.
 pub trait GuestArch: Send + Sync {
     /// Name as used on the command line and in `uname -m` (e.g. "aarch64").
@@ -200,6 +223,12 @@ pub trait GuestArch: Send + Sync {
     /// The text of /proc/cpuinfo for a `-cpu` model on `ncpus` processors, in the format the
     /// guest architecture's Linux uses (features: only those implemented).
     fn cpuinfo(&self, cpu: &str, ncpus: usize) -> String;
+    /// The vDSO to map into every process (AT_SYSINFO_EHDR), if the guest has one.
+    fn vdso(&self) -> Option<Vdso> {
+        None
+    }
+    /// The loader mapped the vDSO at guest address `base` (its code may use fast paths).
+    fn vdso_mapped(&self, _base: u64) {}
 }
 
 /// The guest architecture for an ELF e_machine value.

@@ -413,6 +413,11 @@ pub mod portable {
 #[cfg(target_arch = "x86_64")]
 pub mod x86 {
     //! The same operations on AES-NI, SHA-NI and PCLMULQDQ. Callers must check `host()`.
+    //!
+    //! # Safety
+    //! Every function here is unsafe for one reason only: it needs the host features its
+    //! `target_feature` names, which `host()` reports.
+    #![allow(clippy::missing_safety_doc)]
     use super::Sha1Fn;
     use core::arch::x86_64::*;
 

@@ -215,6 +215,52 @@ pub fn fbin(op: FBinOp, ty: Ty, a: u128, b: u128) -> u128 {
     with_env(|ctl, fl| fbin_env(op, fmt_of(ty), a as u64, b as u64, ctl, fl)) as u128
 }
 
+/// The float type and lane count of a vector FP op on `esize`-byte lanes (`half`: the low
+/// 64 bits only).
+fn vlanes(esize: u8, half: bool) -> (Ty, usize) {
+    let ty = if esize == 8 { Ty::I64 } else { Ty::I32 };
+    (ty, (if half { 8 } else { 16 }) / esize as usize)
+}
+
+fn lane_bits(v: u128, esize: u8, i: usize) -> u64 {
+    let bits = 8 * esize as u32;
+    ((v >> (bits * i as u32)) as u64) & (u64::MAX >> (64 - bits))
+}
+
+/// `FBin` lane by lane (`Op::VFBin`); lanes above the computed ones are zero.
+pub fn vfbin(op: FBinOp, esize: u8, half: bool, a: u128, b: u128) -> u128 {
+    let (ty, n) = vlanes(esize, half);
+    let fmt = fmt_of(ty);
+    with_env(|ctl, fl| {
+        (0..n).fold(0u128, |acc, i| {
+            let r = fbin_env(op, fmt, lane_bits(a, esize, i), lane_bits(b, esize, i), ctl, fl);
+            acc | (r as u128) << (8 * esize as usize * i)
+        })
+    })
+}
+
+/// `FMulAdd` (addend `c`, no addend negation) lane by lane (`Op::VFMulAdd`).
+pub fn vfmuladd(esize: u8, half: bool, a: u128, b: u128, c: u128, neg_p: bool) -> u128 {
+    let (ty, n) = vlanes(esize, half);
+    (0..n).fold(0u128, |acc, i| {
+        let (x, y, z) = (lane_bits(a, esize, i), lane_bits(b, esize, i), lane_bits(c, esize, i));
+        let r = fmuladd(ty, x as u128, y as u128, z as u128, neg_p, false);
+        acc | r << (8 * esize as usize * i)
+    })
+}
+
+/// `FCmpNzcv` and the condition, lane by lane, as masks (`Op::VFCmp`); EQ is the quiet
+/// compare, the others signal.
+pub fn vfcmp(cond: u8, esize: u8, half: bool, a: u128, b: u128) -> u128 {
+    let (ty, n) = vlanes(esize, half);
+    let ones = u64::MAX >> (64 - 8 * esize as u32);
+    (0..n).fold(0u128, |acc, i| {
+        let nzcv = fcmp_nzcv(ty, lane_bits(a, esize, i) as u128, lane_bits(b, esize, i) as u128, cond != 0);
+        let r = if super::scalar::cond_holds(nzcv, cond) { ones } else { 0 };
+        acc | (r as u128) << (8 * esize as usize * i)
+    })
+}
+
 // ---------------------------------------------------------------------- unary ops
 
 fn arm_round(m: RoundMode, ctl: u32) -> u32 {

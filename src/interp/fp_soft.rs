@@ -395,7 +395,7 @@ pub fn round_int(fmt: Fmt, b: u64, rmode: u32, exact: bool, ctl: u32, fl: &mut u
 pub fn recip_estimate(a: u64) -> u64 {
     let a = a * 2 + 1;
     let b = (1 << 19) / a;
-    (b + 1) / 2
+    b.div_ceil(2)
 }
 
 /// Arm's RecipSqrtEstimate: `a` in 128..512 (a value in [0.25, 1)), result in 256..512.
@@ -405,7 +405,7 @@ pub fn recip_sqrt_estimate(a: u64) -> u64 {
     while a * (b + 1) * (b + 1) < 1 << 28 {
         b += 1;
     }
-    (b + 1) / 2
+    b.div_ceil(2)
 }
 
 /// The fraction bits of `b` left-aligned to 52 bits, and its biased exponent.

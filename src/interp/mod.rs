@@ -238,6 +238,9 @@ impl Interp {
             Op::VIns { a, v: x, esize, lane } => vec::ins(v(a), esize, lane, v(x)),
             Op::VExt { a, esize, lane } => vec::lane(v(a), esize, lane as usize),
             Op::VDup { v: x, esize } => vec::dup(esize, v(x)),
+            Op::VFBin { a, b, op, esize, half } => fp::vfbin(op, esize, half, v(a), v(b)),
+            Op::VFMulAdd { a, b, c, esize, neg_p, half } => fp::vfmuladd(esize, half, v(a), v(b), v(c), neg_p),
+            Op::VFCmp { a, b, cond, esize, half } => fp::vfcmp(cond, esize, half, v(a), v(b)),
             Op::Helper { a0, a1, a2, id, ty } => {
                 let mut ctx = HelperCtx { state: st, guest_base: base };
                 m((id.0.func)(&mut ctx, [v(a0), v(a1), v(a2)]), ty)

@@ -143,8 +143,8 @@ fn crc32(table: &[u32; 256], acc: u32, v: u64, data: Ty) -> u32 {
 fn mulh_u128(a: u128, b: u128) -> u128 {
     let (a0, a1) = (a as u64 as u128, a >> 64);
     let (b0, b1) = (b as u64 as u128, b >> 64);
-    let mid = (a0 * b0 >> 64) + (a1 * b0 as u64 as u128) + (a0 * b1 as u64 as u128);
-    a1 * b1 + (a1 * b0 >> 64) + (a0 * b1 >> 64) + (mid >> 64)
+    let mid = ((a0 * b0) >> 64) + (a1 * b0 as u64 as u128) + (a0 * b1 as u64 as u128);
+    a1 * b1 + ((a1 * b0) >> 64) + ((a0 * b1) >> 64) + (mid >> 64)
 }
 
 fn unimplemented_width(op: &str, ty: Ty) -> u128 {

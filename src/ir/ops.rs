@@ -148,6 +148,15 @@ ir_ops! {
     VExt(a) { esize: u8, lane: u8 } -> value;
     /// Replicate scalar `v` to every lane.
     VDup(v) { esize: u8 } -> value;
+    /// `FBin` on each `esize`-byte float lane (4: f32, 8: f64) of two vectors; with `half`
+    /// only the lanes of the low 64 bits, the upper half of the result zero. An FP op
+    /// (flags, FP environment), lane by lane as the scalar op.
+    VFBin(a, b) { op: FBinOp, esize: u8, half: bool } -> value;
+    /// Fused `c + (neg_p ? -(a*b) : a*b)` on each float lane (Arm FMLA/FMLS), as `VFBin`.
+    VFMulAdd(a, b, c) { esize: u8, neg_p: bool, half: bool } -> value;
+    /// Compare each float lane of `a` with `b`: all ones where Arm condition `cond` holds
+    /// (0 EQ: quiet, FCMEQ; 10 GE and 12 GT: signalling, FCMGE/FCMGT), else zero; as `VFBin`.
+    VFCmp(a, b) { cond: u8, esize: u8, half: bool } -> value;
 
     // ---- escape hatch ----
     /// Call helper `id` with up to four operands (pass a dummy for unused ones); the helper

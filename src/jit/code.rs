@@ -84,7 +84,7 @@ impl CodeRegion {
     pub unsafe fn patch_rel32(&mut self, field: usize, target: usize) {
         let rel = target as i64 - (field as i64 + 4);
         debug_assert!(rel >= i32::MIN as i64 && rel <= i32::MAX as i64);
-        debug_assert!(field % 4 == 0);
+        debug_assert!(field.is_multiple_of(4));
         // An aligned 4-byte store is atomic on x86, so another thread running this code sees
         // either the old or the new target.
         (field as *const std::sync::atomic::AtomicI32).as_ref().unwrap().store(rel as i32, std::sync::atomic::Ordering::Release);

@@ -1,10 +1,11 @@
 //! IR block → x86-64 machine code.
 //!
-//! One pass over the straight-line block with the allocator in `regs`. Integer, memory,
-//! flag and control ops are emitted inline; the rest (floating point, vectors, helpers) are
-//! calls to the interpreter's own semantics through `runtime::jit_eval`, so both backends
-//! agree by construction wherever the JIT has no native code yet (see `native_fp` for the
-//! FP ops emitted inline).
+//! One pass over the straight-line block with the allocator in `regs`. This file holds the
+//! code generator's state, operands, exits and terminals and the per-op dispatch; the ops
+//! themselves are emitted by `emit/flags.rs` (NZCV and conditions), `emit/int.rs` (integer
+//! ALU), `emit/mem.rs` (loads, stores, atomics), `emit_fp.rs`, `emit_vec*.rs` and
+//! `emit_crypto.rs`. Ops without native code are calls to the interpreter's own semantics
+//! through `runtime::jit_eval` (`emit/call.rs`), so both backends agree by construction.
 
 use super::regs::*;
 use super::runtime::{self, ExitKind};
@@ -36,7 +37,9 @@ pub struct Compiled {
     pub code: Vec<u8>,
     /// (host offset, guest pc) at each guest instruction start, ascending.
     pub pcmap: Vec<(u32, u64)>,
-    /// Ops executed through `jit_eval`; the code holds pointers into these boxes.
+    /// Ops executed through `jit_eval`; the code holds pointers into these boxes (which is
+    /// why they are boxed: their addresses must not move).
+    #[allow(clippy::vec_box)]
     pub fallback_ops: Vec<Box<Op>>,
 }
 
@@ -81,41 +84,6 @@ pub enum Cc {
     G = 15,
 }
 
-/// How a fused Arm condition is decided from x86 flags.
-#[derive(Clone, Copy, Debug)]
-enum CondEval {
-    X86(Cc),
-    Always(bool),
-}
-
-/// Which flag-setting op defines an NZCV value, for fusing conditions with it.
-#[derive(Clone, Copy, Debug)]
-enum FlagSrc {
-    /// `cmp a, b` (SubNzcv with carry-in 1).
-    Sub(Val, Val, Ty),
-    /// `a + b` (AddNzcv with carry-in 0).
-    Add(Val, Val, Ty),
-    /// `test a, a`.
-    Logic(Val, Ty),
-}
-
-/// What sets the x86 flags for a branch fused with its condition.
-#[derive(Clone, Copy, Debug)]
-enum FusedCond {
-    /// The flags of an Arm flag-setting op.
-    Flags(FlagSrc),
-    /// An IR integer comparison: `cmp a, b` at `ty` (signed narrow compares sign-extend).
-    Cmp(Val, Val, Ty, bool),
-}
-
-/// `base + index * scale + disp`, folded into a memory access.
-#[derive(Clone, Copy, Debug)]
-struct AddrMode {
-    base: Val,
-    index: Option<(Val, u8)>,
-    disp: i32,
-}
-
 /// Registers hold values zero-extended, so a zero-extension is a no-op: uses of its result
 /// read its operand instead (and the extension itself becomes dead).
 fn alias_zero_extensions(b: &Block) -> std::borrow::Cow<'_, Block> {
@@ -145,94 +113,6 @@ fn alias_zero_extensions(b: &Block) -> std::borrow::Cow<'_, Block> {
     std::borrow::Cow::Owned(nb)
 }
 
-/// Find the addressing mode of each Load/Store whose address is an add used only there.
-fn fold_addresses(b: &Block, uses: &[u32]) -> (Vec<Option<AddrMode>>, Vec<bool>) {
-    let n = b.insts.len();
-    let mut modes = vec![None; n];
-    let mut folded = vec![false; n];
-    let konst = |v: Val| match b.insts[v.0 as usize].op {
-        Op::Const { imm, .. } => Some(imm.get() as u64),
-        _ => None,
-    };
-    for (j, inst) in b.insts.iter().enumerate() {
-        let addr = match inst.op {
-            Op::Load { addr, .. } | Op::Store { addr, .. } => addr,
-            _ => continue,
-        };
-        if uses[addr.0 as usize] != 1 {
-            continue;
-        }
-        let Op::Bin { op: BinOp::Add, ty: Ty::I64, a, b: off } = b.insts[addr.0 as usize].op else { continue };
-        if konst(a).is_some() {
-            continue;
-        }
-        let mode = if let Some(d) = konst(off) {
-            if !fits_i32(d) {
-                continue;
-            }
-            AddrMode { base: a, index: None, disp: d as i64 as i32 }
-        } else if let (Op::Bin { op: BinOp::Shl, ty: Ty::I64, a: y, b: k }, 1) =
-            (&b.insts[off.0 as usize].op, uses[off.0 as usize])
-        {
-            match konst(*k) {
-                Some(k @ 0..=3) if konst(*y).is_none() => {
-                    folded[off.0 as usize] = true;
-                    AddrMode { base: a, index: Some((*y, 1 << k)), disp: 0 }
-                }
-                _ => AddrMode { base: a, index: Some((off, 1)), disp: 0 },
-            }
-        } else {
-            AddrMode { base: a, index: Some((off, 1)), disp: 0 }
-        };
-        folded[addr.0 as usize] = true;
-        modes[j] = Some(mode);
-    }
-    (modes, folded)
-}
-
-fn arm_cond(src: &FlagSrc, cond: u8) -> Option<CondEval> {
-    use CondEval::*;
-    use Cc::*;
-    let common = |c: u8| -> Option<CondEval> {
-        Some(match c {
-            0 => X86(E),
-            1 => X86(Ne),
-            4 => X86(S),
-            5 => X86(Ns),
-            6 => X86(O),
-            7 => X86(No),
-            10 => X86(Ge),
-            11 => X86(L),
-            12 => X86(G),
-            13 => X86(Le),
-            14 | 15 => Always(true),
-            _ => return None,
-        })
-    };
-    match src {
-        FlagSrc::Sub(..) => match cond {
-            2 => Some(X86(Ae)),
-            3 => Some(X86(B)),
-            8 => Some(X86(A)),
-            9 => Some(X86(Be)),
-            c => common(c),
-        },
-        FlagSrc::Add(..) => match cond {
-            2 => Some(X86(B)),
-            3 => Some(X86(Ae)),
-            8 | 9 => None,
-            c => common(c),
-        },
-        FlagSrc::Logic(..) => match cond {
-            2 | 8 => Some(Always(false)),
-            3 | 9 => Some(Always(true)),
-            6 => Some(Always(false)),
-            7 => Some(Always(true)),
-            c => common(c),
-        },
-    }
-}
-
 enum Stub {
     /// A direct exit to `target`; its jump is the patchable site at `field` (code offset).
     Chain { label: DynamicLabel, target: u64, field: usize },
@@ -247,9 +127,12 @@ pub struct Cg<'a> {
     pub(super) al: Alloc,
     stubs: Vec<Stub>,
     pcmap: Vec<(u32, u64)>,
-    fallback_ops: Vec<Box<Op>>,
+    #[allow(clippy::vec_box)] // stable addresses, see `Compiled::fallback_ops`
+    pub(super) fallback_ops: Vec<Box<Op>>,
     /// Out-of-line slow paths of native FP ops (emit_fp.rs), emitted after the block.
     pub(super) fp_stubs: Vec<super::emit_fp::FpStub>,
+    /// Out-of-line slow paths of native vector FP ops (emit_vfp.rs).
+    pub(super) vfp_stubs: Vec<super::emit_vfp::VfpStub>,
     /// Fusable flag sources, by NZCV value index.
     flag_src: Vec<Option<FlagSrc>>,
     /// Values an instruction reads beyond its own operands (fused flag sources, folded
@@ -294,6 +177,15 @@ macro_rules! shift {
     }};
 }
 
+// The emitters by concern; they see this module's private items, and the macros above.
+mod call;
+mod flags;
+mod int;
+mod mem;
+
+use flags::{arm_cond, cc_of, CondEval, FlagSrc, FusedCond};
+use mem::{fold_addresses, AddrMode};
+
 /// Append `jmp rel32` to absolute `target` to code assembled for `base_addr`.
 pub fn jmp_abs(a: &mut Asm, base_addr: usize, target: usize) {
     let at = base_addr + a.offset().0 + 5;
@@ -305,21 +197,6 @@ pub fn jmp_abs(a: &mut Asm, base_addr: usize, target: usize) {
 
 pub fn fits_i32(x: u64) -> bool {
     x as i64 == x as i64 as i32 as i64
-}
-
-fn cc_of(cc: CmpCc) -> Cc {
-    match cc {
-        CmpCc::Eq => Cc::E,
-        CmpCc::Ne => Cc::Ne,
-        CmpCc::Ult => Cc::B,
-        CmpCc::Ule => Cc::Be,
-        CmpCc::Ugt => Cc::A,
-        CmpCc::Uge => Cc::Ae,
-        CmpCc::Slt => Cc::L,
-        CmpCc::Sle => Cc::Le,
-        CmpCc::Sgt => Cc::G,
-        CmpCc::Sge => Cc::Ge,
-    }
 }
 
 impl<'a> Cg<'a> {
@@ -420,6 +297,7 @@ impl<'a> Cg<'a> {
             pcmap: Vec::new(),
             fallback_ops: Vec::new(),
             fp_stubs: Vec::new(),
+            vfp_stubs: Vec::new(),
             flag_src,
             extra_at,
             addr_mode,
@@ -565,7 +443,7 @@ impl<'a> Cg<'a> {
 
     /// A 6-byte `jcc rel32` whose field is 4-byte aligned (patchable); returns the field offset.
     fn jcc_site(&mut self, cc: Cc, l: DynamicLabel) -> usize {
-        while (self.off() + 2) % 4 != 0 {
+        while !(self.off() + 2).is_multiple_of(4) {
             dynasm!(self.a ; .arch x64 ; nop);
         }
         let start = self.off();
@@ -591,7 +469,7 @@ impl<'a> Cg<'a> {
 
     /// A 5-byte `jmp rel32` whose field is 4-byte aligned; returns the field offset.
     fn jmp_site(&mut self, l: DynamicLabel) -> usize {
-        while (self.off() + 1) % 4 != 0 {
+        while !(self.off() + 1).is_multiple_of(4) {
             dynasm!(self.a ; .arch x64 ; nop);
         }
         let start = self.off();
@@ -642,6 +520,7 @@ impl<'a> Cg<'a> {
         self.terminal()?;
         self.emit_stubs();
         self.emit_fp_stubs();
+        self.emit_vfp_stubs();
         let code = self.a.finalize().map_err(|e| CompileError::Asm(format!("{e:?}")))?;
         Ok(Compiled { code, pcmap: self.pcmap, fallback_ops: self.fallback_ops })
     }
@@ -874,804 +753,10 @@ impl<'a> Cg<'a> {
         Ok(())
     }
 
-    fn native_un(&self, op: UnOp, ty: Ty) -> bool {
-        match op {
-            UnOp::Not | UnOp::Neg | UnOp::Popcnt => true,
-            UnOp::Bswap => ty != Ty::I8,
-            UnOp::Clz | UnOp::Ctz => self.env.lzcnt && matches!(ty, Ty::I32 | Ty::I64),
-            _ => false,
-        }
-    }
-
-    /// Set x86 flags from `a - b` / `a + b` (with an optional Arm carry-in).
-    fn arith_flags(&mut self, a: Val, b: Val, cin: Option<Val>, ty: Ty, sub: bool) {
-        let w = ty == Ty::I64;
-        let cin_const = cin.map(|c| self.opnd(c));
-        let bo = match self.opnd(b) {
-            Opnd::I(x) if w && !fits_i32(x) => {
-                self.mov_to(RDX, Opnd::I(x));
-                Opnd::R(RDX)
-            }
-            o => o,
-        };
-        let plain = match (sub, cin_const) {
-            (true, Some(Opnd::I(1))) | (false, Some(Opnd::I(0))) | (_, None) => true,
-            _ => false,
-        };
-        let ao = self.opnd(a);
-        self.mov_to(RAX, ao);
-        if plain {
-            if sub {
-                alu!(self, cmp, RAX, bo, w);
-            } else {
-                alu!(self, add, RAX, bo, w);
-            }
-            return;
-        }
-        // Carry-in from a value: x86 CF = cin for ADC, CF = !cin for SBB.
-        let c = self.in_reg(cin.unwrap(), RCX);
-        dynasm!(self.a ; .arch x64 ; cmp Rb(c), 1);
-        // Now CF = (cin < 1) = !cin.
-        if sub {
-            alu!(self, sbb, RAX, bo, w);
-        } else {
-            dynasm!(self.a ; .arch x64 ; cmc);
-            alu!(self, adc, RAX, bo, w);
-        }
-    }
-
-    /// Pack the x86 flags of the last arithmetic into Arm NZCV (bits 31..28) as value `i`.
-    /// `invert_c`: the op was a subtraction, whose Arm C is x86's !CF.
-    fn pack_nzcv(&mut self, i: usize, invert_c: bool) -> Result<(), CompileError> {
-        // lahf: AH = SF ZF - AF - PF - CF; seto al. pext with 0xC101 then gives N Z C V in bits 3..0.
-        dynasm!(self.a ; .arch x64 ; lahf ; seto al ; mov ecx, 0xC101 ; pext eax, eax, ecx);
-        if invert_c {
-            dynasm!(self.a ; .arch x64 ; xor eax, 2);
-        }
-        let d = self.def_reg(i)?;
-        dynasm!(self.a ; .arch x64 ; shl eax, 28 ; mov Rd(d), eax);
-        Ok(())
-    }
-
-    /// Recompute the x86 flags of a fusable flag source.
-    fn flags_of(&mut self, src: FlagSrc) {
-        match src {
-            FlagSrc::Sub(a, b, ty) => self.arith_flags(a, b, None, ty, true),
-            FlagSrc::Add(a, b, ty) => self.arith_flags(a, b, None, ty, false),
-            FlagSrc::Logic(a, ty) => {
-                let r = self.in_reg(a, RAX);
-                if ty == Ty::I64 {
-                    dynasm!(self.a ; .arch x64 ; test Rq(r), Rq(r));
-                } else {
-                    dynasm!(self.a ; .arch x64 ; test Rd(r), Rd(r));
-                }
-            }
-        }
-    }
-
-    fn cond_holds(&mut self, i: usize, nzcv: Val, cond: u8) -> Result<(), CompileError> {
-        if let Some(src) = self.flag_src[nzcv.0 as usize] {
-            if let Some(ev) = arm_cond(&src, cond) {
-                match ev {
-                    CondEval::Always(t) => {
-                        self.al.loc[i] = Loc::Imm(t as u64);
-                    }
-                    CondEval::X86(cc) => {
-                        self.flags_of(src);
-                        let d = self.def_reg(i)?;
-                        self.setcc(cc, d);
-                        dynasm!(self.a ; .arch x64 ; movzx Rd(d), Rb(d));
-                    }
-                }
-                return Ok(());
-            }
-        }
-        // Generic: look the condition up in a 16x16 table by the NZCV nibble.
-        let o = self.opnd(nzcv);
-        self.mov_to(RAX, o);
-        let table = runtime::cond_table_addr() as i64 + 16 * cond as i64;
-        let d = self.def_reg(i)?;
-        dynasm!(self.a ; .arch x64 ; shr eax, 28 ; mov rcx, QWORD table ; movzx Rd(d), BYTE [rcx + rax]);
-        Ok(())
-    }
-
-    fn compare(&mut self, a: Val, b: Val, ty: Ty, signed: bool) {
-        if signed && matches!(ty, Ty::I8 | Ty::I16) {
-            let ao = self.opnd(a);
-            self.mov_to(RAX, ao);
-            let bo = self.opnd(b);
-            self.mov_to(RCX, bo);
-            if ty == Ty::I8 {
-                dynasm!(self.a ; .arch x64 ; movsx eax, al ; movsx ecx, cl ; cmp eax, ecx);
-            } else {
-                dynasm!(self.a ; .arch x64 ; movsx eax, ax ; movsx ecx, cx ; cmp eax, ecx);
-            }
-            return;
-        }
-        let w = ty == Ty::I64;
-        let ar = self.in_reg(a, RAX);
-        let bo = self.opnd(b);
-        alu!(self, cmp, ar, bo, w);
-    }
-
-    fn bin(&mut self, i: usize, op: BinOp, ty: Ty, a: Val, b: Val) -> Result<(), CompileError> {
-        let w = ty == Ty::I64;
-        match op {
-            BinOp::Add | BinOp::Sub | BinOp::And | BinOp::Or | BinOp::Xor | BinOp::Mul | BinOp::AndNot => {
-                self.pin(a);
-                self.pin(b);
-                let mut bo = self.opnd(b);
-                if op == BinOp::AndNot {
-                    self.mov_to(RCX, bo);
-                    dynasm!(self.a ; .arch x64 ; not rcx);
-                    bo = Opnd::R(RCX);
-                }
-                let d = self.def_from(i, a, &[b])?;
-                match op {
-                    BinOp::Add => alu!(self, add, d, bo, w),
-                    BinOp::Sub => alu!(self, sub, d, bo, w),
-                    BinOp::And | BinOp::AndNot => alu!(self, and, d, bo, w),
-                    BinOp::Or => alu!(self, or, d, bo, w),
-                    BinOp::Xor => alu!(self, xor, d, bo, w),
-                    _ => {
-                        let bo = match bo {
-                            Opnd::I(x) => {
-                                self.mov_to(RCX, Opnd::I(x));
-                                Opnd::R(RCX)
-                            }
-                            o => o,
-                        };
-                        match (bo, w) {
-                            (Opnd::R(r), true) => dynasm!(self.a ; .arch x64 ; imul Rq(d), Rq(r)),
-                            (Opnd::R(r), false) => dynasm!(self.a ; .arch x64 ; imul Rd(d), Rd(r)),
-                            (Opnd::M(m), true) => dynasm!(self.a ; .arch x64 ; imul Rq(d), QWORD [rsp + m]),
-                            (Opnd::M(m), false) => dynasm!(self.a ; .arch x64 ; imul Rd(d), DWORD [rsp + m]),
-                            (Opnd::I(_), _) => unreachable!("immediate multiplier was moved to a register"),
-                        }
-                    }
-                }
-                if matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::AndNot) {
-                    self.mask(d, ty);
-                }
-            }
-            BinOp::Shl | BinOp::Lshr | BinOp::Ashr | BinOp::Ror => {
-                let bits = ty.bits() as u64;
-                let amt = match self.opnd(b) {
-                    Opnd::I(x) => Some((x % bits) as u8),
-                    o => {
-                        self.mov_to(RCX, o);
-                        if bits < 32 {
-                            dynasm!(self.a ; .arch x64 ; and ecx, (bits - 1) as i32);
-                        }
-                        None
-                    }
-                };
-                self.pin(a);
-                let d = self.def_from(i, a, &[])?;
-                match (op, ty) {
-                    (BinOp::Shl, _) => shift!(self, shl, d, amt, w),
-                    (BinOp::Lshr, _) => shift!(self, shr, d, amt, w),
-                    (BinOp::Ashr, Ty::I8) => {
-                        dynasm!(self.a ; .arch x64 ; movsx Rd(d), Rb(d));
-                        shift!(self, sar, d, amt, false)
-                    }
-                    (BinOp::Ashr, Ty::I16) => {
-                        dynasm!(self.a ; .arch x64 ; movsx Rd(d), Rw(d));
-                        shift!(self, sar, d, amt, false)
-                    }
-                    (BinOp::Ashr, _) => shift!(self, sar, d, amt, w),
-                    (_, Ty::I8) => match amt {
-                        Some(n) => dynasm!(self.a ; .arch x64 ; ror Rb(d), n as i8),
-                        None => dynasm!(self.a ; .arch x64 ; ror Rb(d), cl),
-                    },
-                    (_, Ty::I16) => match amt {
-                        Some(n) => dynasm!(self.a ; .arch x64 ; ror Rw(d), n as i8),
-                        None => dynasm!(self.a ; .arch x64 ; ror Rw(d), cl),
-                    },
-                    _ => shift!(self, ror, d, amt, w),
-                }
-                self.mask(d, ty);
-            }
-            BinOp::MulHU | BinOp::MulHS => {
-                let signed = op == BinOp::MulHS;
-                if ty == Ty::I64 {
-                    let ao = self.opnd(a);
-                    self.mov_to(RAX, ao);
-                    let br = self.in_reg(b, RCX);
-                    if signed {
-                        dynasm!(self.a ; .arch x64 ; imul Rq(br));
-                    } else {
-                        dynasm!(self.a ; .arch x64 ; mul Rq(br));
-                    }
-                    let d = self.def_reg(i)?;
-                    dynasm!(self.a ; .arch x64 ; mov Rq(d), rdx);
-                } else {
-                    // Widen to 64 bits, multiply, take the high half of the narrow product.
-                    let ao = self.opnd(a);
-                    self.mov_to(RAX, ao);
-                    let bo = self.opnd(b);
-                    self.mov_to(RCX, bo);
-                    if signed {
-                        self.sext_in_place(RAX, ty);
-                        self.sext_in_place(RCX, ty);
-                    }
-                    let sh = ty.bits() as i8;
-                    let d = self.def_reg(i)?;
-                    dynasm!(self.a ; .arch x64 ; imul rax, rcx ; sar rax, sh ; mov Rq(d), rax);
-                    self.truncate(d, ty);
-                }
-            }
-            BinOp::DivU | BinOp::DivS | BinOp::RemU | BinOp::RemS => self.div(i, op, ty, a, b)?,
-            BinOp::Crc32(data) | BinOp::Crc32C(data) => self.crc32(i, matches!(op, BinOp::Crc32C(_)), data, a, b)?,
-        }
-        Ok(())
-    }
-
-    pub(super) fn sext_in_place(&mut self, r: u8, ty: Ty) {
-        match ty {
-            Ty::I8 => dynasm!(self.a ; .arch x64 ; movsx Rq(r), Rb(r)),
-            Ty::I16 => dynasm!(self.a ; .arch x64 ; movsx Rq(r), Rw(r)),
-            Ty::I32 => dynasm!(self.a ; .arch x64 ; movsxd Rq(r), Rd(r)),
-            _ => {}
-        }
-    }
-
-    /// Keep only the low `ty` bits of `r`.
-    pub(super) fn truncate(&mut self, r: u8, ty: Ty) {
-        match ty {
-            Ty::I32 => dynasm!(self.a ; .arch x64 ; mov Rd(r), Rd(r)),
-            _ => self.mask(r, ty),
-        }
-    }
-
-    fn div(&mut self, i: usize, op: BinOp, ty: Ty, a: Val, b: Val) -> Result<(), CompileError> {
-        let signed = matches!(op, BinOp::DivS | BinOp::RemS);
-        let rem = matches!(op, BinOp::RemU | BinOp::RemS);
-        let ao = self.opnd(a);
-        self.mov_to(RAX, ao);
-        let bo = self.opnd(b);
-        self.mov_to(RCX, bo);
-        let w = ty == Ty::I64;
-        if signed && !w {
-            self.sext_in_place(RAX, ty);
-            self.sext_in_place(RCX, ty);
-        }
-        let d = self.def_reg(i)?;
-        let zero = self.a.new_dynamic_label();
-        let done = self.a.new_dynamic_label();
-        let ovf = self.a.new_dynamic_label();
-        dynasm!(self.a ; .arch x64 ; test rcx, rcx ; jz =>zero);
-        if signed {
-            // MIN / -1 overflows on x86; Arm gives MIN (quotient) and 0 (remainder).
-            dynasm!(self.a ; .arch x64 ; cmp rcx, -1 ; je =>ovf ; cqo ; idiv rcx);
-        } else {
-            dynasm!(self.a ; .arch x64 ; xor edx, edx ; div rcx);
-        }
-        if rem {
-            dynasm!(self.a ; .arch x64 ; mov Rq(d), rdx ; jmp =>done);
-        } else {
-            dynasm!(self.a ; .arch x64 ; mov Rq(d), rax ; jmp =>done);
-        }
-        if signed {
-            dynasm!(self.a ; .arch x64 ; =>ovf);
-            if rem {
-                dynasm!(self.a ; .arch x64 ; xor Rd(d), Rd(d) ; jmp =>done);
-            } else {
-                dynasm!(self.a ; .arch x64 ; neg rax ; mov Rq(d), rax ; jmp =>done);
-            }
-        }
-        dynasm!(self.a ; .arch x64 ; =>zero ; xor Rd(d), Rd(d) ; =>done);
-        if !w {
-            self.truncate(d, ty);
-        }
-        Ok(())
-    }
-
-    fn un(&mut self, i: usize, op: UnOp, ty: Ty, a: Val) -> Result<(), CompileError> {
-        let w = ty == Ty::I64;
-        self.pin(a);
-        match op {
-            UnOp::Not | UnOp::Neg | UnOp::Bswap => {
-                let d = self.def_from(i, a, &[])?;
-                match (op, w) {
-                    (UnOp::Not, true) => dynasm!(self.a ; .arch x64 ; not Rq(d)),
-                    (UnOp::Not, false) => dynasm!(self.a ; .arch x64 ; not Rd(d)),
-                    (UnOp::Neg, true) => dynasm!(self.a ; .arch x64 ; neg Rq(d)),
-                    (UnOp::Neg, false) => dynasm!(self.a ; .arch x64 ; neg Rd(d)),
-                    (_, true) => dynasm!(self.a ; .arch x64 ; bswap Rq(d)),
-                    (_, false) if ty == Ty::I16 => dynasm!(self.a ; .arch x64 ; rol Rw(d), 8),
-                    (_, false) => dynasm!(self.a ; .arch x64 ; bswap Rd(d)),
-                }
-                self.mask(d, ty);
-            }
-            UnOp::Popcnt | UnOp::Clz | UnOp::Ctz => {
-                let ar = self.in_reg(a, RAX);
-                let d = self.def_reg(i)?;
-                match (op, w) {
-                    (UnOp::Popcnt, _) => dynasm!(self.a ; .arch x64 ; popcnt Rq(d), Rq(ar)),
-                    (UnOp::Clz, true) => dynasm!(self.a ; .arch x64 ; lzcnt Rq(d), Rq(ar)),
-                    (UnOp::Clz, false) => dynasm!(self.a ; .arch x64 ; lzcnt Rd(d), Rd(ar)),
-                    (_, true) => dynasm!(self.a ; .arch x64 ; tzcnt Rq(d), Rq(ar)),
-                    (_, false) => dynasm!(self.a ; .arch x64 ; tzcnt Rd(d), Rd(ar)),
-                }
-            }
-            _ => unreachable!("non-native unary op"),
-        }
-        Ok(())
-    }
-
-    fn ext(&mut self, i: usize, a: Val, from: Ty, to: Ty, signed: bool) -> Result<(), CompileError> {
-        self.pin(a);
-        let d = self.def_from(i, a, &[])?;
-        if signed && from < to {
-            match (from, to) {
-                (Ty::I8, Ty::I64) => dynasm!(self.a ; .arch x64 ; movsx Rq(d), Rb(d)),
-                (Ty::I16, Ty::I64) => dynasm!(self.a ; .arch x64 ; movsx Rq(d), Rw(d)),
-                (Ty::I32, Ty::I64) => dynasm!(self.a ; .arch x64 ; movsxd Rq(d), Rd(d)),
-                (Ty::I8, _) => dynasm!(self.a ; .arch x64 ; movsx Rd(d), Rb(d)),
-                (Ty::I16, _) => dynasm!(self.a ; .arch x64 ; movsx Rd(d), Rw(d)),
-                _ => {}
-            }
-            self.truncate(d, to);
-        } else if to < from {
-            self.truncate(d, to);
-        }
-        Ok(())
-    }
-
-    // ------------------------------------------------------------------ memory
-
-    /// The host address of the access made by instruction `i` to guest address `addr`, as a
-    /// register and a displacement.
-    fn host_addr(&mut self, i: usize, addr: Val) -> (u8, i32) {
-        let Some(m) = self.addr_mode[i] else {
-            let r = self.in_reg(addr, RDX);
-            if self.env.guest_base == 0 {
-                return (r, 0);
-            }
-            dynasm!(self.a ; .arch x64 ; lea rdx, [Rq(r) + r15]);
-            return (RDX, 0);
-        };
-        let rb = self.in_reg(m.base, RDX);
-        let disp = m.disp;
-        match m.index {
-            None if self.env.guest_base == 0 => (rb, disp),
-            None => {
-                dynasm!(self.a ; .arch x64 ; lea rdx, [Rq(rb) + r15 + disp]);
-                (RDX, 0)
-            }
-            Some((x, scale)) => {
-                let rx = self.in_reg(x, RCX);
-                match scale {
-                    1 => dynasm!(self.a ; .arch x64 ; lea rdx, [Rq(rb) + Rq(rx) + disp]),
-                    2 => dynasm!(self.a ; .arch x64 ; lea rdx, [Rq(rb) + Rq(rx) * 2 + disp]),
-                    4 => dynasm!(self.a ; .arch x64 ; lea rdx, [Rq(rb) + Rq(rx) * 4 + disp]),
-                    _ => dynasm!(self.a ; .arch x64 ; lea rdx, [Rq(rb) + Rq(rx) * 8 + disp]),
-                }
-                if self.env.guest_base != 0 {
-                    dynasm!(self.a ; .arch x64 ; add rdx, r15);
-                }
-                (RDX, 0)
-            }
-        }
-    }
-
-    fn pin_addr(&mut self, i: usize, addr: Val) {
-        match self.addr_mode[i] {
-            None => self.pin(addr),
-            Some(m) => {
-                self.pin(m.base);
-                if let Some((x, _)) = m.index {
-                    self.pin(x);
-                }
-            }
-        }
-    }
-
-    fn load(&mut self, i: usize, addr: Val, ty: Ty, be: bool) -> Result<(), CompileError> {
-        self.pin_addr(i, addr);
-        let (p, o) = self.host_addr(i, addr);
-        if ty == Ty::I128 {
-            dynasm!(self.a ; .arch x64 ; movdqu xmm0, [Rq(p) + o]);
-            if be {
-                let m = runtime::bswap128_mask_addr() as i64;
-                dynasm!(self.a ; .arch x64 ; mov rax, QWORD m ; pshufb xmm0, [rax]);
-            }
-            self.vdef(i, 0)?;
-            return Ok(());
-        }
-        let d = self.def_reg(i)?;
-        match ty {
-            Ty::I8 => dynasm!(self.a ; .arch x64 ; movzx Rd(d), BYTE [Rq(p) + o]),
-            Ty::I16 => dynasm!(self.a ; .arch x64 ; movzx Rd(d), WORD [Rq(p) + o]),
-            Ty::I32 => dynasm!(self.a ; .arch x64 ; mov Rd(d), DWORD [Rq(p) + o]),
-            _ => dynasm!(self.a ; .arch x64 ; mov Rq(d), QWORD [Rq(p) + o]),
-        }
-        if be {
-            match ty {
-                Ty::I16 => dynasm!(self.a ; .arch x64 ; rol Rw(d), 8 ; movzx Rd(d), Rw(d)),
-                Ty::I32 => dynasm!(self.a ; .arch x64 ; bswap Rd(d)),
-                Ty::I64 => dynasm!(self.a ; .arch x64 ; bswap Rq(d)),
-                _ => {}
-            }
-        }
-        Ok(())
-    }
-
-    fn store(&mut self, i: usize, addr: Val, v: Val, ty: Ty, be: bool) {
-        let (p, o) = self.host_addr(i, addr);
-        if ty == Ty::I128 {
-            let mut x = if self.prev_in_xmm0(i, v) { 0 } else { self.vsrc(v, 0) };
-            if be {
-                if x != 0 {
-                    dynasm!(self.a ; .arch x64 ; movdqa xmm0, Rx(x));
-                    x = 0;
-                }
-                let m = runtime::bswap128_mask_addr() as i64;
-                dynasm!(self.a ; .arch x64 ; mov rax, QWORD m ; pshufb xmm0, [rax]);
-            }
-            dynasm!(self.a ; .arch x64 ; movdqu [Rq(p) + o], Rx(x));
-            return;
-        }
-        let vo = self.opnd(v);
-        if !be {
-            match (vo, ty) {
-                (Opnd::I(x), Ty::I8) => return dynasm!(self.a ; .arch x64 ; mov BYTE [Rq(p) + o], x as i8),
-                (Opnd::I(x), Ty::I16) => return dynasm!(self.a ; .arch x64 ; mov WORD [Rq(p) + o], x as i16),
-                (Opnd::I(x), Ty::I32) => return dynasm!(self.a ; .arch x64 ; mov DWORD [Rq(p) + o], x as i32),
-                (Opnd::I(x), Ty::I64) if fits_i32(x) => {
-                    return dynasm!(self.a ; .arch x64 ; mov QWORD [Rq(p) + o], x as i32)
-                }
-                _ => {}
-            }
-        }
-        let r = if be {
-            self.mov_to(RAX, vo);
-            match ty {
-                Ty::I16 => dynasm!(self.a ; .arch x64 ; rol ax, 8),
-                Ty::I32 => dynasm!(self.a ; .arch x64 ; bswap eax),
-                Ty::I64 => dynasm!(self.a ; .arch x64 ; bswap rax),
-                _ => {}
-            }
-            RAX
-        } else {
-            self.in_reg(v, RAX)
-        };
-        match ty {
-            Ty::I8 => dynasm!(self.a ; .arch x64 ; mov BYTE [Rq(p) + o], Rb(r)),
-            Ty::I16 => dynasm!(self.a ; .arch x64 ; mov WORD [Rq(p) + o], Rw(r)),
-            Ty::I32 => dynasm!(self.a ; .arch x64 ; mov DWORD [Rq(p) + o], Rd(r)),
-            _ => dynasm!(self.a ; .arch x64 ; mov QWORD [Rq(p) + o], Rq(r)),
-        }
-    }
-
-    fn cmpxchg(&mut self, i: usize, addr: Val, expected: Val, new: Val, enable: Val, ty: Ty) -> Result<(), CompileError> {
-        let d = self.def_reg(i)?;
-        let skip = self.a.new_dynamic_label();
-        let done = self.a.new_dynamic_label();
-        let eo = self.opnd(expected);
-        match self.opnd(enable) {
-            Opnd::I(x) if x & 1 != 0 => {}
-            Opnd::I(_) => {
-                dynasm!(self.a ; .arch x64 ; jmp =>skip);
-            }
-            o => {
-                self.mov_to(RCX, o);
-                dynasm!(self.a ; .arch x64 ; test cl, cl ; jz =>skip);
-            }
-        }
-        let (p, o) = self.host_addr(i, addr);
-        self.mov_to(RAX, eo);
-        let nr = self.in_reg(new, RCX);
-        match ty {
-            Ty::I8 => dynasm!(self.a ; .arch x64 ; lock cmpxchg BYTE [Rq(p) + o], Rb(nr) ; movzx Rd(d), al),
-            Ty::I16 => dynasm!(self.a ; .arch x64 ; lock cmpxchg WORD [Rq(p) + o], Rw(nr) ; movzx Rd(d), ax),
-            Ty::I32 => dynasm!(self.a ; .arch x64 ; lock cmpxchg DWORD [Rq(p) + o], Rd(nr) ; mov Rd(d), eax),
-            _ => dynasm!(self.a ; .arch x64 ; lock cmpxchg QWORD [Rq(p) + o], Rq(nr) ; mov Rq(d), rax),
-        }
-        dynasm!(self.a ; .arch x64 ; jmp =>done ; =>skip);
-        // Disabled: the result is !expected (masked), touching no memory.
-        self.mov_to(d, eo);
-        dynasm!(self.a ; .arch x64 ; not Rq(d));
-        self.truncate(d, ty);
-        dynasm!(self.a ; .arch x64 ; =>done);
-        Ok(())
-    }
-
-    /// `lock cmpxchg16b`: rdx:rax = expected, rcx:rbx = new. rbx (allocatable) and rsi (the
-    /// address) are saved in the argument area around it; I128 operands live in slots. A
-    /// misaligned address (cmpxchg16b would fault) gets the interpreter's plain
-    /// compare-and-store instead.
-    fn cmpxchg128(&mut self, i: usize, addr: Val, expected: Val, new: Val, enable: Val) -> Result<(), CompileError> {
-        let Opnd::M(exp_s) = self.opnd(expected) else { unreachable!("I128 outside a slot") };
-        let Opnd::M(new_s) = self.opnd(new) else { unreachable!("I128 outside a slot") };
-        let ao = self.opnd(addr);
-        let eno = self.opnd(enable);
-        let d = self.def_slot(i)?;
-        let skip = self.a.new_dynamic_label();
-        let done = self.a.new_dynamic_label();
-        match eno {
-            Opnd::I(x) if x & 1 != 0 => {}
-            Opnd::I(_) => dynasm!(self.a ; .arch x64 ; jmp =>skip),
-            o => {
-                self.mov_to(RCX, o);
-                dynasm!(self.a ; .arch x64 ; test cl, cl ; jz =>skip);
-            }
-        }
-        let (sv_rbx, sv_rsi) = (ARGS_OFF + 32, ARGS_OFF + 40);
-        dynasm!(self.a ; .arch x64 ; mov [rsp + sv_rbx], rbx ; mov [rsp + sv_rsi], rsi);
-        // The address first: it may live in rbx.
-        self.mov_to(6, ao);
-        if self.env.guest_base != 0 {
-            dynasm!(self.a ; .arch x64 ; add rsi, r15);
-        }
-        let unaligned = self.a.new_dynamic_label();
-        let differ = self.a.new_dynamic_label();
-        let fin = self.a.new_dynamic_label();
-        dynasm!(self.a ; .arch x64
-            ; mov rax, [rsp + exp_s]
-            ; mov rdx, [rsp + exp_s + 8]
-            ; mov rbx, [rsp + new_s]
-            ; mov rcx, [rsp + new_s + 8]
-            ; test sil, 15
-            ; jnz =>unaligned
-            ; lock cmpxchg16b [rsi]
-            ; jmp =>fin
-            ; =>unaligned
-            ; cmp rax, [rsi]
-            ; jne =>differ
-            ; cmp rdx, [rsi + 8]
-            ; jne =>differ
-            ; mov [rsi], rbx
-            ; mov [rsi + 8], rcx
-            ; jmp =>fin
-            ; =>differ
-            ; mov rax, [rsi]
-            ; mov rdx, [rsi + 8]
-            ; =>fin
-            ; mov [rsp + d], rax
-            ; mov [rsp + d + 8], rdx
-            ; mov rbx, [rsp + sv_rbx]
-            ; mov rsi, [rsp + sv_rsi]
-            ; jmp =>done
-            ; =>skip
-            // Disabled: the result is !expected, touching no memory.
-            ; mov rax, [rsp + exp_s]
-            ; mov rdx, [rsp + exp_s + 8]
-            ; not rax
-            ; not rdx
-            ; mov [rsp + d], rax
-            ; mov [rsp + d + 8], rdx
-            ; =>done
-        );
-        Ok(())
-    }
-
-    /// An atomic read-modify-write: `xchg` and `lock xadd` for swap and add, a `lock cmpxchg`
-    /// loop for the rest. The result (old value) is zero-extended.
-    fn atomic_rmw(&mut self, i: usize, addr: Val, v: Val, op: RmwOp, ty: Ty) -> Result<(), CompileError> {
-        self.pin(addr);
-        self.pin(v);
-        let d = self.def_reg(i)?;
-        let vo = self.opnd(v);
-        let (p, o) = self.host_addr(i, addr);
-        self.mov_to(d, vo);
-        macro_rules! sized {
-            ($mn:ident, $mem:expr, $r:expr) => {
-                match ty {
-                    Ty::I8 => dynasm!(self.a ; .arch x64 ; $mn BYTE $mem, Rb($r)),
-                    Ty::I16 => dynasm!(self.a ; .arch x64 ; $mn WORD $mem, Rw($r)),
-                    Ty::I32 => dynasm!(self.a ; .arch x64 ; $mn DWORD $mem, Rd($r)),
-                    _ => dynasm!(self.a ; .arch x64 ; $mn QWORD $mem, Rq($r)),
-                }
-            };
-        }
-        match op {
-            RmwOp::Xchg => sized!(xchg, [Rq(p) + o], d),
-            RmwOp::Add => match ty {
-                Ty::I8 => dynasm!(self.a ; .arch x64 ; lock xadd BYTE [Rq(p) + o], Rb(d)),
-                Ty::I16 => dynasm!(self.a ; .arch x64 ; lock xadd WORD [Rq(p) + o], Rw(d)),
-                Ty::I32 => dynasm!(self.a ; .arch x64 ; lock xadd DWORD [Rq(p) + o], Rd(d)),
-                _ => dynasm!(self.a ; .arch x64 ; lock xadd QWORD [Rq(p) + o], Rq(d)),
-            },
-            _ => {
-                let signed = matches!(op, RmwOp::SMax | RmwOp::SMin);
-                if signed {
-                    // Compare narrow values sign-extended to 32 bits.
-                    self.sext_in_place(d, ty);
-                }
-                // rax = the current value (zero-extended), rcx = the value to store.
-                match ty {
-                    Ty::I8 => dynasm!(self.a ; .arch x64 ; movzx eax, BYTE [Rq(p) + o]),
-                    Ty::I16 => dynasm!(self.a ; .arch x64 ; movzx eax, WORD [Rq(p) + o]),
-                    Ty::I32 => dynasm!(self.a ; .arch x64 ; mov eax, DWORD [Rq(p) + o]),
-                    _ => dynasm!(self.a ; .arch x64 ; mov rax, QWORD [Rq(p) + o]),
-                }
-                let again = self.a.new_dynamic_label();
-                dynasm!(self.a ; .arch x64 ; =>again);
-                let w = ty == Ty::I64;
-                if signed && matches!(ty, Ty::I8 | Ty::I16) {
-                    if ty == Ty::I8 {
-                        dynasm!(self.a ; .arch x64 ; movsx ecx, al);
-                    } else {
-                        dynasm!(self.a ; .arch x64 ; movsx ecx, ax);
-                    }
-                } else {
-                    dynasm!(self.a ; .arch x64 ; mov rcx, rax);
-                }
-                match (op, w) {
-                    (RmwOp::Clr, _) => dynasm!(self.a ; .arch x64 ; mov rcx, Rq(d) ; not rcx ; and rcx, rax),
-                    (RmwOp::Xor, _) => dynasm!(self.a ; .arch x64 ; xor rcx, Rq(d)),
-                    (RmwOp::Or, _) => dynasm!(self.a ; .arch x64 ; or rcx, Rq(d)),
-                    (RmwOp::And, _) => dynasm!(self.a ; .arch x64 ; and rcx, Rq(d)),
-                    // Max/min: take `v` when the current value loses.
-                    (RmwOp::SMax, true) => dynasm!(self.a ; .arch x64 ; cmp rcx, Rq(d) ; cmovl rcx, Rq(d)),
-                    (RmwOp::SMax, false) => dynasm!(self.a ; .arch x64 ; cmp ecx, Rd(d) ; cmovl ecx, Rd(d)),
-                    (RmwOp::SMin, true) => dynasm!(self.a ; .arch x64 ; cmp rcx, Rq(d) ; cmovg rcx, Rq(d)),
-                    (RmwOp::SMin, false) => dynasm!(self.a ; .arch x64 ; cmp ecx, Rd(d) ; cmovg ecx, Rd(d)),
-                    (RmwOp::UMax, true) => dynasm!(self.a ; .arch x64 ; cmp rcx, Rq(d) ; cmovb rcx, Rq(d)),
-                    (RmwOp::UMax, false) => dynasm!(self.a ; .arch x64 ; cmp ecx, Rd(d) ; cmovb ecx, Rd(d)),
-                    (RmwOp::UMin, true) => dynasm!(self.a ; .arch x64 ; cmp rcx, Rq(d) ; cmova rcx, Rq(d)),
-                    (RmwOp::UMin, false) => dynasm!(self.a ; .arch x64 ; cmp ecx, Rd(d) ; cmova ecx, Rd(d)),
-                    (RmwOp::Xchg | RmwOp::Add, _) => unreachable!("handled above"),
-                }
-                match ty {
-                    Ty::I8 => dynasm!(self.a ; .arch x64 ; lock cmpxchg BYTE [Rq(p) + o], cl),
-                    Ty::I16 => dynasm!(self.a ; .arch x64 ; lock cmpxchg WORD [Rq(p) + o], cx),
-                    Ty::I32 => dynasm!(self.a ; .arch x64 ; lock cmpxchg DWORD [Rq(p) + o], ecx),
-                    _ => dynasm!(self.a ; .arch x64 ; lock cmpxchg QWORD [Rq(p) + o], rcx),
-                }
-                dynasm!(self.a ; .arch x64 ; jne =>again ; mov Rq(d), rax);
-            }
-        }
-        self.truncate(d, ty);
-        Ok(())
-    }
-
-    /// CRC32/CRC32C of `data`-wide `b` into accumulator `a`: SSE4.2 `crc32` for Castagnoli,
-    /// else a byte-at-a-time table walk (the interpreter's table).
-    fn crc32(&mut self, i: usize, castagnoli: bool, data: Ty, a: Val, b: Val) -> Result<(), CompileError> {
-        self.pin(a);
-        self.pin(b);
-        let ao = self.opnd(a);
-        self.mov_to(RAX, ao);
-        dynasm!(self.a ; .arch x64 ; mov eax, eax);
-        if castagnoli && self.env.simd.sse42 {
-            let r = self.in_reg(b, RCX);
-            match data {
-                Ty::I8 => dynasm!(self.a ; .arch x64 ; crc32 eax, Rb(r)),
-                Ty::I16 => dynasm!(self.a ; .arch x64 ; crc32 eax, Rw(r)),
-                Ty::I32 => dynasm!(self.a ; .arch x64 ; crc32 eax, Rd(r)),
-                _ => dynasm!(self.a ; .arch x64 ; crc32 rax, Rq(r)),
-            }
-        } else {
-            // crc ^= data; then one table step per data byte: crc = T[crc & 0xff] ^ (crc >> 8).
-            let bo = self.opnd(b);
-            self.mov_to(RCX, bo);
-            match data {
-                Ty::I8 => dynasm!(self.a ; .arch x64 ; movzx ecx, cl),
-                Ty::I16 => dynasm!(self.a ; .arch x64 ; movzx ecx, cx),
-                Ty::I32 => dynasm!(self.a ; .arch x64 ; mov ecx, ecx),
-                _ => {}
-            }
-            let table = crate::interp::scalar::CRC32_TABLES[castagnoli as usize].as_ptr() as i64;
-            dynasm!(self.a ; .arch x64 ; xor rax, rcx ; mov rdx, QWORD table);
-            for _ in 0..data.bytes().min(8) {
-                dynasm!(self.a ; .arch x64
-                    ; movzx ecx, al
-                    ; shr rax, 8
-                    ; mov ecx, DWORD [rdx + rcx * 4]
-                    ; xor rax, rcx
-                );
-            }
-        }
-        let d = self.def_reg(i)?;
-        dynasm!(self.a ; .arch x64 ; mov Rd(d), eax);
-        Ok(())
-    }
-
-    // ------------------------------------------------------------------ calls
-
-    /// Spill every caller-saved register (general and xmm) still needed after instruction `i`.
-    pub(super) fn save_live_for_call(&mut self, i: usize) -> Result<(), CompileError> {
-        for (r, v) in self.al.live_caller_saved(i as u32) {
-            let s = self.al.slot()?;
-            dynasm!(self.a ; .arch x64 ; mov QWORD [rsp + s], Rq(r));
-            self.al.loc[v as usize] = Loc::Slot(s);
-            self.al.release_reg(r);
-        }
-        for (r, v) in self.al.live_xmm(i as u32) {
-            let s = self.al.slot()?;
-            dynasm!(self.a ; .arch x64 ; movdqa [rsp + s], Rx(r));
-            self.al.loc[v as usize] = Loc::Slot(s);
-            self.al.release_xmm(r);
-        }
-        Ok(())
-    }
-
-    /// Copy operand `v` into argument slot `k` as a zero-extended u128.
-    fn store_arg(&mut self, k: usize, v: Val) {
-        let off = ARGS_OFF + 16 * k as i32;
-        if self.b.ty_of(v) == Ty::I128 {
-            let x = self.vsrc(v, 0);
-            dynasm!(self.a ; .arch x64 ; movdqa [rsp + off], Rx(x));
-            return;
-        }
-        let o = self.opnd(v);
-        self.mov_to(RAX, o);
-        dynasm!(self.a ; .arch x64 ; mov [rsp + off], rax ; mov QWORD [rsp + off + 8], 0);
-    }
-
-    /// Evaluate `op` with the interpreter's semantics through `runtime::jit_eval`.
-    pub(super) fn fallback(&mut self, i: usize, op: &Op, ty: Ty) -> Result<(), CompileError> {
-        // A guest memory access through the interpreter could fault inside Rust code called
-        // from translated code, which has no way to report it: such a block stays on the
-        // interpreter (no aarch64 memory op needs this).
-        if matches!(op, Op::Load { .. } | Op::Store { .. } | Op::CmpXchg { .. } | Op::AtomicRmw { .. }) {
-            return Err(CompileError::Asm("memory op without native code".into()));
-        }
-        let args = op.args();
-        for (k, &v) in args.iter().enumerate() {
-            self.store_arg(k, v);
-        }
-        // The op with its operands renumbered to the argument slots.
-        let mut local = op.clone();
-        let mut k = 0u32;
-        local.for_each_arg_mut(|v| {
-            *v = Val(k);
-            k += 1;
-        });
-        let boxed = Box::new(local);
-        let op_ptr = &*boxed as *const Op as i64;
-        self.fallback_ops.push(boxed);
-        self.save_live_for_call(i)?;
-        let f = runtime::jit_eval as *const () as i64;
-        let pc = self.cur_pc as i64;
-        dynasm!(self.a ; .arch x64
-            ; mov rdi, QWORD op_ptr
-            ; lea rsi, [rsp + ARGS_OFF]
-            ; mov rdx, rbp
-            ; mov rcx, r15
-            ; lea r8, [rsp + RESULT_OFF]
-            ; mov r9, QWORD pc
-            ; mov rax, QWORD f
-            ; call rax
-        );
-        self.take_result(i, op, ty)
-    }
-
-    /// Move the helper result at RESULT_OFF into the value of instruction `i`.
-    pub(super) fn take_result(&mut self, i: usize, op: &Op, ty: Ty) -> Result<(), CompileError> {
-        if !op.has_result() {
-            return Ok(());
-        }
-        if ty == Ty::I128 {
-            dynasm!(self.a ; .arch x64 ; movdqa xmm0, [rsp + RESULT_OFF]);
-            self.vdef(i, 0)?;
-        } else {
-            let d = self.def_reg(i)?;
-            dynasm!(self.a ; .arch x64 ; mov Rq(d), [rsp + RESULT_OFF]);
-        }
-        Ok(())
-    }
-
-    /// Whether the I128 result of instruction `i` is read only by instruction `i + 1`, and
-    /// that one takes it from xmm0 (`prev_in_xmm0`) without looking at its slot, so the slot
-    /// need not be written.
-    pub(super) fn only_next_reads_xmm0(&self, i: usize) -> bool {
-        self.al.last_use[i] == i as u32 + 1
-            && matches!(
-                self.b.insts.get(i + 1).map(|n| &n.op),
-                Some(Op::SetReg { ty: Ty::I128, .. })
-                    | Some(Op::Store { ty: Ty::I128, .. })
-                    | Some(Op::VUn { op: VUnOp::ZeroHigh, .. })
-            )
-    }
-
     /// Native code for FP and vector ops (`emit_fp`, `emit_vec`); false when the op is left
     /// to the fallback.
     fn native_fp(&mut self, i: usize, op: &Op, ty: Ty) -> Result<bool, CompileError> {
-        if self.emit_fp(i, op, ty)? {
+        if self.emit_fp(i, op, ty)? || self.emit_vfp(i, op)? {
             return Ok(true);
         }
         self.emit_vec(i, op, ty)

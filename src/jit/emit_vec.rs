@@ -844,6 +844,26 @@ impl Cg<'_> {
     }
 
     fn v_ext(&mut self, i: usize, es: u8, lane: u8, a: Val) -> Result<bool, CompileError> {
+        let sse41 = self.env.simd.sse41;
+        let in_reg = matches!(self.al.loc[a.0 as usize], Loc::Xmm(_) | Loc::Transient)
+            && !matches!(self.b.insts[a.0 as usize].op, Op::Const { .. });
+        if in_reg && (es == 2 || lane == 0 || sse41) {
+            // Straight from the register.
+            let fwd = self.prev_in_xmm0(i, a);
+            let x = if fwd { 0 } else { self.vsrc(a, 0) };
+            let d = self.def_reg(i)?;
+            let l = lane as i8;
+            match (es, lane) {
+                (4, 0) => dynasm!(self.a ; .arch x64 ; movd Rd(d), Rx(x)),
+                (8, 0) => dynasm!(self.a ; .arch x64 ; movq Rq(d), Rx(x)),
+                (1, 0) => dynasm!(self.a ; .arch x64 ; movd Rd(d), Rx(x) ; movzx Rd(d), Rb(d)),
+                (1, _) => dynasm!(self.a ; .arch x64 ; pextrb Rd(d), Rx(x), l),
+                (2, _) => dynasm!(self.a ; .arch x64 ; pextrw Rd(d), Rx(x), l),
+                (4, _) => dynasm!(self.a ; .arch x64 ; pextrd Rd(d), Rx(x), l),
+                _ => dynasm!(self.a ; .arch x64 ; pextrq Rq(d), Rx(x), l),
+            }
+            return Ok(true);
+        }
         let s = self.vmem(a);
         let o = s + lane as i32 * es as i32;
         let d = self.def_reg(i)?;

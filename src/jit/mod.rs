@@ -16,6 +16,7 @@ mod emit_crypto;
 mod emit_fp;
 mod emit_vec;
 mod emit_vec_arith;
+mod emit_vfp;
 #[cfg(test)]
 mod tests_atomic;
 #[cfg(test)]

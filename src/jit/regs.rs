@@ -172,16 +172,8 @@ impl Alloc {
     /// Give back the storage of `v` (after its last use).
     pub fn kill(&mut self, v: u32) {
         match self.loc[v as usize] {
-            Loc::Reg(r) => {
-                if self.owner[r as usize] == Some(v) {
-                    self.owner[r as usize] = None;
-                }
-            }
-            Loc::Xmm(r) => {
-                if self.xowner[r as usize] == Some(v) {
-                    self.xowner[r as usize] = None;
-                }
-            }
+            Loc::Reg(r) if self.owner[r as usize] == Some(v) => self.owner[r as usize] = None,
+            Loc::Xmm(r) if self.xowner[r as usize] == Some(v) => self.xowner[r as usize] = None,
             Loc::Slot(s) => self.free_slots.push(s),
             _ => {}
         }

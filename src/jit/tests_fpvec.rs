@@ -89,8 +89,10 @@ fn block(args: &[Ty], res: Ty, mk: &dyn Fn(&[Val]) -> Op, n: usize, layout: Layo
     b.finish(Terminal::Jump { target: 0x2000 })
 }
 
-/// FP control words the op tests run under: each rounding mode, flush-to-zero, default NaN.
-pub(super) const CONTROLS: [u32; 4] = [0, 1 << fpenv::RMODE_SHIFT | fpenv::DN, 2 << fpenv::RMODE_SHIFT | fpenv::FZ, 3 << fpenv::RMODE_SHIFT];
+/// FP control words the op tests run under: each rounding mode (down both with and without
+/// flush-to-zero), default NaN.
+pub(super) const CONTROLS: [u32; 5] =
+    [0, 1 << fpenv::RMODE_SHIFT | fpenv::DN, 2 << fpenv::RMODE_SHIFT | fpenv::FZ, 2 << fpenv::RMODE_SHIFT, 3 << fpenv::RMODE_SHIFT];
 
 /// Run `f` on `st` (a state of `size` bytes) in FP environment `ctl`; the flags raised.
 pub(super) fn in_env(st: &mut CpuState, size: usize, ctl: u32, f: impl FnOnce(&mut CpuState)) -> u32 {
@@ -128,7 +130,16 @@ fn write(st: &mut CpuState, off: usize, ty: Ty, v: u128) {
 pub(super) fn check(name: &str, args: &[Ty], res: Ty, mk: &dyn Fn(&[Val]) -> Op, inputs: &[Vec<u128>]) {
     let fp = matches!(
         mk(&[Val(0), Val(1), Val(2)]),
-        Op::FBin { .. } | Op::FUn { .. } | Op::FMulAdd { .. } | Op::FCmpNzcv { .. } | Op::FCvt { .. } | Op::IToF { .. } | Op::FToI { .. }
+        Op::FBin { .. }
+            | Op::FUn { .. }
+            | Op::FMulAdd { .. }
+            | Op::FCmpNzcv { .. }
+            | Op::FCvt { .. }
+            | Op::IToF { .. }
+            | Op::FToI { .. }
+            | Op::VFBin { .. }
+            | Op::VFMulAdd { .. }
+            | Op::VFCmp { .. }
     );
     let controls: &[u32] = if fp { &CONTROLS } else { &[0] };
     for &ctl in controls {
@@ -409,6 +420,77 @@ fn fp_fused_multiply_add() {
                 &[ty, ty, ty],
                 ty,
                 &|v| Op::FMulAdd { a: v[0], b: v[1], c: v[2], ty, neg_p, neg_c },
+                &inputs,
+            );
+        }
+    }
+}
+
+/// Pack scalar input tuples lane by lane into vector tuples (`lanes` per vector).
+fn vector_inputs(scalar: &[Vec<u128>], w64: bool, lanes: usize) -> Vec<Vec<u128>> {
+    let bits = if w64 { 64 } else { 32 };
+    scalar
+        .chunks_exact(lanes)
+        .map(|c| (0..c[0].len()).map(|j| c.iter().enumerate().fold(0u128, |acc, (l, t)| acc | t[j] << (bits * l))).collect())
+        .collect()
+}
+
+#[test]
+fn vector_fp_ops() {
+    use FBinOp::*;
+    for (w, half) in [(false, false), (false, true), (true, false)] {
+        let es = if w { 8 } else { 4 };
+        let lanes = (if half { 8 } else { 16 }) / es as usize;
+        let mut rng = Rng::new(5);
+        let mut scalar = binary_inputs(w, 2000, 13);
+        // Shuffle, so that lanes of different kinds meet in one vector.
+        for k in (1..scalar.len()).rev() {
+            scalar.swap(k, rng.below(k + 1));
+        }
+        let mut inputs = vector_inputs(&scalar, w, lanes);
+        // Garbage above the lanes of a 64-bit form must not matter (nor raise flags).
+        if half {
+            for t in inputs.iter_mut() {
+                for x in t.iter_mut() {
+                    *x |= (rng.next() as u128 | 0x7f80_0001) << 64;
+                }
+            }
+        }
+        for op in [Add, Sub, Mul, Div, Min, MaxNm, MulX] {
+            check(
+                &format!("VFBin {op:?} esize {es} half {half}"),
+                &[Ty::I128, Ty::I128],
+                Ty::I128,
+                &|v| Op::VFBin { a: v[0], b: v[1], op, esize: es, half },
+                &inputs,
+            );
+        }
+        for cond in [0u8, 10, 12] {
+            check(
+                &format!("VFCmp {cond} esize {es} half {half}"),
+                &[Ty::I128, Ty::I128],
+                Ty::I128,
+                &|v| Op::VFCmp { a: v[0], b: v[1], cond, esize: es, half },
+                &inputs,
+            );
+        }
+        let mut triples: Vec<Vec<u128>> = scalar.iter().map(|t| vec![t[0], t[1], rand_float(&mut rng, w) as u128]).collect();
+        for t in triples.iter_mut().step_by(7) {
+            // Some addends cancel the product exactly (a tiny fused remainder).
+            let c = if w {
+                (-(f64::from_bits(t[0] as u64) * f64::from_bits(t[1] as u64))).to_bits() as u128
+            } else {
+                (-(f32::from_bits(t[0] as u32) * f32::from_bits(t[1] as u32))).to_bits() as u128
+            };
+            t[2] = c;
+        }
+        let inputs = vector_inputs(&triples, w, lanes);
+        for neg_p in [false, true] {
+            check(
+                &format!("VFMulAdd esize {es} half {half} neg_p {neg_p}"),
+                &[Ty::I128, Ty::I128, Ty::I128],
+                Ty::I128,
+                &|v| Op::VFMulAdd { a: v[0], b: v[1], c: v[2], esize: es, neg_p, half },
                 &inputs,
             );
         }

@@ -79,6 +79,11 @@ pub struct Process {
     pub strace: bool,
     pub cpu_model: String,
     pub launch: Launch,
+    /// Guest address of the vDSO (AT_SYSINFO_EHDR), if the guest has one.
+    pub vdso: Option<u64>,
+    /// Guest address of the signal return trampoline (`__kernel_rt_sigreturn` in the aarch64
+    /// vDSO): the return address to give a signal handler, as the kernel does.
+    pub sigreturn: Option<u64>,
 }
 
 /// What the guest asked for, seen from the dispatcher.

@@ -27,6 +27,9 @@
 #ifndef HWCAP_LRCPC
 #define HWCAP_LRCPC (1 << 15)
 #endif
+#ifndef HWCAP_ASIMDDP
+#define HWCAP_ASIMDDP (1 << 20)
+#endif
 
 static unsigned field(uint64_t reg, int shift) { return (reg >> shift) & 15; }
 
@@ -143,6 +146,21 @@ static void run_features(unsigned long hwcap)
                      : "Q"(word));
         printf("lrcpc: ldapr %#lx ldaprb %#x ldaprh %#x\n", v, b, h);
     }
+    if (hwcap & HWCAP_ASIMDDP) {
+        uint64_t lo, hi;
+        asm volatile(".arch armv8.2-a+dotprod\n\t"
+                     "movi v0.4s, #1\n\t"
+                     "movi v1.16b, #0xff\n\t"
+                     "movi v2.16b, #3\n\t"
+                     "sdot v0.4s, v1.16b, v2.16b\n\t"
+                     "udot v0.4s, v1.16b, v2.4b[1]\n\t"
+                     "mov %0, v0.d[0]\n\t"
+                     "mov %1, v0.d[1]"
+                     : "=r"(lo), "=r"(hi)
+                     :
+                     : "v0", "v1", "v2");
+        printf("asimddp: sdot/udot %#lx %#lx\n", lo, hi);
+    }
 }
 
 int main(int argc, char **argv)
@@ -162,6 +180,7 @@ int main(int argc, char **argv)
     feature("crc32", hwcap, HWCAP_CRC32, field(isar0, 16) >= 1);
     feature("atomics", hwcap, HWCAP_ATOMICS, field(isar0, 20) >= 2);
     feature("lrcpc", hwcap, HWCAP_LRCPC, field(isar1, 20) >= 1);
+    feature("asimddp", hwcap, HWCAP_ASIMDDP, field(isar0, 44) >= 1);
     printf("EL0/EL1 AArch64 only: %d\n", (pfr0 & 0xff) == 0x11);
     run_features(hwcap);
     sysregs();

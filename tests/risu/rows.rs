@@ -56,6 +56,9 @@ pub static INT: &[Row] = &[
     row!("madd/msub", "s0011011 000mmmmm paaaaann nnnddddd"),
     row!("smaddl/umaddl/smsubl/umsubl", "10011011 u01mmmmm paaaaann nnnddddd"),
     row!("smulh/umulh", "10011011 u10mmmmm 011111nn nnnddddd"),
+    // CRC32B/H/W/X and CRC32CB/CH/CW/CX (optional in Armv8.0, but a Cortex-A57 has it);
+    // capstone rejects the size/sf pairs that do not exist.
+    row!("crc32/crc32c", "s0011010 110mmmmm 010czznn nnnddddd"),
     row!("mrs nzcv", "11010101 00111011 01000010 000ddddd"),
     // forward branches inside the case (or onto the harness's branch back)
     row!("b", "000101ii iiiiiiii iiiiiiii iiiiiiii", ['i' => Fwd]),

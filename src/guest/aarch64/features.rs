@@ -67,6 +67,8 @@ pub static FEATURES: &[Feature] = &[
     Feature { name: "cpuid", hwcap: HWCAP_CPUID, hwcap2: 0, id: None, baseline: true },
     // LDAPR (Armv8.3 RCpc): ID_AA64ISAR1_EL1.LRCPC = 1 (no LDAPUR, which is RCPC2).
     Feature { name: "lrcpc", hwcap: HWCAP_LRCPC, hwcap2: 0, id: Some((ID_AA64ISAR1_EL1, 20, 1)), baseline: false },
+    // SDOT/UDOT (Armv8.2 FEAT_DotProd): ID_AA64ISAR0_EL1.DP = 1.
+    Feature { name: "asimddp", hwcap: HWCAP_ASIMDDP, hwcap2: 0, id: Some((ID_AA64ISAR0_EL1, 44, 1)), baseline: false },
 ];
 
 static MODEL: std::sync::OnceLock<String> = std::sync::OnceLock::new();

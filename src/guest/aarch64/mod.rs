@@ -4,6 +4,7 @@ pub mod decode;
 pub mod features;
 pub mod state;
 pub mod translate;
+pub mod vdso;
 
 use super::{CodeFetch, CpuState, GuestArch, TranslateOpts};
 use crate::ir::Block;
@@ -82,6 +83,13 @@ impl GuestArch for Aarch64 {
             ("max", "every feature ruser implements (default)"),
             ("cortex-a53", "Armv8.0-A baseline: FP, AdvSIMD"),
         ]
+    }
+    fn vdso(&self) -> Option<super::Vdso> {
+        let sigreturn = vdso::symbol("__kernel_rt_sigreturn")?;
+        Some(super::Vdso { image: vdso::IMAGE, sigreturn })
+    }
+    fn vdso_mapped(&self, base: u64) {
+        vdso::set_base(base);
     }
     fn min_sigstksz(&self) -> u64 {
         // sizeof(struct rt_sigframe) + fpsimd/esr/extra contexts, as arm64 Linux reports.

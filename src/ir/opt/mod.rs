@@ -113,6 +113,9 @@ pub(crate) fn effect(op: &Op) -> Effect {
         // FP ops raise cumulative flags and depend on the FP control word (`ir::fpenv`,
         // which a helper may change): kept, in order, even when unused.
         Op::FBin { .. }
+        | Op::VFBin { .. }
+        | Op::VFMulAdd { .. }
+        | Op::VFCmp { .. }
         | Op::FUn { .. }
         | Op::FMulAdd { .. }
         | Op::FCmpNzcv { .. }

@@ -268,15 +268,12 @@ fn case_sequences() -> Vec<Sequence> {
     seqs
 }
 
-/// The instruction words of the FP/SIMD qemu cases (parsed from their source).
+/// The instruction words of the FP/SIMD qemu cases (the `words` lines of their data file).
 fn simd_sequences() -> Vec<Vec<u32>> {
-    let src = include_str!("../../guest/aarch64/translate/simd_tests/cases.rs");
-    src.split("words: &[")
-        .skip(1)
-        .map(|s| {
-            let list = &s[..s.find(']').unwrap_or(0)];
-            list.split(',').filter_map(|w| u32::from_str_radix(w.trim().trim_start_matches("0x"), 16).ok()).collect()
-        })
+    let src = include_str!("../../guest/aarch64/translate/simd_tests/cases.txt");
+    src.lines()
+        .filter_map(|l| l.strip_prefix("words "))
+        .map(|l| l.split_whitespace().filter_map(|w| u32::from_str_radix(w, 16).ok()).collect())
         .collect()
 }
 

@@ -17,6 +17,7 @@
 mod elf;
 mod map;
 mod stack;
+mod vdso;
 
 use super::{Config, Launch, Process};
 use crate::guest::GuestArch;
@@ -188,13 +189,15 @@ pub fn load(cfg: &Config) -> Result<Loaded, LoadError> {
         }
     };
 
+    let vdso = vdso::map_vdso(&mem, arch).map_err(|m| err(1, format!("{prog}: {m}")))?;
+
     // The initial stack.
     let top = stack::map_stack(&mem, cfg.stack_size, img.exec_stack).map_err(|m| err(1, format!("{prog}: {m}")))?;
     let (hwcap, hwcap2) = arch.hwcap(&cfg.cpu);
     // SAFETY: these calls cannot fail.
     let (uid, euid, gid, egid) = unsafe { (libc::getuid(), libc::geteuid(), libc::getgid(), libc::getegid()) };
     use stack::*;
-    let auxv = vec![
+    let mut auxv = vec![
         (AT_MINSIGSTKSZ, arch.min_sigstksz()),
         (AT_HWCAP, hwcap),
         (AT_PAGESZ, PAGE_SIZE),
@@ -213,6 +216,9 @@ pub fn load(cfg: &Config) -> Result<Loaded, LoadError> {
         (AT_SECURE, u64::from(unsafe { libc::getauxval(libc::AT_SECURE) } != 0)),
         (AT_HWCAP2, hwcap2),
     ];
+    if let Some(v) = vdso {
+        auxv.insert(0, (AT_SYSINFO_EHDR, v.base));
+    }
     let argv: Vec<Vec<u8>> = cfg.argv.iter().map(|a| a.as_bytes().to_vec()).collect();
     let envp: Vec<Vec<u8>> = cfg.envp.iter().map(|a| a.as_bytes().to_vec()).collect();
     let args = StackArgs {
@@ -235,6 +241,17 @@ pub fn load(cfg: &Config) -> Result<Loaded, LoadError> {
 
     let overlay = Overlay::new(sysroot.as_deref());
     let launch = Launch { backend: cfg.backend, exec_opts: cfg.exec_opts.clone(), args: image.args, env: image.env, auxv: image.auxv };
-    let process = Process { arch, mem, sysroot, overlay, exe, strace: false, cpu_model: cfg.cpu.clone(), launch };
+    let process = Process {
+        arch,
+        mem,
+        sysroot,
+        overlay,
+        exe,
+        strace: false,
+        cpu_model: cfg.cpu.clone(),
+        launch,
+        vdso: vdso.map(|v| v.base),
+        sigreturn: vdso.map(|v| v.sigreturn),
+    };
     Ok(Loaded { process, entry, sp: image.sp })
 }

@@ -53,10 +53,15 @@ fn die(sig: i32) -> ! {
     crate::linux::die_by_signal(sig)
 }
 
-/// Guest address of the sigreturn trampoline page (the vDSO's sigtramp), mapped on first use.
+/// Guest address of a sigreturn trampoline page like the vDSO's sigtramp, mapped on first use
+/// when the process has no vDSO.
 static SIGTRAMP: AtomicU64 = AtomicU64::new(0);
 
 fn sigtramp(p: &Process) -> u64 {
+    // The vDSO's __kernel_rt_sigreturn, as the kernel uses it.
+    if let Some(at) = p.sigreturn {
+        return at;
+    }
     let at = SIGTRAMP.load(Ordering::Acquire);
     if at != 0 {
         return at + aarch64::SIGTRAMP_ENTRY;

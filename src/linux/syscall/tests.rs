@@ -18,7 +18,7 @@ impl T {
     fn new() -> T {
         let mem = GuestMem::new_identity();
         let buf = mem.mmap(0, 0x4000, PROT_READ | PROT_WRITE, mapflags::MAP_PRIVATE | mapflags::MAP_ANONYMOUS, -1, 0, None).unwrap();
-        let p = Process { arch: &AARCH64, mem, sysroot: None, overlay: Default::default(), exe: "/bin/true".into(), strace: false, cpu_model: String::new(), launch: Default::default() };
+        let p = Process { arch: &AARCH64, mem, sysroot: None, overlay: Default::default(), exe: "/bin/true".into(), strace: false, cpu_model: String::new(), launch: Default::default(), vdso: None, sigreturn: None };
         let cpu = CpuState::new(AARCH64.state_size());
         // The signal calls work on the calling thread's guest signal state (kept for the
         // thread's life: the state's buffer lives as long as `T`, and each test thread makes

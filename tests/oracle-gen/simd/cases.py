@@ -150,7 +150,7 @@ for lanes in [(1.5, -2.0, 7.0, 3.0), (QNAN_S, 1.0, 2.0, 3.0), (1.0, 2.0, QNAN_S,
     case("fmaxnmv s0, v1.4s\nfminv s2, v1.4s\nfmaxv s3, v1.4s\nfminnmv s4, v1.4s", v1=svv(*lanes), v0=HI, v2=HI)
 
 # ================= FP environment: FPCR (rounding, FZ, DN, AHP) and FPSR flags =================
-# These go to cases_fpenv.rs. Each case starts with FPSR clear and FPCR = fpcr; "F(op)" appends
+# These go to cases_fpenv.txt. Each case starts with FPSR clear and FPCR = fpcr; "F(op)" appends
 # the instruction and moves the flags it raised to an x register (clearing FPSR), so that
 # every instruction's flags are checked on their own; the final FPSR is checked too.
 C_MAIN = C

@@ -1,5 +1,5 @@
 # Cases for the cryptographic extension (AES, SHA-1, SHA-256, PMULL). Generate with
-#   python3 gen.py crypto_cases.py ../../../src/guest/aarch64/translate/crypto_tests/cases.rs
+#   python3 gen.py crypto_cases.py ../../../src/guest/aarch64/translate/crypto_tests/cases.txt
 # Registers not set below start with gen.py's pseudo-random values (different per case).
 def bv(bs):
     r = 0

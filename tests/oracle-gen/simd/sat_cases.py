@@ -1,6 +1,6 @@
 # Cases for the saturating, halving, rounding, absolute-difference and by-element AdvSIMD
 # groups (FPSR.QC is part of the expected state). Generate with
-#   python3 gen.py sat_cases.py ../../../src/guest/aarch64/translate/simd_sat_tests/cases.rs
+#   python3 gen.py sat_cases.py ../../../src/guest/aarch64/translate/simd_sat_tests/cases.txt
 # Registers not set below start with gen.py's pseudo-random values (different per case).
 def bv(bs):
     r = 0
@@ -68,3 +68,10 @@ case("fmul v0.2d, v1.2d, v2.d[1]\nfmla v3.2d, v1.2d, v2.d[0]\nfmls d4, d1, v2.d[
      v1=dv(0x7ff0000000000000, 0x3ff8000000000000), v2=dv(0x4000000000000000, 0x8000000000000000))
 case("fcvtxn v0.2s, v1.2d\nfcvtxn2 v0.4s, v2.2d\nfcvtxn s3, d4\nfrecpx s5, s6\nfrecpx d7, d4",
      v1=dv(0x3ff0000000400000, 0x7fe0000000000000), v2=dv(0x7ff4000000000000, 0x3fd5555555555555), v4=dv(0x36a0000000000001, 0), v6=sv([0x00000001, 0, 0, 0]))
+# dot product (FEAT_DotProd: needs +dotprod and a qemu CPU with it, as the default "max")
+B1 = bv([0x7f, 0x80, 0xff, 0x01, 0x00, 0x80, 0x80, 0x7f, 0x12, 0xfe, 0x81, 0x40, 0xc0, 0x33, 0x99, 0x80])
+B2 = bv([0x80, 0x80, 0xff, 0x7f, 0x55, 0x80, 0x7f, 0x7f, 0xff, 0x02, 0x81, 0xc0, 0x40, 0xcc, 0x66, 0x01])
+case("sdot v0.4s, v1.16b, v2.16b\nudot v3.4s, v1.16b, v2.16b\nsdot v4.2s, v1.8b, v2.8b\nudot v5.2s, v2.8b, v1.8b\nsdot v6.4s, v2.16b, v2.16b\nudot v7.4s, v1.16b, v1.16b",
+     v1=B1, v2=B2, v0=sv([0x7fffffff, 0x80000000, 1, 0xffffffff]), v3=sv([0xffffffff, 0, 0x80000000, 7]))
+case("sdot v0.4s, v1.16b, v2.4b[0]\nudot v3.4s, v1.16b, v2.4b[3]\nsdot v4.2s, v1.8b, v2.4b[2]\nudot v5.2s, v2.8b, v1.4b[1]\nsdot v6.4s, v2.16b, v1.4b[3]\nudot v7.4s, v1.16b, v2.4b[1]",
+     v1=B1, v2=B2, v0=sv([1, 2, 3, 4]), v5=sv([0xfffffff0, 0x10, 0, 0]))

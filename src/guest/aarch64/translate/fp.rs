@@ -379,6 +379,56 @@ fn fp3_lane(ctx: &mut Ctx, ty: Ty, key: (bool, bool, u32), x: Val, y: Val, d: Va
     }
 }
 
+/// The three-same FP vector forms computed on whole registers (`VFBin`, `VFMulAdd`): the
+/// arithmetic, min/max, FMULX, the reciprocal steps, FMLA/FMLS and FABD. None for the
+/// others (compares), which go lane by lane.
+fn fp3_vector(ctx: &mut Ctx, ty: Ty, key: (bool, bool, u32), q: bool, x: Val, y: Val, d: Val) -> Option<Val> {
+    let esize = ty.bytes() as u8;
+    let half = !q;
+    let op = match key {
+        (false, false, 0b11000) => FBinOp::MaxNm,
+        (false, true, 0b11000) => FBinOp::MinNm,
+        (false, false, 0b11010) => FBinOp::Add,
+        (false, true, 0b11010) | (true, true, 0b11010) => FBinOp::Sub,
+        (false, false, 0b11110) => FBinOp::Max,
+        (false, true, 0b11110) => FBinOp::Min,
+        (true, false, 0b11011) => FBinOp::Mul,
+        (true, false, 0b11111) => FBinOp::Div,
+        (false, false, 0b11011) => FBinOp::MulX,
+        (false, false, 0b11111) => FBinOp::RecipStep,
+        (false, true, 0b11111) => FBinOp::RSqrtStep,
+        (false, neg_p, 0b11001) => return Some(ctx.b.push(Op::VFMulAdd { a: x, b: y, c: d, esize, neg_p, half }, Ty::I128)),
+        (false, false, 0b11100) => return Some(vfcmp(ctx, EQ, esize, half, x, y)),
+        (true, false, 0b11100) => return Some(vfcmp(ctx, GE, esize, half, x, y)),
+        (true, true, 0b11100) => return Some(vfcmp(ctx, GT, esize, half, x, y)),
+        (true, o, 0b11101) => {
+            // FACGE / FACGT: compare the magnitudes.
+            let m = abs_mask(ctx, esize);
+            let (ax, ay) = (ctx.b.vbin(VBinOp::And, 1, x, m), ctx.b.vbin(VBinOp::And, 1, y, m));
+            return Some(vfcmp(ctx, if o { GT } else { GE }, esize, half, ax, ay));
+        }
+        _ => return None,
+    };
+    let r = ctx.b.push(Op::VFBin { a: x, b: y, op, esize, half }, Ty::I128);
+    if key == (true, true, 0b11010) {
+        // FABD: the absolute value of the difference (FPAbs only clears the sign bit).
+        let m = abs_mask(ctx, esize);
+        return Some(ctx.b.vbin(VBinOp::And, 1, r, m));
+    }
+    Some(r)
+}
+
+/// Every lane's magnitude bits (all but the sign) of `esize`-byte floats, as a constant.
+fn abs_mask(ctx: &mut Ctx, esize: u8) -> Val {
+    let m = if esize == 8 { u64::MAX >> 1 } else { 0x7fff_ffff_7fff_ffff };
+    ctx.b.konst128((m as u128) << 64 | m as u128)
+}
+
+/// The lanes of `x` and `y` compared under Arm condition `cond` (EQ, GE, GT), as masks.
+fn vfcmp(ctx: &mut Ctx, cond: u8, esize: u8, half: bool, x: Val, y: Val) -> Val {
+    ctx.b.push(Op::VFCmp { a: x, b: y, cond, esize, half }, Ty::I128)
+}
+
 /// The binary op of the FP pairwise forms (U=1): FMAXNMP, FADDP, FMAXP, FMINNMP, FMINP.
 fn fp_pair_op(key: (bool, bool, u32)) -> Option<FBinOp> {
     Some(match key {
@@ -423,6 +473,9 @@ pub(super) fn simd_fp_three_same(ctx: &mut Ctx, insn: u32, scalar: bool) -> Resu
             let y = lane_of(ctx, src, ty, j + 1);
             out.push(ctx.b.fbin(op, x, y));
         }
+    } else if let Some(r) = (!scalar).then(|| fp3_vector(ctx, ty, key, q, a, b, dv)).flatten() {
+        ctx.set_v(rd(insn), r);
+        return Ok(());
     } else {
         for i in 0..lanes {
             let x = lane_of(ctx, a, ty, i);
@@ -540,6 +593,36 @@ pub(super) fn simd_fp_two_misc(ctx: &mut Ctx, insn: u32, scalar: bool) -> Result
         return Err(if opcode == 0b11101 || opcode == 0b11111 { Undef::Unimplemented } else { Undef::Unallocated });
     }
     let ty = vty(sz);
+    if !scalar && a && opcode == 0b01111 {
+        // FABS / FNEG: sign-bit operations, no FP exception or FPCR effect, on the whole
+        // register (the upper half of a 64-bit form is zeroed).
+        let sign = if sz { 1u128 << 63 | 1 << 127 } else { 0x8000_0000_8000_0000_8000_0000_8000_0000 };
+        let r = if u {
+            let k = ctx.b.konst128(sign);
+            ctx.b.vbin(VBinOp::Xor, 1, src, k)
+        } else {
+            let k = ctx.b.konst128(!sign);
+            ctx.b.vbin(VBinOp::And, 1, src, k)
+        };
+        let r = if q { r } else { ctx.b.vun(VUnOp::ZeroHigh, 8, r) };
+        ctx.set_v(d, r);
+        return Ok(());
+    }
+    if !scalar && a && (0b01100..=0b01110).contains(&opcode) {
+        // FCMGT, FCMGE, FCMEQ, FCMLE, FCMLT against zero.
+        let (es, half) = (ty.bytes() as u8, !q);
+        let zero = ctx.b.konst128(0);
+        let r = match (u, opcode) {
+            (false, 0b01100) => vfcmp(ctx, GT, es, half, src, zero),
+            (true, 0b01100) => vfcmp(ctx, GE, es, half, src, zero),
+            (false, 0b01101) => vfcmp(ctx, EQ, es, half, src, zero),
+            (true, 0b01101) => vfcmp(ctx, GE, es, half, zero, src),
+            (false, 0b01110) => vfcmp(ctx, GT, es, half, zero, src),
+            _ => return Err(Undef::Unallocated),
+        };
+        ctx.set_v(d, r);
+        return Ok(());
+    }
     let lanes = if scalar { 1 } else { (if q { 16 } else { 8 }) / ty.bytes() };
     let mut out = Vec::new();
     for i in 0..lanes {

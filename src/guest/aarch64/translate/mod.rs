@@ -11,12 +11,15 @@ mod ldst;
 mod simd;
 mod simd_elem;
 mod simd_fpx;
+mod simd_dot;
 mod simd_sat;
 mod simd_ldst;
 mod system;
 pub(crate) use system::midr;
 #[cfg(test)]
 mod simd_tests;
+#[cfg(test)]
+mod tests_excl;
 #[cfg(test)]
 mod crypto_tests;
 #[cfg(test)]
@@ -38,6 +41,7 @@ pub static TABLES: &[&[Row]] = &[
     fp::ROWS,
     simd::ROWS,
     simd_elem::ROWS,
+    simd_dot::ROWS,
     simd_ldst::ROWS,
     crypto::ROWS,
 ];

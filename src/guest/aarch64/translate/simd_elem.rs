@@ -221,6 +221,21 @@ fn fp_elem(ctx: &mut Ctx, insn: u32, scalar: bool) -> Result<(), Undef> {
     let (d, n) = (rd(insn), rn(insn));
     let (a, vm, dv) = (ctx.v(n), ctx.v(m), ctx.v(d));
     let e = lane_of(ctx, vm, ty, idx as usize);
+    let es = ty.bytes() as u8;
+    if !scalar {
+        // The element in every lane, then the whole-register op.
+        let ev = vdup(ctx, es, e);
+        let half = !q;
+        let r = match opcode {
+            0b1001 => {
+                let op = if u { FBinOp::MulX } else { FBinOp::Mul };
+                ctx.b.push(Op::VFBin { a, b: ev, op, esize: es, half }, Ty::I128)
+            }
+            _ => ctx.b.push(Op::VFMulAdd { a, b: ev, c: dv, esize: es, neg_p: opcode == 0b0101, half }, Ty::I128),
+        };
+        ctx.set_v(d, r);
+        return Ok(());
+    }
     let mut r = ctx.b.konst128(0);
     for i in 0..lanes {
         let x = lane_of(ctx, a, ty, i);

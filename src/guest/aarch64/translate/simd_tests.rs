@@ -1,12 +1,9 @@
 //! Differential tests of the FP/AdvSIMD translation: each case runs a few instructions through
 //! `translate_block` and the IR passes, on the reference interpreter and on the JIT, and
 //! compares registers, NZCV, FPSR and memory with what qemu-aarch64 produced for the same
-//! instructions from the same initial state and FPCR (`simd_tests/cases.rs`; the FP
-//! environment cases are in `simd_tests/cases_fpenv.rs`). Guest memory is a host buffer
-//! (guest_base = 0).
-
-mod cases;
-mod cases_fpenv;
+//! instructions from the same initial state and FPCR (the data file `simd_tests/cases.txt`;
+//! the FP environment cases are in `simd_tests/cases_fpenv.txt`). Guest memory is a host
+//! buffer (guest_base = 0).
 
 use super::translate_block;
 use crate::guest::aarch64::state::*;
@@ -20,10 +17,11 @@ pub(super) enum Backend {
     Jit,
 }
 
-/// One generated case (see `cases.rs`).
+/// One generated case (the format is described at the top of `simd_tests/cases.txt`).
+#[derive(Default)]
 pub struct Case {
-    pub asm: &'static str,
-    pub words: &'static [u32],
+    pub asm: String,
+    pub words: Vec<u32>,
     pub x: [u64; 8],
     pub xp: u8,
     pub nzcv: u64,
@@ -34,7 +32,68 @@ pub struct Case {
     pub enzcv: u64,
     pub efpsr: u64,
     pub ev: [u128; 8],
-    pub mem: &'static [(u16, u8)],
+    pub mem: Vec<(u16, u8)>,
+}
+
+/// Parse a cases file written by tests/oracle-gen/simd/gen.py: paragraphs of `key values`
+/// lines, numbers in hexadecimal, `#` comments.
+pub(super) fn parse_cases(text: &str) -> Vec<Case> {
+    fn hex(t: &str) -> u128 {
+        u128::from_str_radix(t, 16).unwrap_or_else(|e| panic!("bad number {t:?} in a cases file: {e}"))
+    }
+    fn eight<T: Copy + Default>(vals: &[u128], f: impl Fn(u128) -> T) -> [T; 8] {
+        assert_eq!(vals.len(), 8, "a register list of a case must have 8 values");
+        let mut out = [T::default(); 8];
+        for (o, &v) in out.iter_mut().zip(vals) {
+            *o = f(v);
+        }
+        out
+    }
+    let mut cases = Vec::new();
+    for para in text.split("\n\n") {
+        let mut c = Case::default();
+        let mut fields = 0;
+        for line in para.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+            let (key, rest) = line.split_once(' ').unwrap_or((line, ""));
+            fields += 1;
+            if key == "asm" {
+                c.asm = rest.replace("; ", "\n");
+                continue;
+            }
+            if key == "mem" {
+                c.mem = rest
+                    .split_whitespace()
+                    .map(|t| {
+                        let (o, b) = t.split_once(':').expect("mem entries are offset:value");
+                        (hex(o) as u16, hex(b) as u8)
+                    })
+                    .collect();
+                continue;
+            }
+            let vals: Vec<u128> = rest.split_whitespace().map(hex).collect();
+            let one = || *vals.first().expect("a value");
+            match key {
+                "words" => c.words = vals.iter().map(|&w| w as u32).collect(),
+                "x" => c.x = eight(&vals, |v| v as u64),
+                "xp" => c.xp = one() as u8,
+                "nzcv" => c.nzcv = one() as u64,
+                "fpcr" => c.fpcr = one() as u64,
+                "v" => c.v = eight(&vals, |v| v),
+                "ex" => c.ex = eight(&vals, |v| v as u64),
+                "exp" => c.exp = one() as u8,
+                "enzcv" => c.enzcv = one() as u64,
+                "efpsr" => c.efpsr = one() as u64,
+                "ev" => c.ev = eight(&vals, |v| v),
+                _ => panic!("unknown field {key:?} in a cases file"),
+            }
+        }
+        match fields {
+            0 => {}
+            13 => cases.push(c),
+            n => panic!("a case with {n} fields (13 expected): {}", c.asm),
+        }
+    }
+    cases
 }
 
 const BUFSZ: usize = 512;
@@ -61,7 +120,7 @@ fn init_mem() -> Vec<u8> {
 
 /// Run `words` from `base` until the pc leaves them, in the FP environment of the state's
 /// FPCR (folded into its FPSR at the end), as the engine does. Err on a trap.
-fn run_on(words: &[u32], base: u64, st: &mut CpuState, backend: Backend) -> Result<(), String> {
+pub(super) fn run_on(words: &[u32], base: u64, st: &mut CpuState, backend: Backend) -> Result<(), String> {
     let code = Code { base, words };
     let end = base + 4 * words.len() as u64;
     let mut interp = Interp::new();
@@ -120,7 +179,7 @@ pub(super) fn check(c: &Case, backend: Backend) -> Result<(), String> {
     }
     st.write_u64(NZCV, c.nzcv);
     st.write_u64(FPCR, c.fpcr);
-    run_on(c.words, CODE, &mut st, backend)?;
+    run_on(&c.words, CODE, &mut st, backend)?;
     let mut errs = Vec::new();
     for i in 0..8 {
         let got = st.read_u64(xreg(i as u32));
@@ -143,7 +202,7 @@ pub(super) fn check(c: &Case, backend: Backend) -> Result<(), String> {
         errs.push(format!("fpsr: got {fpsr:#x}, want {:#x}", c.efpsr));
     }
     let mut want = init_mem();
-    for &(o, b) in c.mem {
+    for &(o, b) in &c.mem {
         want[o as usize] = b;
     }
     for i in 0..BUFSZ {
@@ -168,24 +227,35 @@ pub(super) fn check_all(cases: &[Case], backend: Backend) {
     assert!(fails.is_empty(), "{backend:?}: {} of {} cases failed:\n{}", fails.len(), cases.len(), fails.join("\n"));
 }
 
+const CASES: &str = include_str!("simd_tests/cases.txt");
+const CASES_FPENV: &str = include_str!("simd_tests/cases_fpenv.txt");
+
+#[test]
+fn cases_files_parse() {
+    for text in [CASES, CASES_FPENV] {
+        let n = parse_cases(text).len();
+        assert!(n > 0 && n == text.lines().filter(|l| l.starts_with("asm ")).count());
+    }
+}
+
 #[test]
 fn against_qemu() {
-    check_all(cases::CASES, Backend::Interp);
+    check_all(&parse_cases(CASES), Backend::Interp);
 }
 
 #[test]
 fn against_qemu_jit() {
-    check_all(cases::CASES, Backend::Jit);
+    check_all(&parse_cases(CASES), Backend::Jit);
 }
 
 #[test]
 fn fp_environment_against_qemu() {
-    check_all(cases_fpenv::CASES, Backend::Interp);
+    check_all(&parse_cases(CASES_FPENV), Backend::Interp);
 }
 
 #[test]
 fn fp_environment_against_qemu_jit() {
-    check_all(cases_fpenv::CASES, Backend::Jit);
+    check_all(&parse_cases(CASES_FPENV), Backend::Jit);
 }
 
 /// LDR (literal) reads relative to the instruction's own address: place the code in the

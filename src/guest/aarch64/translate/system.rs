@@ -6,6 +6,7 @@ use crate::a64_row;
 use crate::guest::aarch64::decode::{bits, rd, Row, Undef};
 use crate::guest::aarch64::features::{self, sr};
 use crate::guest::aarch64::state;
+use crate::guest::aarch64::vdso;
 use crate::ir::fpenv;
 use crate::ir::*;
 
@@ -52,8 +53,23 @@ fn nop(_ctx: &mut Ctx, _insn: u32) -> Result<(), Undef> {
     Ok(())
 }
 
-fn udf(_ctx: &mut Ctx, _insn: u32) -> Result<(), Undef> {
-    Err(Undef::Unallocated)
+/// UDF: undefined, except the clock reads of ruser's own vDSO, inside it (`vdso.rs`).
+fn udf(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
+    let helper = match bits(insn, 0, 16) {
+        vdso::CLOCK_READ => &vdso::CLOCK_READ_HELPER,
+        vdso::CLOCK_RES => &vdso::CLOCK_RES_HELPER,
+        _ => return Err(Undef::Unallocated),
+    };
+    if !vdso::contains(ctx.pc) {
+        return Err(Undef::Unallocated);
+    }
+    // x2 = seconds, x3 = nanoseconds (or -1) of the clock in x0.
+    let clk = ctx.x(0, true);
+    let r = ctx.b.helper(helper, Ty::I128, &[clk]);
+    let (sec, nsec) = (ctx.b.half(r, false), ctx.b.half(r, true));
+    ctx.set_x(2, sec);
+    ctx.set_x(3, nsec);
+    Ok(())
 }
 
 fn svc(ctx: &mut Ctx, _insn: u32) -> Result<(), Undef> {
@@ -119,7 +135,7 @@ fn sys(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
             Ok(())
         }
         // DC CVAC, DC CVAU, DC CVAP, DC CVADP, DC CIVAC: caches are coherent on the host.
-        10 | 11 | 12 | 13 | 14 => Ok(()),
+        10..=14 => Ok(()),
         _ => Err(Undef::Unallocated),
     }
 }

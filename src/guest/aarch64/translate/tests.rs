@@ -30,7 +30,7 @@ impl Code {
 
 impl CodeFetch for Code {
     fn fetch32(&self, addr: u64) -> Option<u32> {
-        if addr < self.base() || addr >= self.end() || addr % 4 != 0 {
+        if addr < self.base() || addr >= self.end() || !addr.is_multiple_of(4) {
             return None;
         }
         Some(self.words[((addr - self.base()) / 4) as usize])
@@ -158,6 +158,7 @@ fn mcase(words: &[u32], init: &[(u32, u64)], nzcv: u64, changed: &[(u32, u64)], 
 }
 
 #[test]
+#[allow(clippy::identity_op)] // the generator writes buffer offsets as `MEM + 0x0`
 fn generated_memory_cases() {
     include!("tests_cases_mem.rs");
 }
@@ -528,9 +529,9 @@ fn system_registers_hints_barriers() {
         (3, 4),
         (4, 0x411fd070),
         (5, 0x11),
-        // ID_AA64ISAR0_EL1: AES = 2 (with PMULL), SHA1 = 1, SHA2 = 1, CRC32 = 1, Atomic = 2
-        // (see features.rs).
-        (6, 0x21_1120),
+        // ID_AA64ISAR0_EL1: AES = 2 (with PMULL), SHA1 = 1, SHA2 = 1, CRC32 = 1, Atomic = 2,
+        // DP = 1 (see features.rs).
+        (6, 0x1000_0021_1120),
         (7, 1_000_000_000),
         (10, 0),
         (12, 0x07c00000),
