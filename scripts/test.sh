@@ -27,6 +27,9 @@ declare -A provides=(
     [meson]=/usr/bin/meson
     [ninja-build]=/usr/bin/ninja
     [libc6-dev]=/usr/lib/x86_64-linux-gnu/libc.a
+    # testbins: the Go programs (GOARCH=arm64) and the qemu-fix patches of run-one.sh
+    [golang-go]=/usr/bin/go
+    [patch]=/usr/bin/patch
     # native (amd64) twins of the Debian arm64 programs that tests/debian.rs runs
     [python3]=/usr/bin/python3
     [perl]=/usr/bin/perl

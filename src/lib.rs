@@ -2,7 +2,10 @@
 //!
 //! Layering (each module imports only from those listed before it):
 //! `ir` → `guest` (frontends) / `interp` (IR backend) → `mem` → `exec` → `linux` → `cli`.
+//! `access` (guest memory accesses from Rust code, with recoverable faults) and `pcmap` are
+//! ground-floor utilities any layer may use.
 
+pub mod access;
 pub mod cli;
 pub mod disas;
 pub mod exec;

@@ -75,6 +75,15 @@ pub fn write(msg: &str) {
     let _ = out.flush();
 }
 
+/// Run `f` with the log output locked (around a fork, so the child cannot inherit it held
+/// by another thread).
+pub fn with_locked<R>(f: impl FnOnce() -> R) -> R {
+    let g = LOGGER.get().map(|l| l.out.lock().unwrap_or_else(|e| e.into_inner()));
+    let r = f();
+    drop(g);
+    r
+}
+
 /// Log when `item` is enabled; the message is only formatted then.
 #[macro_export]
 macro_rules! logf {

@@ -18,7 +18,9 @@ export QEMU=${QEMU:-qemu-aarch64}
 export HOST_CC=${HOST_CC:-gcc}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ruser-fresh.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+# Go's build cache goes in the temp dir too (chmod: go makes its module cache read-only).
+export GOCACHE="$tmp/gocache" GOPATH="$tmp/gopath"
+trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 
 fail=0
 programs=$(make -s list)

@@ -12,6 +12,9 @@
 #   NAME.env      VAR=VALUE lines, each passed as -E VAR=VALUE
 #   NAME.sysroot  a directory passed as -L DIR (for dynamic programs)
 #   NAME.cpu      a CPU model passed as -cpu MODEL
+#   NAME.qemu-fix a unified diff applied to qemu-aarch64's stdout: the lines where
+#                 qemu-aarch64 is wrong, each hunk explained in the header (only when the
+#                 emulator is qemu)
 # The program runs with RUSER_TEST_VAR removed from the environment, in the
 # current directory.  QEMU may name another emulator with qemu's options; an
 # empty QEMU runs BINARY directly (a native build, for the programs whose
@@ -64,6 +67,10 @@ env -u RUSER_TEST_VAR "${emu[@]}" "$bin" "${args[@]}" \
 status=$?
 set -e
 echo "$status" > "$outdir/$name.status"
+if [ -f "$inputs/$name.qemu-fix" ] && [ "$(basename "$qemu")" = qemu-aarch64 ]; then
+    patch -s "$outdir/$name.stdout" < "$inputs/$name.qemu-fix"
+    rm -f "$outdir/$name.stdout.orig"
+fi
 # qemu reports a guest killed by a signal on stderr itself ("qemu: uncaught target
 # signal 11 ..."); that line is the emulator's, not the program's output, so it is not
 # part of the expectation (the status says which signal).

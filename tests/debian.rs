@@ -164,14 +164,12 @@ fn archives() {
 }
 
 #[test]
-#[ignore = "needs threads (zstd starts its I/O thread pool; branch threads)"]
 fn zstd() {
     let w = workdir("deb-zstd");
     script("zstd", "/bin/sh", "zstd -q -19 -c data.bin | sha256sum; zstd -q -c data.bin | zstd -q -dc | cmp - data.bin && echo round trip", Some(w.path()));
 }
 
 #[test]
-#[ignore = "needs futex (OpenSSL's locks; branch threads)"]
 fn openssl_dgst() {
     let w = workdir("deb-ssl");
     let d = Some(w.path());
@@ -298,7 +296,6 @@ with open("data.bin", "rb") as f:
 "#;
 
 #[test]
-#[ignore = "needs futex (OpenSSL's locks; branch threads)"]
 fn python3_basic() {
     let w = workdir("deb-py");
     compare("python3", "/usr/bin/python3", &["-c", PY_BASIC], None, Some(w.path()));
@@ -311,7 +308,6 @@ fn python3_processes() {
 }
 
 #[test]
-#[ignore = "needs threads (clone with CLONE_THREAD, branch threads)"]
 fn python3_threading() {
     let text = "import threading, queue\nq = queue.Queue()\nts = [threading.Thread(target=lambda i=i: q.put(i * i)) for i in range(8)]\n[t.start() for t in ts]\n[t.join() for t in ts]\nprint(sorted(q.get() for _ in ts))\n";
     compare("python3 threading", "/usr/bin/python3", &["-c", text], None, None);
@@ -324,9 +320,26 @@ fn python3_socket() {
 }
 
 #[test]
-#[ignore = "needs guest signal delivery (branch threads)"]
 fn python3_signal() {
-    let text = "import signal, os\ngot = []\nsignal.signal(signal.SIGUSR1, lambda s, f: got.append(s))\nos.kill(os.getpid(), signal.SIGUSR1)\nsignal.signal(signal.SIGALRM, lambda s, f: got.append(s))\nsignal.setitimer(signal.ITIMER_REAL, 0.01)\nsignal.pause()\nprint(got)\n";
+    let text = "import signal, os, threading, time\n\
+got = []\n\
+signal.signal(signal.SIGUSR1, lambda s, f: got.append(s))\n\
+os.kill(os.getpid(), signal.SIGUSR1)\n\
+signal.signal(signal.SIGALRM, lambda s, f: got.append(s))\n\
+signal.setitimer(signal.ITIMER_REAL, 0.01)\n\
+signal.pause()\n\
+signal.setitimer(signal.ITIMER_REAL, 0.02)\n\
+t0 = time.monotonic()\n\
+time.sleep(0.1)\n\
+print('sleep went on after the handler', time.monotonic() - t0 >= 0.1, got)\n\
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR2})\n\
+os.kill(os.getpid(), signal.SIGUSR2)\n\
+print('pending', signal.SIGUSR2 in signal.sigpending())\n\
+print('sigtimedwait', signal.sigtimedwait({signal.SIGUSR2}, 1).si_signo)\n\
+main = threading.main_thread().ident\n\
+t = threading.Thread(target=lambda: signal.pthread_kill(main, signal.SIGUSR1))\n\
+t.start(); t.join(); time.sleep(0.01)\n\
+print(got)\n";
     compare("python3 signal", "/usr/bin/python3", &["-c", text], None, None);
 }
 
@@ -490,7 +503,6 @@ fn dpkg_workdir(test: &str, tag: &str) -> Option<TempDir> {
 }
 
 #[test]
-#[ignore = "needs futex (glibc's pthread_once wakes waiters with FUTEX_WAKE; branch threads)"]
 fn dpkg_tools() {
     let test = "dpkg_tools";
     let Some(root) = sysroot(test) else { return };
@@ -561,7 +573,6 @@ fn apt_conf(w: &TempDir) -> String {
 }
 
 #[test]
-#[ignore = "needs futex (glibc's pthread_once wakes waiters with FUTEX_WAKE; branch threads)"]
 fn apt_tools() {
     let test = "apt_tools";
     let Some(w) = dpkg_workdir(test, "deb-apt") else { return };

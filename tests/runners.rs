@@ -115,7 +115,6 @@ fn meson_test_with_exe_wrapper() {
 /// aarch64-unknown-linux-gnu`; its .cargo/config.toml makes ruser-aarch64 the runner. Its
 /// tests cover threads, unwinding panics, the file system and child processes.
 #[test]
-#[ignore = "needs guest threads (branch threads: libtest runs each test on a thread)"]
 fn cargo_test_with_ruser_as_runner() {
     let test = "cargo_test_with_ruser_as_runner";
     if !have_cross_sysroot(test) {

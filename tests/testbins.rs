@@ -63,6 +63,15 @@ testbins!(
     // posix_spawn, fork, execve errors and #! scripts; /proc/self and an exec chain
     // (guest → guest through /proc/self/exe → the host's /bin/sh)
     spawn, procself,
+    // signals (static glibc): a handler reading and rewriting the arm64 frame, siglongjmp out
+    // of faults, a stack overflow caught on the altstack, timers interrupting loops, EINTR and
+    // SA_RESTART, real-time signals with values, signals to threads, death by each signal
+    sig_context, sig_longjmp, sig_altstack, sig_timer, sig_eintr, sig_rt, sig_thread, sig_fatal,
+    // threads: pthreads, robust futexes, clone3, every futex operation
+    pthreads, robust_futex, clone3, futex_ops,
+    // Go (static, GOARCH=arm64): goroutines, the collector and timers; preemption signals,
+    // nil-dereference panics and os/signal
+    go_goroutines, go_preempt,
 );
 
 #[test]

@@ -1,15 +1,16 @@
 //! Ties a guest frontend to a backend: the dispatcher loop and the block cache.
 
 mod cache;
-mod crosscheck;
+pub mod crosscheck;
 pub mod fault;
+pub mod gate;
 
 pub use cache::BlockCache;
 
 use crate::guest::{exit_flag_offset, write_fp_trailer, CodeFetch, CpuState, GuestArch, TranslateOpts};
 use crate::interp::{Exit, Interp};
 use crate::ir::{fpenv, Block, Trap};
-use crate::jit::{Exit as JitExit, Jit};
+use crate::jit::{Exit as JitExit, Full, Jit};
 use crate::log::Item;
 use crate::logf;
 use crate::mem::GuestMem;
@@ -38,6 +39,34 @@ pub enum Stop {
     Syscall,
     /// The guest raised an exception at the pc in the state.
     Trap(Trap),
+    /// A guest memory access faulted; the pc in the state is the faulting instruction and the
+    /// whole state is exact there.
+    Fault(MemFault),
+    /// The thread's exit-request flag was set (a signal arrived, or another thread asked):
+    /// the state is exact at a block boundary.
+    Interrupted,
+}
+
+/// A guest memory fault, in host terms (signal and si_code) at a guest address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemFault {
+    /// SIGSEGV or SIGBUS.
+    pub sig: i32,
+    /// The host si_code (SEGV_MAPERR, SEGV_ACCERR, BUS_ADRERR, ...; SI_KERNEL for an address
+    /// the host cannot map at all).
+    pub code: i32,
+    /// Guest address of the access.
+    pub addr: u64,
+    pub write: bool,
+}
+
+impl MemFault {
+    /// The fault this thread's host handler recorded last (see `access::take_fault`).
+    fn take(mem: &GuestMem) -> Option<(MemFault, usize)> {
+        let f = crate::access::take_fault()?;
+        let addr = mem.h2g(f.addr);
+        Some((MemFault { sig: f.sig, code: f.code, addr, write: f.write }, f.rip))
+    }
 }
 
 /// Reads guest code for the translator, honouring execute permission. The page last fetched
@@ -103,12 +132,6 @@ impl Engine {
         }
     }
 
-    /// Drop every translation (after the guest changes code).
-    pub fn flush(&mut self) {
-        self.cache.clear();
-        crate::jit::flush_all();
-    }
-
     /// Drop translations overlapping `[start, end)`.
     pub fn invalidate(&mut self, start: u64, end: u64) {
         self.cache.invalidate(start, end);
@@ -144,14 +167,16 @@ impl Engine {
         crate::jit::shared(chained, mem.base(), self.arch.pc_offset(), off)
     }
 
-    /// Run guest code until it needs the Linux layer.
+    /// Run guest code until it needs the Linux layer. The state must stay at the same
+    /// address for the thread's whole life (its exit-request flag is shared).
     pub fn run(&mut self, cpu: &mut CpuState, mem: &GuestMem) -> Stop {
-        let _guard = fault::GuestGuard::enter(cpu.as_mut_ptr());
+        let _guard = fault::GuestGuard::enter();
+        let running = gate::enter(cpu.exit_flag(exit_flag_offset(self.arch.state_size())));
         let host_fp = self.fp_enter(cpu);
         let stop = match self.backend {
-            Backend::Interp => self.run_interp(cpu, mem),
-            Backend::Jit => self.run_jit(cpu, mem),
-            Backend::Crosscheck => crosscheck::run(self, cpu, mem),
+            Backend::Interp => self.run_interp(cpu, mem, &running),
+            Backend::Jit => self.run_jit(cpu, mem, &running),
+            Backend::Crosscheck => crosscheck::run(self, cpu, mem, &running),
         };
         if let Some(h) = host_fp {
             let f = fpenv::leave(h);
@@ -187,9 +212,27 @@ impl Engine {
         }
     }
 
-    fn run_interp(&mut self, cpu: &mut CpuState, mem: &GuestMem) -> Stop {
+    /// Handle a set exit-request flag at a block boundary: `Some(Stop::Interrupted)` when it
+    /// was set (after parking for a flush another thread wants).
+    #[inline]
+    fn check_exit_request(&self, cpu: &CpuState, running: &gate::Running) -> Option<Stop> {
+        let flag = cpu.exit_flag(exit_flag_offset(self.arch.state_size()));
+        if flag.load(Ordering::Relaxed) == 0 {
+            return None;
+        }
+        flag.store(0, Ordering::SeqCst);
+        if running.flush_wanted() {
+            running.park();
+        }
+        Some(Stop::Interrupted)
+    }
+
+    fn run_interp(&mut self, cpu: &mut CpuState, mem: &GuestMem, running: &gate::Running) -> Stop {
         let pc_off = self.arch.pc_offset();
         loop {
+            if let Some(stop) = self.check_exit_request(cpu, running) {
+                return stop;
+            }
             let pc = cpu.read_u64(pc_off);
             self.check_epoch();
             let block = match self.cache.get(pc) {
@@ -221,24 +264,48 @@ impl Engine {
             Exit::Next => None,
             Exit::Syscall => Some(Stop::Syscall),
             Exit::Trap(t) => Some(Stop::Trap(t)),
+            Exit::Fault => Some(Self::fault_stop(mem, None, cpu, self.arch.pc_offset())),
         }
     }
 
-    fn run_jit(&mut self, cpu: &mut CpuState, mem: &GuestMem) -> Stop {
+    /// The stop for a guest memory fault this thread's handler recorded. `jit` maps the host
+    /// pc of a fault in translated code to the guest pc (the interpreter has already set it).
+    fn fault_stop(mem: &GuestMem, jit: Option<&Jit>, cpu: &mut CpuState, pc_off: usize) -> Stop {
+        let Some((f, rip)) = MemFault::take(mem) else {
+            internal_error("a guest fault exit without a recorded fault");
+        };
+        if let Some(jit) = jit {
+            match jit.guest_pc_of(rip) {
+                Some(pc) => cpu.write_u64(pc_off, pc),
+                None => internal_error(&format!("a guest fault at host pc {rip:#x} outside any translated block")),
+            }
+        }
+        Stop::Fault(f)
+    }
+
+    fn run_jit(&mut self, cpu: &mut CpuState, mem: &GuestMem, running: &gate::Running) -> Stop {
         let pc_off = self.arch.pc_offset();
-        let flag_off = exit_flag_offset(self.arch.state_size());
         let jit = self.jit(true, mem);
         let threshold = crate::jit::settings().threshold;
         let (arch, opts) = (self.arch, self.opts);
         let mut link = None;
         let mut indirect = false;
         loop {
+            if let Some(stop) = self.check_exit_request(cpu, running) {
+                return stop;
+            }
             let pc = cpu.read_u64(pc_off);
             let translate = || Self::translate(arch, mem, pc, &opts, true);
             let code = if threshold == 0 {
-                jit.code_for(pc, translate, link.take(), indirect)
+                match jit.code_if(pc, Some(translate), link.take(), indirect) {
+                    Ok(c) => c.expect("compiled on a miss"),
+                    Err(Full) => {
+                        running.exclusive(|| jit.flush());
+                        continue;
+                    }
+                }
             } else {
-                match jit.code_if(pc, None::<fn() -> Block>, link.take(), indirect) {
+                match jit.code_if(pc, None::<fn() -> Block>, link.take(), indirect).ok().flatten() {
                     Some(c) => c,
                     None => {
                         // Cold code runs on the interpreter, unoptimised, until it has run
@@ -264,7 +331,13 @@ impl Engine {
                             }
                             None => translate(),
                         };
-                        jit.code_for(pc, translate, None, indirect)
+                        match jit.code_if(pc, Some(translate), None, indirect) {
+                            Ok(c) => c.expect("compiled on a miss"),
+                            Err(Full) => {
+                                running.exclusive(|| jit.flush());
+                                continue;
+                            }
+                        }
                     }
                 }
             };
@@ -283,8 +356,17 @@ impl Engine {
                 JitExit::Indirect => indirect = true,
                 JitExit::Syscall => return Stop::Syscall,
                 JitExit::Trap(t) => return Stop::Trap(t),
-                JitExit::ExitRequest => cpu.write_u8(flag_off, 0),
+                JitExit::Fault => return Self::fault_stop(mem, Some(jit), cpu, pc_off),
+                // The flag is handled at the top of the loop.
+                JitExit::ExitRequest => {}
             }
         }
     }
+}
+
+/// Report a bug of ruser itself and end the process.
+fn internal_error(what: &str) -> ! {
+    let pc = crate::interp::CURRENT_PC.try_with(|c| c.get()).unwrap_or(0);
+    eprintln!("ruser: internal error: {what} (guest pc {pc:#x}); please report this");
+    std::process::exit(70)
 }

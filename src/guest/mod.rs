@@ -98,6 +98,31 @@ impl CpuState {
     fn check(&self, off: usize, n: usize) {
         assert!(off + n <= self.buf.len() * 16, "CPU state access out of range");
     }
+    /// Copy another state of the same size over this one in place (the buffer keeps its
+    /// address, which signal handlers and other threads hold), keeping this state's
+    /// exit-request flag at `exit_flag_off`.
+    pub fn copy_from(&mut self, other: &CpuState, exit_flag_off: usize) {
+        assert_eq!(self.buf.len(), other.buf.len(), "CPU states of different sizes");
+        let n = self.buf.len() * 16;
+        // The flag byte is never written: a signal handler may set it at any moment.
+        // SAFETY: both buffers are `n` bytes of plain data.
+        unsafe {
+            let (d, s) = (self.as_mut_ptr(), other.as_ptr());
+            std::ptr::copy_nonoverlapping(s, d, exit_flag_off);
+            std::ptr::copy_nonoverlapping(s.add(exit_flag_off + 1), d.add(exit_flag_off + 1), n - exit_flag_off - 1);
+        }
+    }
+    /// The exit-request flag at `off`, read with the atomicity other threads and signal
+    /// handlers that set it need.
+    pub fn exit_flag(&self, off: usize) -> &std::sync::atomic::AtomicU8 {
+        self.check(off, 1);
+        // SAFETY: in bounds; an AtomicU8 has the layout of a u8.
+        unsafe { &*(self.as_ptr().add(off) as *const std::sync::atomic::AtomicU8) }
+    }
+    pub fn read_u8(&self, off: usize) -> u8 {
+        self.check(off, 1);
+        unsafe { self.as_ptr().add(off).read() }
+    }
     pub fn write_u8(&mut self, off: usize, v: u8) {
         self.check(off, 1);
         unsafe { self.as_mut_ptr().add(off).write(v) }

@@ -20,6 +20,9 @@ pub enum Exit {
     Syscall,
     /// Raise a guest exception; the pc in the state is the faulting instruction.
     Trap(Trap),
+    /// A guest memory access faulted; the pc in the state is the faulting instruction, the
+    /// rest of the state is exact there, and `access::take_fault` has the details.
+    Fault,
 }
 
 thread_local! {
@@ -28,6 +31,20 @@ thread_local! {
     /// When set, every store records (address, size, previous bytes) so a caller can undo it
     /// (the crosscheck backend runs each block twice).
     static STORE_LOG: RefCell<Option<Vec<StoreRecord>>> = const { RefCell::new(None) };
+    /// Set by a memory op whose access faulted (its value is then meaningless).
+    static MEM_FAULT: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Note that a guest memory access of the op being evaluated faulted.
+#[cold]
+fn mem_fault() -> u128 {
+    MEM_FAULT.with(|f| f.set(true));
+    0
+}
+
+/// Whether a memory op faulted since the last call (and clear it).
+pub fn take_mem_fault() -> bool {
+    MEM_FAULT.with(|f| f.replace(false))
 }
 
 /// One logged store: guest address, size in bytes, and the memory's previous contents.
@@ -55,9 +72,10 @@ unsafe fn log_store(base: usize, addr: u64, ty: Ty) {
     }
     // Read the old bytes before borrowing the log: the read faults where the store would,
     // and a fault must not leave the log borrowed (a vfork child that dies of it shares this
-    // thread-local state with its parent).
+    // thread-local state with its parent). An unreadable address faults in the store itself,
+    // right after.
     let p = (base as u64).wrapping_add(addr) as *const u8;
-    let old = scalar::read_raw(p, ty);
+    let Ok(old) = scalar::guest_read(p, ty) else { return };
     STORE_LOG.with(|l| {
         if let Some(log) = l.borrow_mut().as_mut() {
             log.push(StoreRecord { addr, size: ty.bytes(), old });
@@ -96,11 +114,15 @@ impl Interp {
         let vals = &mut self.vals;
         vals.clear();
         vals.resize(b.insts.len(), 0);
+        let set_pc = |pc: u64| (st.add(pc_off) as *mut u64).write_unaligned(pc);
         for (i, inst) in b.insts.iter().enumerate() {
             let r = Self::eval(&inst.op, vals, st, base);
+            if matches!(inst.op, Op::Load { .. } | Op::Store { .. } | Op::CmpXchg { .. } | Op::AtomicRmw { .. }) && take_mem_fault() {
+                set_pc(CURRENT_PC.with(|c| c.get()));
+                return Exit::Fault;
+            }
             vals[i] = r;
         }
-        let set_pc = |pc: u64| (st.add(pc_off) as *mut u64).write_unaligned(pc);
         match b.term {
             Terminal::Jump { target } => {
                 set_pc(target);
@@ -169,19 +191,19 @@ impl Interp {
             Op::SubNzcv { a, b, cin, ty } => scalar::add_nzcv(ty, v(a), m(!v(b), ty), v(cin)) as u128,
             Op::LogicNzcv { a, ty } => scalar::logic_nzcv(ty, v(a)) as u128,
             Op::CondHolds { nzcv, cond } => scalar::cond_holds(v(nzcv) as u32, cond) as u128,
-            Op::Load { addr, ty, be } => {
-                let x = scalar::read_raw((base as u64).wrapping_add(v(addr) as u64) as *const u8, ty);
-                if be {
-                    scalar::swap(x, ty)
-                } else {
-                    x
-                }
-            }
+            // Guest memory goes through `access`: a fault sets MEM_FAULT (see `run`).
+            Op::Load { addr, ty, be } => match scalar::guest_read((base as u64).wrapping_add(v(addr) as u64) as *const u8, ty) {
+                Ok(x) if be => scalar::swap(x, ty),
+                Ok(x) => x,
+                Err(_) => mem_fault(),
+            },
             Op::Store { addr, v: x, ty, be } => {
                 log_store(base, v(addr) as u64, ty);
                 let x = if be { scalar::swap(v(x), ty) } else { v(x) };
-                scalar::write_raw((base as u64).wrapping_add(v(addr) as u64) as *mut u8, ty, x);
-                0
+                match scalar::guest_write((base as u64).wrapping_add(v(addr) as u64) as *mut u8, ty, x) {
+                    Ok(()) => 0,
+                    Err(_) => mem_fault(),
+                }
             }
             Op::CmpXchg { addr, expected, new, enable, ty, be } => {
                 let p = (base as u64).wrapping_add(v(addr) as u64) as *mut u8;
@@ -189,13 +211,13 @@ impl Interp {
                     m(!v(expected), ty)
                 } else {
                     log_store(base, v(addr) as u64, ty);
-                    scalar::cmpxchg(p, ty, be, v(expected), v(new))
+                    scalar::cmpxchg(p, ty, be, v(expected), v(new)).unwrap_or_else(|_| mem_fault())
                 }
             }
             Op::AtomicRmw { addr, v: x, op, ty, be } => {
                 log_store(base, v(addr) as u64, ty);
                 let p = (base as u64).wrapping_add(v(addr) as u64) as *mut u8;
-                scalar::atomic_rmw(p, op, ty, be, v(x))
+                scalar::atomic_rmw(p, op, ty, be, v(x)).unwrap_or_else(|_| mem_fault())
             }
             Op::Fence { kind } => {
                 if kind == FenceKind::Full {

@@ -1,7 +1,7 @@
 //! Integer, flag and memory semantics of the IR.
 
 use crate::ir::*;
-use std::sync::atomic::{AtomicU16, AtomicU32, AtomicU64, AtomicU8, Ordering};
+use crate::access::{self, Faulted};
 
 #[inline]
 fn m(v: u128, ty: Ty) -> u128 {
@@ -254,22 +254,43 @@ pub fn cond_holds(nzcv: u32, cond: u8) -> bool {
     }
 }
 
-/// Atomic compare-and-swap; returns the old value (in guest byte order `be`).
-pub unsafe fn cmpxchg(p: *mut u8, ty: Ty, be: bool, expected: u128, new: u128) -> u128 {
-    let (e, n) = if be { (swap(expected, ty), swap(new, ty)) } else { (m(expected, ty), m(new, ty)) };
-    let old = match ty {
-        Ty::I128 => cmpxchg16b(p as *mut u128, e, n),
-        _ => rmw_loop(p, ty, |cur| if cur == e { n } else { cur }),
-    };
-    if be {
-        swap(old, ty)
-    } else {
-        old
+/// Load a `ty`-wide value from guest memory at host address `p`.
+///
+/// # Safety
+/// `p` may be any address: a fault is reported (`access::Faulted`), never taken.
+pub unsafe fn guest_read(p: *const u8, ty: Ty) -> Result<u128, Faulted> {
+    match ty {
+        Ty::I128 => access::load128(p),
+        _ => access::load(p, ty.bytes()).map(|v| v as u128),
     }
 }
 
+/// Store a `ty`-wide value to guest memory at host address `p`.
+///
+/// # Safety
+/// As for `guest_read`.
+pub unsafe fn guest_write(p: *mut u8, ty: Ty, v: u128) -> Result<(), Faulted> {
+    match ty {
+        Ty::I128 => access::store128(p, v),
+        _ => access::store(p, ty.bytes(), v as u64),
+    }
+}
+
+/// Atomic compare-and-swap; returns the old value (in guest byte order `be`).
+///
+/// # Safety
+/// As for `guest_read`.
+pub unsafe fn cmpxchg(p: *mut u8, ty: Ty, be: bool, expected: u128, new: u128) -> Result<u128, Faulted> {
+    let (e, n) = if be { (swap(expected, ty), swap(new, ty)) } else { (m(expected, ty), m(new, ty)) };
+    let old = rmw_loop(p, ty, |cur| if cur == e { n } else { cur })?;
+    Ok(if be { swap(old, ty) } else { old })
+}
+
 /// Atomic read-modify-write; returns the old value.
-pub unsafe fn atomic_rmw(p: *mut u8, op: RmwOp, ty: Ty, be: bool, x: u128) -> u128 {
+///
+/// # Safety
+/// As for `guest_read`.
+pub unsafe fn atomic_rmw(p: *mut u8, op: RmwOp, ty: Ty, be: bool, x: u128) -> Result<u128, Faulted> {
     let f = |cur_raw: u128| -> u128 {
         let cur = if be { swap(cur_raw, ty) } else { cur_raw };
         let (sc, sx) = (sext(cur, ty), sext(x, ty));
@@ -292,69 +313,31 @@ pub unsafe fn atomic_rmw(p: *mut u8, op: RmwOp, ty: Ty, be: bool, x: u128) -> u1
             r
         }
     };
-    let old = rmw_loop(p, ty, f);
-    if be {
-        swap(old, ty)
-    } else {
-        old
-    }
+    let old = rmw_loop(p, ty, f)?;
+    Ok(if be { swap(old, ty) } else { old })
 }
 
-/// Apply `f` atomically to the value at `p`; returns the old value. Falls back to a plain
-/// read-modify-write for a misaligned address (x86 would split-lock; the guest ISAs fault or
-/// make no promise there).
-unsafe fn rmw_loop(p: *mut u8, ty: Ty, f: impl Fn(u128) -> u128) -> u128 {
-    macro_rules! go {
-        ($at:ty, $t:ty) => {{
-            if (p as usize) % std::mem::size_of::<$t>() != 0 {
-                let old = read_raw(p, ty);
-                write_raw(p, ty, f(old));
-                return old;
-            }
-            let a = &*(p as *const $at);
-            match a.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |c| Some(f(c as u128) as $t)) {
-                Ok(o) | Err(o) => o as u128,
-            }
-        }};
+/// Apply `f` atomically to the value at `p` (a compare-and-swap loop, every access through
+/// `access`); returns the old value. A misaligned address gets a plain read-modify-write (x86
+/// would split-lock; the guest ISAs fault or make no promise there).
+unsafe fn rmw_loop(p: *mut u8, ty: Ty, f: impl Fn(u128) -> u128) -> Result<u128, Faulted> {
+    let size = ty.bytes();
+    if !(p as usize).is_multiple_of(size) {
+        let old = guest_read(p, ty)?;
+        guest_write(p, ty, f(old))?;
+        return Ok(old);
     }
-    match ty {
-        Ty::I8 => go!(AtomicU8, u8),
-        Ty::I16 => go!(AtomicU16, u16),
-        Ty::I32 => go!(AtomicU32, u32),
-        Ty::I64 => go!(AtomicU64, u64),
-        Ty::I128 => {
-            let mut cur = read_raw(p, ty);
-            loop {
-                let got = cmpxchg16b(p as *mut u128, cur, f(cur));
-                if got == cur {
-                    return cur;
-                }
-                cur = got;
-            }
+    let mut cur = guest_read(p, ty)?;
+    loop {
+        let got = match ty {
+            Ty::I128 => access::cas128(p, cur, f(cur))?,
+            _ => access::cas(p, size, cur as u64, f(cur) as u64)? as u128,
+        };
+        if got == cur {
+            return Ok(cur);
         }
+        cur = got;
     }
-}
-
-unsafe fn cmpxchg16b(p: *mut u128, expected: u128, new: u128) -> u128 {
-    if !(p as usize).is_multiple_of(16) {
-        let old = p.read_unaligned();
-        if old == expected {
-            p.write_unaligned(new);
-        }
-        return old;
-    }
-    let (mut lo, mut hi) = (expected as u64, (expected >> 64) as u64);
-    std::arch::asm!(
-        "xchg rbx, {nlo}",
-        "lock cmpxchg16b [{p}]",
-        "xchg rbx, {nlo}",
-        p = in(reg) p,
-        nlo = inout(reg) new as u64 => _,
-        in("rcx") (new >> 64) as u64,
-        inout("rax") lo,
-        inout("rdx") hi,
-    );
-    (lo as u128) | ((hi as u128) << 64)
 }
 
 #[cfg(test)]
@@ -418,7 +401,7 @@ mod tests {
     fn cas128() {
         let mut x: u128 = 5;
         unsafe {
-            assert_eq!(cmpxchg(&mut x as *mut u128 as *mut u8, Ty::I128, false, 5, 7), 5);
+            assert_eq!(cmpxchg(&mut x as *mut u128 as *mut u8, Ty::I128, false, 5, 7), Ok(5));
         }
         assert_eq!(x, 7);
     }

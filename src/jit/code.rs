@@ -66,6 +66,12 @@ impl CodeRegion {
         self.used
     }
 
+    /// The whole mapping, `[start, end)`.
+    pub fn range(&self) -> (usize, usize) {
+        let b = self.base.as_ptr() as usize;
+        (b, b + self.size)
+    }
+
     pub fn contains(&self, addr: usize) -> bool {
         let b = self.base.as_ptr() as usize;
         addr >= b && addr < b + self.used

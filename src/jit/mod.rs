@@ -109,6 +109,8 @@ struct Meta {
     host: usize,
     host_len: usize,
     pcmap: Vec<(u32, u64)>,
+    /// Boxed: translated code holds the address of each op.
+    #[allow(clippy::vec_box)]
     _fallback_ops: Vec<Box<crate::ir::Op>>,
     /// Patched jumps into this block: (rel32 field, its original stub).
     incoming: Vec<(usize, usize)>,
@@ -133,6 +135,11 @@ struct Inner {
 pub struct Jit {
     inner: Mutex<Inner>,
     entry: EntryFn,
+    /// Host address range of the code region (fixed for the JIT's life), read by the fault
+    /// handler without the lock.
+    code_range: (usize, usize),
+    /// The trampoline's fault path (see `runtime::Trampoline::fault_off`).
+    fault_exit: usize,
     table: Box<[Entry]>,
     /// The trampoline's indirect-miss exit (see `clear_table`).
     miss: u64,
@@ -148,6 +155,10 @@ pub struct Code {
     pub interp: Option<Arc<Block>>,
 }
 
+/// The code region is full: flush it (with no other thread in translated code) and retry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Full;
+
 /// What running translated code ended with.
 #[derive(Clone, Copy, Debug)]
 pub enum Exit {
@@ -157,6 +168,9 @@ pub enum Exit {
     Syscall,
     Trap(crate::ir::Trap),
     ExitRequest,
+    /// A guest memory access faulted at host address `rip` (see `Jit::guest_pc_of`); the
+    /// guest state is exact at the faulting instruction except for its pc.
+    Fault,
 }
 
 fn host_has(feature: &str) -> bool {
@@ -172,6 +186,7 @@ impl Jit {
         let s = settings();
         let mut region = CodeRegion::new(s.code_size)?;
         let at = region.next_addr();
+        let code_range = region.range();
         let tramp = runtime::trampoline(at);
         let start = region.push(&tramp.code).expect("trampoline fits");
         let table = zeroed_table();
@@ -214,19 +229,20 @@ impl Jit {
                 perfmap,
             }),
             entry,
+            code_range,
+            fault_exit: start + tramp.fault_off,
             table,
             miss,
             chain,
         })
-        .map(|j| {
-            j.set_sentinel();
-            j
-        })
+        .inspect(|j| j.set_sentinel())
     }
 
     /// The code for `pc`, compiling `translate()` on a miss. Links the jump `link` (from an
     /// earlier `Exit::Jump` in `link_gen`) to it, and enters it in the indirect table when
-    /// `indirect` is set.
+    /// `indirect` is set. When the code region is full it is flushed right here, which is
+    /// only safe without other threads in translated code: the engine uses `code_if` and
+    /// flushes through `exec::gate` instead; this is for tests and single-threaded tools.
     pub fn code_for(
         &self,
         pc: u64,
@@ -234,25 +250,36 @@ impl Jit {
         link: Option<(u64, usize)>,
         indirect: bool,
     ) -> Code {
-        self.code_if(pc, Some(translate), link, indirect).expect("compiled on a miss")
+        if let Ok(Some(c)) = self.code_if(pc, None::<fn() -> Block>, link, indirect) {
+            return c;
+        }
+        let block = translate();
+        loop {
+            let b = block.clone();
+            match self.code_if(pc, Some(move || b), link, indirect) {
+                Ok(c) => return c.expect("compiled on a miss"),
+                Err(Full) => self.flush(),
+            }
+        }
     }
 
-    /// As `code_for`, but on a miss only compiles when `translate` is given; `None` then.
+    /// As `code_for`, but on a miss only compiles when `translate` is given (`Ok(None)`
+    /// otherwise), and reports a full code region (`Err(Full)`) instead of flushing it.
     pub fn code_if(
         &self,
         pc: u64,
         translate: Option<impl FnOnce() -> Block>,
         link: Option<(u64, usize)>,
         indirect: bool,
-    ) -> Option<Code> {
-        let mut g = self.inner.lock().unwrap();
+    ) -> Result<Option<Code>, Full> {
+        let mut g = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let idx = match (g.map.get(&pc), translate) {
             (Some(&i), _) => i,
             (None, Some(translate)) => {
                 let block = translate();
-                self.insert(&mut g, block)
+                self.insert(&mut g, block)?
             }
-            (None, None) => return None,
+            (None, None) => return Ok(None),
         };
         let host = g.blocks[idx].host;
         if self.chain && g.blocks[idx].interp.is_none() {
@@ -274,17 +301,18 @@ impl Jit {
                 e.pc.store(!pc, Ordering::Release);
             }
         }
-        Some(Code { host, generation: g.generation, interp: g.blocks[idx].interp.clone() })
+        Ok(Some(Code { host, generation: g.generation, interp: g.blocks[idx].interp.clone() }))
     }
 
-    fn insert(&self, g: &mut Inner, block: Block) -> usize {
+    fn insert(&self, g: &mut Inner, block: Block) -> Result<usize, Full> {
         let compiled = Cg::new(&block, g.env, g.region.next_addr()).compile();
         let (compiled, interp) = match compiled {
             Ok(c) if c.code.len() + 64 <= g.region.free() => (c, None),
-            Ok(_) => {
-                self.flush_locked(g);
-                return self.insert(g, block);
+            Ok(_) if g.blocks.is_empty() => {
+                // Larger than the whole region: run it on the interpreter.
+                (emit::Compiled { code: Vec::new(), pcmap: Vec::new(), fallback_ops: Vec::new() }, Some(Arc::new(block.clone())))
             }
+            Ok(_) => return Err(Full),
             Err(e) => {
                 crate::logf!(crate::log::Item::Unimp, "jit: block at {:#x} runs on the interpreter ({e:?})\n", block.pc);
                 // No code: the dispatcher sees `Code::interp` and never enters it, and nothing
@@ -293,8 +321,7 @@ impl Jit {
             }
         };
         let Some(host) = g.region.push(&compiled.code) else {
-            self.flush_locked(g);
-            return self.insert(g, block);
+            return Err(Full);
         };
         if crate::log::enabled(crate::log::Item::OutAsm) {
             crate::logf!(crate::log::Item::OutAsm, "OUT: [guest {:#x}]\n{}\n", block.pc, crate::disas::disassemble_x86_64(&compiled.code, host as u64));
@@ -317,7 +344,7 @@ impl Jit {
         g.max_guest_len = g.max_guest_len.max(block.guest_len as u64);
         g.map.insert(block.pc, idx);
         g.by_pc.insert(block.pc, idx);
-        idx
+        Ok(idx)
     }
 
     /// Run translated code from `code` until it returns to the dispatcher.
@@ -326,12 +353,14 @@ impl Jit {
     /// `state` is the guest state this JIT's code was compiled for (with its engine trailer),
     /// and guest memory is mapped at `guest_base`.
     pub unsafe fn enter(&self, code: &Code, state: *mut u8, guest_base: usize) -> Exit {
-        let ExitPair { kind, aux } = (self.entry)(state, code.host, guest_base);
+        let slot = JIT_RSP.with(|c| c.as_ptr());
+        let ExitPair { kind, aux } = (self.entry)(state, code.host, guest_base, slot);
         match ExitKind::from_raw(kind) {
             Some(ExitKind::Jump) => Exit::Jump { field: aux as usize },
             Some(ExitKind::Indirect) => Exit::Indirect,
             Some(ExitKind::Syscall) => Exit::Syscall,
             Some(ExitKind::Trap) => Exit::Trap(decode_trap(aux)),
+            Some(ExitKind::Fault) => Exit::Fault,
             Some(ExitKind::ExitRequest) | None => Exit::ExitRequest,
         }
     }
@@ -341,9 +370,10 @@ impl Jit {
         self.inner.lock().unwrap().generation
     }
 
-    /// Drop every translation.
+    /// Drop every translation. Only safe when no other thread is in translated code of this
+    /// JIT (see `exec::gate`).
     pub fn flush(&self) {
-        let mut g = self.inner.lock().unwrap();
+        let mut g = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         self.flush_locked(&mut g);
     }
 
@@ -410,6 +440,16 @@ impl Jit {
     /// (it only tries the lock).
     pub fn guest_pc_at(&self, rip: usize) -> Option<u64> {
         let g = self.inner.try_lock().ok()?;
+        Self::pc_in(&g, rip)
+    }
+
+    /// As `guest_pc_at`, waiting for the lock (for the dispatcher, after a fault exit).
+    pub fn guest_pc_of(&self, rip: usize) -> Option<u64> {
+        let g = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        Self::pc_in(&g, rip)
+    }
+
+    fn pc_in(g: &Inner, rip: usize) -> Option<u64> {
         if !g.region.contains(rip) {
             return None;
         }
@@ -423,10 +463,21 @@ impl Jit {
         Some(if k == 0 { m.pc } else { m.pcmap[k - 1].1 })
     }
 
+    /// Where the fault handler resumes a guest memory fault at host `rip`, when `rip` is in
+    /// this JIT's code region: (rip, rsp). Lock-free.
+    pub fn fault_exit_for(&self, rip: usize) -> Option<(usize, usize)> {
+        (rip >= self.code_range.0 && rip < self.code_range.1).then(|| (self.fault_exit, JIT_RSP.with(|c| c.get())))
+    }
+
     /// Number of valid blocks (for tests and statistics).
     pub fn block_count(&self) -> usize {
         self.inner.lock().unwrap().blocks.iter().filter(|m| m.valid).count()
     }
+}
+
+thread_local! {
+    /// The stack pointer of this thread's innermost trampoline frame (see `runtime::EntryFn`).
+    static JIT_RSP: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 static CHAINED: OnceLock<Jit> = OnceLock::new();
@@ -446,6 +497,16 @@ pub fn shared(chained: bool, guest_base: usize, pc_off: usize, exit_flag_off: us
     })
 }
 
+/// Run `f` with every JIT's lock held (around a fork, so the child does not inherit a lock
+/// held by a thread it does not have).
+pub fn with_locked<R>(f: impl FnOnce() -> R) -> R {
+    let a = CHAINED.get().map(|j| j.inner.lock().unwrap_or_else(|e| e.into_inner()));
+    let b = SINGLE.get().map(|j| j.inner.lock().unwrap_or_else(|e| e.into_inner()));
+    let r = f();
+    drop((a, b));
+    r
+}
+
 /// Invalidate `[start, end)` in every JIT that exists.
 pub fn invalidate_all(start: u64, end: u64) {
     for j in [&CHAINED, &SINGLE] {
@@ -455,13 +516,10 @@ pub fn invalidate_all(start: u64, end: u64) {
     }
 }
 
-/// Flush every JIT that exists.
-pub fn flush_all() {
-    for j in [&CHAINED, &SINGLE] {
-        if let Some(j) = j.get() {
-            j.flush();
-        }
-    }
+/// The fault path for a guest memory fault at host `rip`, when `rip` is in translated code
+/// of a shared JIT: the (rip, rsp) to resume at. Lock-free (for the host fault handler).
+pub fn fault_exit_for(rip: usize) -> Option<(usize, usize)> {
+    [&CHAINED, &SINGLE].iter().find_map(|j| j.get().and_then(|j| j.fault_exit_for(rip)))
 }
 
 /// Map a host pc inside translated code to a guest pc.

@@ -21,6 +21,9 @@ pub enum ExitKind {
     Trap = 4,
     /// The exit-request flag was set at a block entry; pc is that block's.
     ExitRequest = 5,
+    /// A guest memory access faulted: the host fault handler resumed at the trampoline's
+    /// fault path (`Trampoline::fault_off`) and recorded the details (`access::take_fault`).
+    Fault = 6,
 }
 
 impl ExitKind {
@@ -31,6 +34,7 @@ impl ExitKind {
             3 => ExitKind::Syscall,
             4 => ExitKind::Trap,
             5 => ExitKind::ExitRequest,
+            6 => ExitKind::Fault,
             _ => return None,
         })
     }
@@ -60,7 +64,9 @@ pub struct ExitPair {
     pub aux: u64,
 }
 
-pub type EntryFn = unsafe extern "C" fn(state: *mut u8, code: usize, guest_base: usize) -> ExitPair;
+/// The trampoline: runs translated code at `code` on `state`; stores its frame's stack pointer
+/// at `rsp_slot` (a thread-local the fault handler reads, see `Trampoline::fault_off`).
+pub type EntryFn = unsafe extern "C" fn(state: *mut u8, code: usize, guest_base: usize, rsp_slot: *mut usize) -> ExitPair;
 
 /// The shared entry/exit code at the start of the code region.
 pub struct Trampoline {
@@ -69,6 +75,9 @@ pub struct Trampoline {
     pub exit_off: usize,
     /// Offset of a path that exits as an indirect-table miss (pc already in the state).
     pub miss_off: usize,
+    /// Offset of the path the host fault handler resumes a faulting guest access at, with rsp
+    /// set back to the value the entry stored at `rsp_slot`: exits with `ExitKind::Fault`.
+    pub fault_off: usize,
 }
 
 /// Assemble the entry trampoline and the shared exit paths for address `at`.
@@ -76,13 +85,21 @@ pub fn trampoline(at: usize) -> Trampoline {
     let mut a: VecAssembler<X64Relocation> = VecAssembler::new(at);
     let exit = a.new_dynamic_label();
     let miss = a.new_dynamic_label();
+    let fault = a.new_dynamic_label();
     let indirect = ExitKind::Indirect as i32;
+    let faulted = ExitKind::Fault as i32;
     dynasm!(a ; .arch x64
         ; push rbx ; push rbp ; push r12 ; push r13 ; push r14 ; push r15
         ; sub rsp, FRAME_SIZE
         ; mov rbp, rdi
         ; mov r15, rdx
+        ; mov [rcx], rsp
         ; jmp rsi
+        ; .align 16
+        ; =>fault
+        ; mov eax, faulted
+        ; xor edx, edx
+        ; jmp =>exit
         ; .align 16
         ; =>miss
         ; mov eax, indirect
@@ -95,7 +112,8 @@ pub fn trampoline(at: usize) -> Trampoline {
     );
     let exit_off = a.labels().resolve_dynamic(exit).expect("exit label").0;
     let miss_off = a.labels().resolve_dynamic(miss).expect("miss label").0;
-    Trampoline { code: a.finalize().expect("trampoline assembles"), exit_off, miss_off }
+    let fault_off = a.labels().resolve_dynamic(fault).expect("fault label").0;
+    Trampoline { code: a.finalize().expect("trampoline assembles"), exit_off, miss_off, fault_off }
 }
 
 /// Runs one IR op with the interpreter's semantics on behalf of translated code.

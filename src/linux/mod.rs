@@ -6,12 +6,13 @@ pub mod convert;
 pub mod loader;
 pub mod overlay;
 pub mod procfs;
+pub mod signal;
 pub mod strace;
 pub mod syscall;
+pub mod thread;
 
-use crate::exec::{Backend, Engine, Stop};
+use crate::exec::Backend;
 use crate::guest::{CpuState, GuestArch};
-use crate::ir::Trap;
 use crate::log::Item;
 use crate::logf;
 use crate::mem::GuestMem;
@@ -91,6 +92,11 @@ pub enum Flow {
     Continue,
     /// The whole process exits with this status.
     Exit(i32),
+    /// A signal interrupted the system call, which runs again after the signal's handler:
+    /// no result is stored and the guest's pc goes back to its system call instruction.
+    Restart,
+    /// The calling thread exits with this status (the process too when it is the last).
+    ThreadExit(i32),
 }
 
 /// Make ruser die of `sig` the way the guest would have (no core file of ruser's own), so the
@@ -99,14 +105,10 @@ pub fn die_by_signal(sig: i32) -> ! {
     unsafe {
         let lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
         libc::setrlimit(libc::RLIMIT_CORE, &lim);
-        let mut sa: libc::sigaction = std::mem::zeroed();
-        sa.sa_sigaction = libc::SIG_DFL;
-        libc::sigaction(sig, &sa, std::ptr::null_mut());
-        let mut set: libc::sigset_t = std::mem::zeroed();
-        libc::sigemptyset(&mut set);
-        libc::sigaddset(&mut set, sig);
-        libc::pthread_sigmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
-        libc::raise(sig);
+        crate::exec::fault::raw_sigaction(sig, libc::SIG_DFL, 0, 0);
+        let set: u64 = 1 << (sig - 1);
+        libc::syscall(libc::SYS_rt_sigprocmask, libc::SIG_UNBLOCK, &set as *const u64, std::ptr::null_mut::<u64>(), 8);
+        libc::syscall(libc::SYS_tgkill, libc::getpid(), libc::gettid(), sig);
         // Signals whose default is to be ignored (or that were somehow survived).
         libc::_exit(128 + sig);
     }
@@ -141,38 +143,5 @@ pub fn run(cfg: &Config) -> Result<i32, loader::LoadError> {
     let mut cpu = CpuState::new(arch.state_size());
     arch.init_state(&mut cpu, loaded.entry, loaded.sp);
     crate::exec::fault::install();
-    Ok(guest_loop(&p, &mut cpu))
-}
-
-/// Run the guest on `cpu` until the process exits; returns its exit status (a guest fault
-/// kills ruser with the guest's signal instead).
-pub fn guest_loop(p: &Process, cpu: &mut CpuState) -> i32 {
-    let mut engine = Engine::new(p.arch, p.launch.backend);
-    guest_loop_on(p, cpu, &mut engine)
-}
-
-/// `guest_loop` on a given engine.
-pub fn guest_loop_on(p: &Process, cpu: &mut CpuState, engine: &mut Engine) -> i32 {
-    let arch = p.arch;
-    loop {
-        match engine.run(cpu, &p.mem) {
-            Stop::Syscall => {
-                if let Flow::Exit(code) = syscall::dispatch(p, cpu) {
-                    return code;
-                }
-            }
-            Stop::Trap(trap) => {
-                let pc = cpu.read_u64(arch.pc_offset());
-                let sig = match trap {
-                    Trap::Undefined { insn } => {
-                        logf!(Item::Unimp, "ruser: undefined or unimplemented instruction {insn:#010x} at pc {pc:#x}");
-                        libc::SIGILL
-                    }
-                    Trap::Breakpoint { .. } => libc::SIGTRAP,
-                    Trap::FetchFault => libc::SIGSEGV,
-                };
-                die_by_signal(sig);
-            }
-        }
-    }
+    Ok(thread::run_main(p, cpu, cfg.backend))
 }

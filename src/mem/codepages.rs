@@ -24,6 +24,14 @@ static PAGES: Mutex<Pages> = Mutex::new(Pages { base: 0, prot: BTreeMap::new() }
 /// Number of protected pages (a lock-free "nothing to do" test for the common case).
 static COUNT: AtomicUsize = AtomicUsize::new(0);
 
+/// Run `f` with this module's lock held (around a fork).
+pub fn with_locked<R>(f: impl FnOnce() -> R) -> R {
+    let g = PAGES.lock().unwrap_or_else(|e| e.into_inner());
+    let r = f();
+    drop(g);
+    r
+}
+
 /// Host address of guest address 0, as recorded by the last `protect`.
 pub fn base() -> usize {
     if COUNT.load(Ordering::Acquire) == 0 {

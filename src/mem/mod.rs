@@ -218,17 +218,17 @@ impl GuestMem {
     /// Copy guest memory out, with EFAULT on a bad range.
     pub fn read(&self, addr: u64, buf: &mut [u8]) -> Result<(), Errno> {
         self.check(addr, buf.len() as u64, PROT_READ)?;
-        // SAFETY: the range is mapped readable guest memory.
-        unsafe { std::ptr::copy_nonoverlapping(self.g2h(addr), buf.as_mut_ptr(), buf.len()) };
-        Ok(())
+        // Through `access`: another guest thread may unmap the range meanwhile.
+        // SAFETY: `buf` is host memory of that length.
+        unsafe { crate::access::copy(buf.as_mut_ptr(), self.g2h(addr), buf.len()) }.map_err(|_| Errno::EFAULT)
     }
 
     /// Copy into guest memory, with EFAULT on a bad range.
     pub fn write(&self, addr: u64, data: &[u8]) -> Result<(), Errno> {
         self.check(addr, data.len() as u64, PROT_WRITE)?;
-        // SAFETY: the range is mapped writable guest memory.
-        unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), self.g2h(addr), data.len()) };
-        Ok(())
+        // Through `access`: another guest thread may unmap the range meanwhile.
+        // SAFETY: `data` is host memory of that length.
+        unsafe { crate::access::copy(self.g2h(addr), data.as_ptr(), data.len()) }.map_err(|_| Errno::EFAULT)
     }
 
     /// Copy into guest memory ignoring guest protection (loader use: e.g. read-only segments).
@@ -282,8 +282,10 @@ impl GuestMem {
             // Read up to the end of the current page at a time.
             let chunk = (PAGE_SIZE - (a % PAGE_SIZE)) as usize;
             self.check(a, chunk as u64, PROT_READ)?;
-            // SAFETY: checked above.
-            let bytes = unsafe { std::slice::from_raw_parts(self.g2h(a), chunk) };
+            let mut page = vec![0u8; chunk];
+            // SAFETY: `page` has `chunk` bytes; the guest side may fault (another thread).
+            unsafe { crate::access::copy(page.as_mut_ptr(), self.g2h(a), chunk) }.map_err(|_| Errno::EFAULT)?;
+            let bytes = &page[..];
             if let Some(n) = bytes.iter().position(|&b| b == 0) {
                 out.extend_from_slice(&bytes[..n]);
                 return Ok(out);

@@ -5,8 +5,8 @@
  * unprivileged process may use and their errors, kcmp (files, epoll targets, VMs of a fork
  * child), and prctl: the name (15 bytes, /proc/self/comm), parent-death signal, child
  * subreaper adopting a grandchild, dumpable, keepcaps, no_new_privs (in a child),
- * capability bounding set, timer slack, PR_SET_MM's argument check, PR_GET_AUXV against
- * /proc/self/auxv. Nothing checked depends on privilege. */
+ * capability bounding set, timer slack, the clear-tid address, PR_SET_MM's argument check,
+ * PR_GET_AUXV against /proc/self/auxv. Nothing checked depends on privilege. */
 #define _GNU_SOURCE
 #include "check.h"
 #include <fcntl.h>
@@ -253,6 +253,9 @@ static void prctls(void)
     waitpid(pid, &st, 0);
     CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0 && prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 0, "PR_SET_NO_NEW_PRIVS in a child, not in us");
     CHECK(prctl(PR_SET_TIMERSLACK, 12345) == 0 && prctl(PR_GET_TIMERSLACK) == 12345, "PR_SET_TIMERSLACK");
+    int *tidp = NULL;
+    CHECK(prctl(PR_GET_TID_ADDRESS, &tidp) == 0 && tidp && *tidp == gettid(), "PR_GET_TID_ADDRESS: glibc's word holding our tid");
+    CHECK_ERR(prctl(PR_GET_TID_ADDRESS, BAD), EFAULT, "PR_GET_TID_ADDRESS to a bad pointer");
     CHECK_ERR(prctl(PR_SET_MM, PR_SET_MM_START_BRK, 0x10000, 0, 1), EINVAL, "PR_SET_MM with a fifth argument");
 
     /* A subreaper adopts its orphaned grandchild. */

@@ -18,9 +18,10 @@
 //! The host kernel does the rest of what execve does: fds marked close-on-exec close, the
 //! others stay. Signal dispositions follow the guest's: a signal the guest ignores stays
 //! ignored in the new program, every other one goes back to its default, and the guest's
-//! signal mask is kept (`signals_for_exec`, `inherit_signals`).
+//! signal mask is kept (`signal::prepare_exec`; a new ruser takes them over in
+//! `signal::init`).
 
-use super::signal::SIGNALS;
+use crate::linux::signal;
 use super::{Ctx, Handler, SysResult};
 use crate::linux::overlay::HostPath;
 use nix::errno::Errno;
@@ -228,11 +229,11 @@ fn host_execve(prog: &std::ffi::CStr, argv: &[CString], envp: &[CString], shown:
     if let Some(line) = shown {
         crate::log::write(line);
     }
-    let saved = signals_for_exec();
+    signal::prepare_exec();
     // SAFETY: NULL-terminated arrays of valid C strings.
     unsafe { libc::execve(prog.as_ptr(), av.as_ptr(), ev.as_ptr()) };
     let e = Errno::last();
-    restore_signals(saved);
+    signal::restore_after_failed_exec();
     e
 }
 
@@ -278,96 +279,16 @@ fn exec_foreign(c: &Ctx, prog: &CString, argv: &[Vec<u8>], envp: &[Vec<u8>], fil
 
 // ---------------------------------------------------------------- signals across exec
 
-const SIG_IGN_GUEST: u64 = 1;
-
 fn guest_ignores(sig: i32) -> bool {
-    let st = SIGNALS.lock().unwrap_or_else(|e| e.into_inner());
-    st.actions.get(sig as usize).is_some_and(|a| a.handler == SIG_IGN_GUEST)
+    signal::action(sig).handler == signal::SIG_IGN
 }
 
-/// The host's dispositions and mask before `signals_for_exec` changed them.
-struct Saved {
-    actions: Vec<(i32, libc::sigaction)>,
-    mask: libc::sigset_t,
-}
-
-/// Set the host's signal state to what the new program must inherit: the guest's ignored
-/// signals ignored, every other disposition default (the kernel then keeps ignored ones and
-/// resets the rest), and the guest's signal mask.
-fn signals_for_exec() -> Saved {
-    let st = SIGNALS.lock().unwrap_or_else(|e| e.into_inner());
-    let mut saved = Saved { actions: Vec::new(), mask: unsafe { std::mem::zeroed() } };
-    // SAFETY: plain signal-state calls on local structs.
-    unsafe {
-        let mut set: libc::sigset_t = std::mem::zeroed();
-        libc::sigemptyset(&mut set);
-        for sig in 1..=64i32 {
-            if sig == libc::SIGKILL || sig == libc::SIGSTOP {
-                continue;
-            }
-            if st.mask & (1 << (sig - 1)) != 0 {
-                libc::sigaddset(&mut set, sig);
-            }
-            let mut old: libc::sigaction = std::mem::zeroed();
-            let mut new: libc::sigaction = std::mem::zeroed();
-            new.sa_sigaction = if st.actions[sig as usize].handler == SIG_IGN_GUEST { libc::SIG_IGN } else { libc::SIG_DFL };
-            if libc::sigaction(sig, &new, &mut old) == 0 {
-                saved.actions.push((sig, old));
-            }
-        }
-        libc::pthread_sigmask(libc::SIG_SETMASK, &set, &mut saved.mask);
-    }
-    saved
-}
-
-fn restore_signals(saved: Saved) {
-    // SAFETY: restoring what sigaction and pthread_sigmask returned.
-    unsafe {
-        for (sig, act) in &saved.actions {
-            libc::sigaction(*sig, act, std::ptr::null_mut());
-        }
-        libc::pthread_sigmask(libc::SIG_SETMASK, &saved.mask, std::ptr::null_mut());
-    }
-}
-
-/// At start-up: take over the signal state the program was started with, as the kernel
-/// would give it to the guest: ignored signals are ignored by the guest, the blocked ones
-/// blocked (SIGPIPE is ignored by Rust's runtime before main, so whether the guest's parent
-/// ignored it comes from `pipe_ignored`, i.e. `SIGPIPE_IGNORED`). The host's SIGPIPE goes back
-/// to its default, and the signals that guest faults raise are unblocked on the host, or a
-/// fault would kill ruser instead of reaching its handler.
+/// At start-up: whether the guest's parent ignored SIGPIPE comes from `SIGPIPE_IGNORED`
+/// when ruser execs itself (`signal::init` also reads the disposition from before Rust's
+/// runtime ignored it).
 pub fn inherit_signals(pipe_ignored: bool) {
-    let mut st = SIGNALS.lock().unwrap_or_else(|e| e.into_inner());
-    // SAFETY: plain signal-state calls on local structs.
-    unsafe {
-        for sig in 1..=64i32 {
-            let mut old: libc::sigaction = std::mem::zeroed();
-            if libc::sigaction(sig, std::ptr::null(), &mut old) == 0 && old.sa_sigaction == libc::SIG_IGN && sig != libc::SIGPIPE {
-                st.actions[sig as usize].handler = SIG_IGN_GUEST;
-            }
-        }
-        if pipe_ignored {
-            st.actions[libc::SIGPIPE as usize].handler = SIG_IGN_GUEST;
-        } else {
-            let mut dfl: libc::sigaction = std::mem::zeroed();
-            dfl.sa_sigaction = libc::SIG_DFL;
-            libc::sigaction(libc::SIGPIPE, &dfl, std::ptr::null_mut());
-        }
-        let mut set: libc::sigset_t = std::mem::zeroed();
-        libc::pthread_sigmask(libc::SIG_SETMASK, std::ptr::null(), &mut set);
-        let mut mask = 0u64;
-        for sig in 1..=64i32 {
-            if libc::sigismember(&set, sig) == 1 {
-                mask |= 1 << (sig - 1);
-            }
-        }
-        st.mask = mask;
-        let mut sync: libc::sigset_t = std::mem::zeroed();
-        libc::sigemptyset(&mut sync);
-        for sig in [libc::SIGSEGV, libc::SIGBUS, libc::SIGILL, libc::SIGFPE, libc::SIGTRAP] {
-            libc::sigaddset(&mut sync, sig);
-        }
-        libc::pthread_sigmask(libc::SIG_UNBLOCK, &sync, std::ptr::null_mut());
+    if pipe_ignored {
+        signal::note_sigpipe_ignored();
     }
 }
 

@@ -31,6 +31,7 @@ pub mod table;
 pub mod task;
 #[cfg(test)]
 mod tests;
+pub mod thread;
 pub mod time;
 pub mod unimplemented;
 pub mod xattr;
@@ -153,10 +154,28 @@ pub fn host(r: i64) -> SysResult {
 /// interrupt it (EINTR, or a restart under SA_RESTART), which only this entry point can
 /// guarantee without a race. Arguments are raw register values; pointers are host pointers.
 /// Calls that cannot block (close, fstat, ...) may use libc directly.
+///
+/// How: the call is made by `signal::safe_syscall`, which checks the thread's wake byte right
+/// before the `syscall` instruction. When a guest signal interrupts it and the guest's system
+/// call is to be redone after the handler (the signal came first, or the kernel restarted
+/// the call under SA_RESTART), this returns EINTR and marks the call for a restart: the
+/// dispatcher then rewinds the guest to its `svc` without storing a result. A handler should
+/// return this error as it is.
 pub fn blocking(nr: i64, args: [u64; 6]) -> SysResult {
-    // The signal work replaces this body with a race-free "safe syscall" (see issue 6);
-    // callers do not change.
-    host(unsafe { libc::syscall(nr, args[0], args[1], args[2], args[3], args[4], args[5]) })
+    let Some(t) = super::signal::try_current() else {
+        return host(unsafe { libc::syscall(nr, args[0], args[1], args[2], args[3], args[4], args[5]) });
+    };
+    // SAFETY: the arguments are what the caller's system call expects.
+    let r = unsafe { super::signal::safe_syscall::call(t.wake_flag(), nr, args) };
+    if r == super::signal::safe_syscall::RESTART {
+        t.set_restart();
+        return Err(Errno::EINTR);
+    }
+    if (-4095..0).contains(&r) {
+        Err(Errno::from_raw(-r as i32))
+    } else {
+        Ok(r as u64)
+    }
 }
 
 /// Guest int argument (the low 32 bits, sign-extended), e.g. fds and dirfds.
@@ -165,7 +184,28 @@ pub fn int(v: u64) -> i32 {
 }
 
 /// Every family's registry.
-const FAMILIES: &[&[(&str, Handler)]] = &[event::HANDLERS, exec::HANDLERS, fd::HANDLERS, fs::HANDLERS, io::HANDLERS, ioctl::HANDLERS, ipc::HANDLERS, mem::HANDLERS, net::HANDLERS, sockopt::HANDLERS, poll::HANDLERS, prctl::HANDLERS, process::HANDLERS, sched::HANDLERS, task::HANDLERS, time::HANDLERS, signal::HANDLERS, system::HANDLERS, xattr::HANDLERS];
+const FAMILIES: &[&[(&str, Handler)]] = &[
+    event::HANDLERS,
+    exec::HANDLERS,
+    fd::HANDLERS,
+    fs::HANDLERS,
+    io::HANDLERS,
+    ioctl::HANDLERS,
+    ipc::HANDLERS,
+    mem::HANDLERS,
+    net::HANDLERS,
+    sockopt::HANDLERS,
+    poll::HANDLERS,
+    prctl::HANDLERS,
+    process::HANDLERS,
+    sched::HANDLERS,
+    task::HANDLERS,
+    thread::HANDLERS,
+    time::HANDLERS,
+    signal::HANDLERS,
+    system::HANDLERS,
+    xattr::HANDLERS,
+];
 
 /// One guest ABI's number → (name, handler, strace signature) table.
 pub struct SysTable {
@@ -232,6 +272,10 @@ pub fn dispatch(p: &Process, cpu: &mut CpuState) -> Flow {
     // Arguments are decoded before the call (buffers and paths are inputs then).
     let call = if p.strace { Some(strace::format_call(abi, &p.mem, nr, e.name, e.sig, &args)) } else { None };
     let mut ctx = Ctx { p, cpu, abi, flow: Flow::Continue };
+    let thread = super::signal::try_current();
+    if let Some(t) = thread {
+        t.take_restart();
+    }
     let res = match e.handler {
         Some(_) if own_fd_argument(e.sig, &args) => Err(Errno::EBADF),
         Some(h) => h(&mut ctx, args),
@@ -248,16 +292,32 @@ pub fn dispatch(p: &Process, cpu: &mut CpuState) -> Flow {
         Ok(v) => v as i64,
         Err(err) => -(errno::to_guest(abi, err) as i64),
     };
-    let flow = ctx.flow;
-    if let Some(call) = call {
-        let result = if flow == Flow::Continue { strace::format_result(abi, e.sig, ret) } else { " = ?".to_string() };
-        crate::log::write(&format!("{} {call}{result}", std::process::id()));
+    let mut flow = ctx.flow;
+    if flow == Flow::Continue && thread.is_some_and(|t| t.take_restart()) {
+        flow = Flow::Restart;
     }
-    if flow == Flow::Continue {
-        p.arch.set_syscall_result(cpu, ret);
+    if let Some(call) = call {
+        let result = match flow {
+            Flow::Continue => strace::format_result(abi, e.sig, ret),
+            Flow::Restart => " = ? ERESTARTSYS (interrupted by a signal; restarted after it)".to_string(),
+            _ => " = ?".to_string(),
+        };
+        crate::log::write(&format!("{} {call}{result}", unsafe { libc::gettid() }));
+    }
+    match flow {
+        Flow::Continue => p.arch.set_syscall_result(cpu, ret),
+        // The guest's svc runs again once the signal's handler returns (x0 is unchanged).
+        Flow::Restart => {
+            let pc = cpu.read_u64(p.arch.pc_offset());
+            cpu.write_u64(p.arch.pc_offset(), pc - SYSCALL_INSN_LEN);
+        }
+        _ => {}
     }
     flow
 }
+
+/// Length of the guest's system call instruction (svc, sc), which a restart rewinds over.
+const SYSCALL_INSN_LEN: u64 = 4;
 
 #[cfg(test)]
 mod table_tests {

@@ -1,12 +1,14 @@
 //! Waiting for fds: ppoll, pselect6 and epoll. All of them go through `blocking`, and the
-//! signal mask they take (a guest sigset, whose signal numbers are the host's) is applied to
-//! the host call itself.
+//! signal mask they take (a guest sigset, whose signal numbers are the host's) becomes the
+//! guest thread's mask for the call (`signal::with_temp_mask`: a signal it lets through runs
+//! its handler, then the old mask comes back, as the kernel does).
 //!
 //! `struct epoll_event` is where the layouts really differ: x86-64 packs it (12 bytes, data at
 //! offset 4), arm64 does not (16 bytes, data at 8). Events are converted one by one.
 
 use super::{blocking, int, Ctx, Handler, SysResult};
 use crate::hostfd;
+use crate::linux::signal;
 use crate::linux::convert::layout::{Layout, Ty};
 use crate::linux::convert::{check_w, flags, structs, GuestWriter};
 use nix::errno::Errno;
@@ -35,9 +37,6 @@ pub fn sigmask(c: &Ctx, addr: u64, size: u64) -> Result<Option<u64>, Errno> {
     Ok(Some(c.get(addr, 8)?.u64(0)))
 }
 
-fn mask_ptr(m: &Option<u64>) -> u64 {
-    m.as_ref().map_or(0, |v| v as *const u64 as u64)
-}
 
 /// An optional timespec argument.
 fn timeout(c: &Ctx, addr: u64) -> Result<Option<libc::timespec>, Errno> {
@@ -90,7 +89,8 @@ fn sys_ppoll(c: &mut Ctx, a: [u64; 6]) -> SysResult {
         .collect();
     let mut ts = timeout(c, a[2])?;
     let mask = sigmask(c, a[3], a[4])?;
-    let ret = blocking(libc::SYS_ppoll, [fds.as_mut_ptr() as u64, n, ts_ptr(&mut ts), mask_ptr(&mask), SIGSET_SIZE, 0]);
+    let tp = ts_ptr(&mut ts);
+    let ret = signal::with_temp_mask(mask, || blocking(libc::SYS_ppoll, [fds.as_mut_ptr() as u64, n, tp, 0, SIGSET_SIZE, 0]));
     if ret.is_ok() {
         let mut w = GuestWriter::new(bytes, c.abi);
         w.buf.copy_from_slice(&r.buf);
@@ -143,9 +143,9 @@ fn sys_pselect6(c: &mut Ctx, a: [u64; 6]) -> SysResult {
         let r = c.get(a[5], l.size)?;
         sigmask(c, l.get(&r, 0, 0), l.get(&r, 0, 1))?
     };
-    let data: [u64; 2] = [mask_ptr(&mask), SIGSET_SIZE];
     let ptrs: Vec<u64> = sets.iter_mut().map(|s| s.as_mut().map_or(0, |b| b.as_mut_ptr() as u64)).collect();
-    let ret = blocking(libc::SYS_pselect6, [n as u64, ptrs[0], ptrs[1], ptrs[2], ts_ptr(&mut ts), if a[5] == 0 { 0 } else { data.as_ptr() as u64 }]);
+    let tp = ts_ptr(&mut ts);
+    let ret = signal::with_temp_mask(mask, || blocking(libc::SYS_pselect6, [n as u64, ptrs[0], ptrs[1], ptrs[2], tp, 0]));
     if ret.is_ok() {
         for (s, &p) in sets.iter().zip(&a[1..4]) {
             if let Some(bits) = s {
@@ -210,7 +210,7 @@ fn epoll_wait(c: &Ctx, a: [u64; 6], nr: i64, tmo: u64) -> SysResult {
     let mask = sigmask(c, a[4], a[5])?;
     // Events are delivered into a bounded host buffer; the kernel never returns more than asked.
     let mut evs = vec![HostEvent::default(); max.min(1 << 16) as usize];
-    let n = blocking(nr, [a[0], evs.as_mut_ptr() as u64, evs.len() as u64, tmo, mask_ptr(&mask), SIGSET_SIZE])?;
+    let n = signal::with_temp_mask(mask, || blocking(nr, [a[0], evs.as_mut_ptr() as u64, evs.len() as u64, tmo, 0, SIGSET_SIZE]))?;
     let mut w = GuestWriter::new(l.size * n as usize, c.abi);
     for (i, e) in evs[..n as usize].iter().enumerate() {
         let (events, data) = (e.events, e.data);

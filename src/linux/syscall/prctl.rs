@@ -74,8 +74,7 @@ static OPTIONS: &[(i32, &str, How)] = &[
     (37, "PR_GET_CHILD_SUBREAPER", HostIntOut),
     (38, "PR_SET_NO_NEW_PRIVS", Host),
     (39, "PR_GET_NO_NEW_PRIVS", Host),
-    // The clear_child_tid address is kept with the thread state (not yet here).
-    (40, "PR_GET_TID_ADDRESS", Einval),
+    (40, "PR_GET_TID_ADDRESS", Own(get_tid_address)),
     (41, "PR_SET_THP_DISABLE", Host),
     (42, "PR_GET_THP_DISABLE", Host),
     (43, "PR_MPX_ENABLE_MANAGEMENT", Einval),
@@ -160,6 +159,16 @@ fn guest_strn(c: &Ctx, addr: u64, n: usize) -> Result<(Vec<u8>, bool), Errno> {
         a += chunk as u64;
     }
     Ok((out, false))
+}
+
+/// PR_GET_TID_ADDRESS: the calling thread's clear_child_tid address (set_tid_address,
+/// CLONE_CHILD_CLEARTID), as a pointer-sized word.
+fn get_tid_address(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let word = c.abi.long_size;
+    let mut w = GuestWriter::new(word, c.abi);
+    w.uint(0, word, crate::linux::thread::clear_child_tid());
+    c.put(a[1], &w)?;
+    Ok(0)
 }
 
 /// The task's name (TASK_COMM_LEN, 16 bytes with the NUL).

@@ -1,18 +1,14 @@
 //! Process, identity and resource syscalls: exit, fork (clone), wait, ids, limits, uname...
 //!
 //! One guest process is one host process, so pids, uids and signals are the host's.
-//! Threads are not supported yet: `clone` handles the process-creating forms only (fork and
-//! vfork, in `spawn`).
+//! `clone` creates threads (`linux::thread`) and processes (fork and vfork, in `spawn`).
 
-use super::{host, int, Ctx, Handler, SysResult};
+use super::{blocking, host, int, Ctx, Handler, SysResult};
+use crate::linux::thread;
 use crate::linux::convert::{structs, GuestWriter};
-use crate::linux::Flow;
 use nix::errno::Errno;
-use std::sync::Mutex;
 
 pub static HANDLERS: &[(&str, Handler)] = &[
-    ("exit", sys_exit),
-    ("exit_group", sys_exit),
     ("getpid", sys_getpid),
     ("getppid", sys_getppid),
     ("gettid", sys_gettid),
@@ -32,10 +28,7 @@ pub static HANDLERS: &[(&str, Handler)] = &[
     ("setfsgid", sys_setfsgid),
     ("getgroups", sys_getgroups),
     ("setgroups", sys_setgroups),
-    ("set_tid_address", sys_set_tid_address),
-    ("set_robust_list", sys_set_robust_list),
     ("rseq", sys_enosys),
-    ("clone3", sys_enosys),
     ("prlimit64", sys_prlimit64),
     ("getrlimit", sys_getrlimit),
     ("setrlimit", sys_setrlimit),
@@ -60,33 +53,9 @@ pub static HANDLERS: &[(&str, Handler)] = &[
     ("setpriority", sys_setpriority),
 ];
 
-/// Thread bookkeeping the kernel keeps per task (recorded; used once threads exist).
-#[derive(Default)]
-pub struct TaskState {
-    pub clear_child_tid: u64,
-    pub robust_list: (u64, u64),
-}
-
-pub static TASK: Mutex<TaskState> = Mutex::new(TaskState { clear_child_tid: 0, robust_list: (0, 0) });
-
-fn task() -> std::sync::MutexGuard<'static, TaskState> {
-    TASK.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// Record CLONE_CHILD_CLEARTID's address for this task (a fork child's).
-pub fn set_clear_child_tid(addr: u64) {
-    task().clear_child_tid = addr;
-}
-
-/// Syscalls deliberately answered with ENOSYS (the guest's libc falls back): rseq, clone3.
+/// Syscalls deliberately answered with ENOSYS (the guest's libc falls back): rseq.
 fn sys_enosys(_c: &mut Ctx, _a: [u64; 6]) -> SysResult {
     Err(Errno::ENOSYS)
-}
-
-/// exit and exit_group: without threads both end the process.
-fn sys_exit(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    c.flow = Flow::Exit(a[0] as i32 & 0xff);
-    Ok(0)
 }
 
 fn sys_getpid(_c: &mut Ctx, _a: [u64; 6]) -> SysResult {
@@ -187,20 +156,6 @@ fn sys_setgroups(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     host(unsafe { libc::syscall(libc::SYS_setgroups, g.len(), g.as_ptr()) })
 }
 
-fn sys_set_tid_address(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    task().clear_child_tid = a[0];
-    Ok(unsafe { libc::gettid() } as u64)
-}
-
-fn sys_set_robust_list(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    // sizeof(struct robust_list_head) on 64-bit guests.
-    if a[1] != 24 {
-        return Err(Errno::EINVAL);
-    }
-    task().robust_list = (a[0], a[1]);
-    Ok(0)
-}
-
 fn do_prlimit(c: &Ctx, pid: i32, res: u32, new: u64, old: u64) -> SysResult {
     let newl = if new == 0 { None } else { Some(structs::rlimit_from_guest(&c.get(new, structs::RLIMIT_SIZE)?)) };
     if old != 0 {
@@ -297,9 +252,15 @@ fn sys_getrandom(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     host(unsafe { libc::syscall(libc::SYS_getrandom, p, len, a[2] as u32) })
 }
 
-/// clone. Threads (CLONE_THREAD) are not supported yet; every other form creates a process
-/// (fork, vfork: `spawn::clone_process`).
-fn sys_clone(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+
+/// clone: threads (CLONE_VM without CLONE_VFORK) are `linux::thread::create`'s; every other
+/// form creates a process (fork, vfork: `spawn::clone_process`).
+pub fn sys_clone(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let (fl, newsp, ptid, tls, ctid) = (a[0], a[1], a[2], a[3], a[4]);
+    thread::check_clone_flags(fl)?;
+    if thread::is_thread_clone(fl) {
+        return thread::create(c, thread::NewThread { flags: fl, sp: newsp, parent_tid: ptid, child_tid: ctid, tls });
+    }
     super::spawn::clone_process(c, a)
 }
 
@@ -312,7 +273,7 @@ fn sys_wait4(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     }
     let mut status: i32 = 0;
     let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = host(unsafe { libc::wait4(int(a[0]), &mut status, int(a[2]), &mut ru) } as i64)?;
+    let pid = blocking(libc::SYS_wait4, [int(a[0]) as u64, &mut status as *mut i32 as u64, int(a[2]) as u64, &mut ru as *mut libc::rusage as u64, 0, 0])?;
     if pid > 0 {
         // The wait status encoding is the same on every Linux ABI.
         let mut w = GuestWriter::new(4, c.abi);

@@ -1,5 +1,6 @@
 //! Scheduling syscalls: policies and parameters (`sched_setscheduler`, `sched_setattr`, ...),
-//! the CPU a task runs on (`getcpu`) and I/O priorities (`ioprio_set`/`ioprio_get`).
+//! the CPU a task runs on (`getcpu`), I/O priorities (`ioprio_set`/`ioprio_get`) and memory
+//! barriers across the process's threads (`membarrier`).
 //!
 //! One guest task is one host task, so these act on the host's scheduler entities directly;
 //! the policy and priority numbers are the same on every Linux ABI. What needs translating is
@@ -26,6 +27,7 @@ pub static HANDLERS: &[(&str, Handler)] = &[
     ("getcpu", sys_getcpu),
     ("ioprio_set", sys_ioprio_set),
     ("ioprio_get", sys_ioprio_get),
+    ("membarrier", sys_membarrier),
 ];
 
 /// `struct sched_param`: one int.
@@ -171,4 +173,10 @@ fn sys_ioprio_set(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
 
 fn sys_ioprio_get(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
     host(unsafe { libc::syscall(libc::SYS_ioprio_get, int(a[0]), int(a[1])) })
+}
+
+/// membarrier(cmd, flags, cpu_id): the host's barriers reach every host thread, which are the
+/// guest's threads (guest memory accesses are host accesses).
+fn sys_membarrier(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    host(unsafe { libc::syscall(libc::SYS_membarrier, int(a[0]), a[1] as u32, int(a[2])) })
 }

@@ -71,13 +71,15 @@ fn put_tid(c: &Ctx, addr: u64, tid: u32) {
 fn fork(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     let (fl, ptid, ctid) = (a[0], a[2], a[4]);
     let sig = fl & CSIGNAL;
-    let pid = if sig == libc::SIGCHLD as u64 && fl & CLONE_VFORK == 0 {
-        // SAFETY: ruser holds no lock here that the child would need.
-        unsafe { libc::fork() as i64 }
-    } else {
-        // Another exit signal, or CLONE_VFORK without CLONE_VM: the raw syscall (a fork).
-        unsafe { libc::syscall(libc::SYS_clone, sig | (fl & CLONE_VFORK), 0u64, 0u64, 0u64, 0u64) }
-    };
+    // Every lock another guest thread may hold is taken across the fork (see `fork_with`).
+    let pid = crate::linux::thread::fork_with(c.p, || {
+        if sig == libc::SIGCHLD as u64 && fl & CLONE_VFORK == 0 {
+            unsafe { libc::fork() as i64 }
+        } else {
+            // Another exit signal, or CLONE_VFORK without CLONE_VM: the raw syscall (a fork).
+            unsafe { libc::syscall(libc::SYS_clone, sig | (fl & CLONE_VFORK), 0u64, 0u64, 0u64, 0u64) }
+        }
+    });
     let pid = host(pid)?;
     if pid == 0 {
         let tid = unsafe { libc::gettid() } as u32;
@@ -86,7 +88,7 @@ fn fork(c: &mut Ctx, a: [u64; 6]) -> SysResult {
             put_tid(c, ctid, tid);
         }
         if fl & CLONE_CHILD_CLEARTID != 0 {
-            super::process::set_clear_child_tid(ctid);
+            crate::linux::thread::set_clear_child_tid(ctid);
         }
         return Ok(0);
     }
@@ -96,33 +98,6 @@ fn fork(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     Ok(pid)
 }
 
-/// The state the kernel keeps per task (signal dispositions without CLONE_SIGHAND, the
-/// signal mask, the alternate stack, the TID addresses), which ruser keeps in process-wide
-/// statics: a vfork child shares ruser's memory, so its changes (posix_spawn's child resets
-/// handled signals to default) must not reach the parent. Saved before the clone, put back
-/// when the parent resumes.
-struct TaskCopy {
-    actions: [crate::linux::convert::structs::GuestSigaction; super::signal::NSIG + 1],
-    mask: u64,
-    altstack: (u64, u32, u64),
-    clear_child_tid: u64,
-    robust_list: (u64, u64),
-}
-
-impl TaskCopy {
-    fn save() -> TaskCopy {
-        let s = super::signal::SIGNALS.lock().unwrap_or_else(|e| e.into_inner());
-        let t = super::process::TASK.lock().unwrap_or_else(|e| e.into_inner());
-        TaskCopy { actions: s.actions, mask: s.mask, altstack: s.altstack, clear_child_tid: t.clear_child_tid, robust_list: t.robust_list }
-    }
-    fn restore(self) {
-        let mut s = super::signal::SIGNALS.lock().unwrap_or_else(|e| e.into_inner());
-        (s.actions, s.mask, s.altstack) = (self.actions, self.mask, self.altstack);
-        let mut t = super::process::TASK.lock().unwrap_or_else(|e| e.into_inner());
-        (t.clear_child_tid, t.robust_list) = (self.clear_child_tid, self.robust_list);
-    }
-}
-
 /// What the vfork child runs on (lives in the parent's memory, which the child shares).
 struct VforkChild {
     p: *const Process,
@@ -130,6 +105,8 @@ struct VforkChild {
     engine: Engine,
     /// Where to store the child's tid (CLONE_CHILD_SETTID), or 0.
     settid: u64,
+    /// The child's own signal state (a new task: its mask starts as the parent's).
+    signals: Box<crate::linux::signal::SigThread>,
 }
 
 extern "C" fn vfork_child(arg: *mut libc::c_void) -> libc::c_int {
@@ -142,7 +119,10 @@ extern "C" fn vfork_child(arg: *mut libc::c_void) -> libc::c_int {
         let tid = unsafe { libc::gettid() } as u32;
         let _ = p.mem.write(ch.settid, &tid.to_le_bytes());
     }
-    let code = crate::linux::guest_loop_on(p, &mut ch.cpu, &mut ch.engine);
+    // The child shares the parent thread's thread-local state: its own signal state goes in.
+    ch.signals.attach(ch.cpu.exit_flag(crate::guest::exit_flag_offset(p.arch.state_size())));
+    crate::linux::signal::set_host_mask(&ch.signals);
+    let code = crate::linux::thread::vfork_child_loop(p, &mut ch.cpu, &mut ch.engine);
     // SAFETY: leave without running exit handlers in the shared address space.
     unsafe { libc::_exit(code) }
 }
@@ -157,7 +137,10 @@ fn vfork(c: &mut Ctx, a: [u64; 6]) -> SysResult {
         // tid in practice; recorded like fork does (the child's own copy is this process's).
         logf!(Item::Unimp, "ruser: CLONE_CHILD_CLEARTID with CLONE_VFORK is ignored");
     }
-    let mut child = Box::new(VforkChild { p: c.p as *const Process, cpu, engine: Engine::new(c.p.arch, c.p.launch.backend), settid });
+    let parent_signals = crate::linux::signal::current();
+    let signals = crate::linux::signal::SigThread::new(parent_signals.mask());
+    signals.altstack.set(parent_signals.altstack.get());
+    let mut child = Box::new(VforkChild { p: c.p as *const Process, cpu, engine: Engine::new(c.p.arch, c.p.launch.backend), settid, signals });
     // SAFETY: a fresh private mapping for the child's host stack.
     let stack = unsafe {
         libc::mmap(
@@ -173,7 +156,10 @@ fn vfork(c: &mut Ctx, a: [u64; 6]) -> SysResult {
         return Err(Errno::ENOMEM);
     }
     let top = unsafe { (stack as *mut u8).add(CHILD_STACK) } as *mut libc::c_void;
-    let saved = TaskCopy::save();
+    // What the child changes of the state the kernel keeps per task (dispositions without
+    // CLONE_SIGHAND: posix_spawn's child resets handled signals to default) lives in memory the
+    // child shares with us, so it is saved here and put back when we resume.
+    let saved = crate::linux::signal::VforkSave::save();
     let flags = libc::CLONE_VM | libc::CLONE_VFORK | (fl & CSIGNAL) as i32;
     // SAFETY: the child runs vfork_child on its own stack; this thread sleeps until the
     // child has exec'd or exited, so nothing here is used by both at once.
@@ -182,6 +168,7 @@ fn vfork(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     // The child is gone from this address space now: its stack and engine are ours again,
     // and what it changed of the per-task state it shared with us was its own.
     saved.restore();
+    crate::exec::gate::forget(child.cpu.exit_flag(crate::guest::exit_flag_offset(c.p.arch.state_size())));
     crate::exec::fault::reset_thread_marks();
     unsafe { libc::munmap(stack, CHILD_STACK) };
     drop(child);

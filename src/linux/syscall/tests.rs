@@ -19,7 +19,13 @@ impl T {
         let mem = GuestMem::new_identity();
         let buf = mem.mmap(0, 0x4000, PROT_READ | PROT_WRITE, mapflags::MAP_PRIVATE | mapflags::MAP_ANONYMOUS, -1, 0, None).unwrap();
         let p = Process { arch: &AARCH64, mem, sysroot: None, overlay: Default::default(), exe: "/bin/true".into(), strace: false, cpu_model: String::new(), launch: Default::default(), vdso: None, sigreturn: None };
-        T { p, cpu: CpuState::new(AARCH64.state_size()), buf }
+        let cpu = CpuState::new(AARCH64.state_size());
+        // The signal calls work on the calling thread's guest signal state (kept for the
+        // thread's life: the state's buffer lives as long as `T`, and each test thread makes
+        // one `T`).
+        let sig: &'static crate::linux::signal::SigThread = Box::leak(crate::linux::signal::SigThread::new(0));
+        sig.attach(cpu.exit_flag(crate::guest::exit_flag_offset(AARCH64.state_size())));
+        T { p, cpu, buf }
     }
     fn call(&mut self, nr: u64, args: &[u64]) -> i64 {
         self.cpu.write_u64(xreg(8), nr);

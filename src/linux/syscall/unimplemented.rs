@@ -9,26 +9,6 @@
 /// Groups of (syscall names, reason), in the README's order.
 pub static NOT_IMPLEMENTED: &[(&[&str], &str)] = &[
     (
-        &[
-            "futex",
-            "futex_wait",
-            "futex_wake",
-            "futex_requeue",
-            "futex_waitv",
-            "get_robust_list",
-            "membarrier",
-            "restart_syscall",
-            "rt_sigpending",
-            "rt_sigqueueinfo",
-            "rt_sigreturn",
-            "rt_sigsuspend",
-            "rt_sigtimedwait",
-            "rt_tgsigqueueinfo",
-            "waitid",
-        ],
-        "threads and guest signal delivery: the process-model work of issue 5 (branch `threads`)",
-    ),
-    (
         &["io_setup", "io_destroy", "io_submit", "io_cancel", "io_getevents", "io_pgetevents"],
         "Linux native AIO: the kernel maps its completion ring into the process and completes requests into guest buffers asynchronously; glibc's POSIX AIO uses threads instead, and libaio users fall back",
     ),

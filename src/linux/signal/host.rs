@@ -1,0 +1,194 @@
+//! The host side of guest signals: the handler that takes a signal for the guest, mirroring
+//! guest dispositions and masks into the host's, and giving signals back to the kernel.
+
+use super::*;
+use crate::exec::fault;
+use std::sync::atomic::Ordering;
+
+/// Every signal except the ones ruser never blocks (for "block everything" windows).
+fn all_blockable() -> u64 {
+    !host_unblockable()
+}
+
+fn raw_sigprocmask(how: i32, set: u64) -> u64 {
+    let mut old = 0u64;
+    // SAFETY: 8-byte kernel sigsets.
+    unsafe { libc::syscall(libc::SYS_rt_sigprocmask, how, &set as *const u64, &mut old as *mut u64, 8) };
+    old
+}
+
+/// Block every host signal ruser can block on the calling thread; returns the old mask.
+pub fn block_all_host() -> u64 {
+    raw_sigprocmask(libc::SIG_SETMASK, all_blockable())
+}
+
+/// Make the calling thread's host mask what its guest state says: the guest's blocked set,
+/// plus the signals taken from the host and not delivered yet, minus the fault signals.
+pub fn set_host_mask(t: &SigThread) {
+    raw_sigprocmask(libc::SIG_SETMASK, (t.mask() | t.pending()) & !host_unblockable());
+}
+
+/// Give the calling thread's taken signals that the guest now blocks back to the kernel, so
+/// they are pending there (rt_sigpending, rt_sigtimedwait and signalfd see them, and another
+/// thread may take a process-directed one). Host signals must be blocked. The fault signals
+/// stay here: the host cannot hold them blocked.
+pub fn requeue_blocked(t: &SigThread) {
+    let back = t.pending() & t.mask() & !host_unblockable();
+    if back == 0 {
+        return;
+    }
+    let pid = unsafe { libc::getpid() };
+    for sig in 1..=NSIG as i32 {
+        if back & bit(sig) == 0 {
+            continue;
+        }
+        let info = t.take(sig);
+        requeue(pid, unsafe { libc::gettid() }, &info);
+    }
+}
+
+/// Queue `info` again on the host: to this thread when it was sent to it, else to the process.
+pub fn requeue(pid: i32, tid: i32, info: &SigInfo) {
+    let thread_directed = info.code() == SI_TKILL || (info.code() == SI_USER && info.pid() == pid);
+    let p = info.0.as_ptr();
+    // SAFETY: a 128-byte siginfo; sending to our own process is allowed with any si_code.
+    unsafe {
+        if thread_directed {
+            libc::syscall(libc::SYS_rt_tgsigqueueinfo, pid, tid, info.signo(), p);
+        } else {
+            libc::syscall(libc::SYS_rt_sigqueueinfo, pid, info.signo(), p);
+        }
+    }
+}
+
+/// ruser's handler for a signal meant for the guest (called from `exec::fault`'s handler).
+fn on_async(sig: i32, info: *mut libc::siginfo_t, uc: *mut libc::ucontext_t) {
+    let Some(t) = try_current() else {
+        // Not a guest thread (every signal is blocked there, except the fault signals sent
+        // by someone): nothing can take it.
+        return;
+    };
+    if !(1..=NSIG as i32).contains(&sig) {
+        return;
+    }
+    let b = bit(sig);
+    if t.pending.load(Ordering::Acquire) & b == 0 {
+        // SAFETY: the kernel's siginfo is 128 bytes; the entry is ours while the bit is clear.
+        unsafe { std::ptr::copy_nonoverlapping(info as *const u8, (*t.infos[sig as usize].get()).as_mut_ptr(), SIGINFO_SIZE) };
+        t.pending.fetch_or(b, Ordering::AcqRel);
+    }
+    if b & host_unblockable() == 0 {
+        // Keep it blocked until the guest frame is built (the dispatcher then sets the mask).
+        // SAFETY: the first word of the context's sigset is the kernel's 64-bit mask.
+        unsafe {
+            let m = &mut (*uc).uc_sigmask as *mut libc::sigset_t as *mut u64;
+            *m |= b;
+        }
+    }
+    if t.mask() & b == 0 {
+        t.wake.store(1, Ordering::SeqCst);
+        t.request_exit();
+        // SAFETY: the handler's own ucontext.
+        unsafe { safe_syscall::interrupt(uc) };
+    }
+}
+
+/// Set the host action of `sig` for guest action `act` (see the module comment).
+pub fn mirror(sig: i32, act: &GuestSigaction) {
+    if sig == SIGKILL || sig == SIGSTOP {
+        return;
+    }
+    let is_fault = fault::FAULT_SIGNALS.contains(&sig);
+    let child = act.flags & (SA_NOCLDSTOP | SA_NOCLDWAIT);
+    if !is_fault && act.handler == SIG_IGN {
+        fault::raw_sigaction(sig, libc::SIG_IGN, child, 0);
+    } else if !is_fault && act.handler == SIG_DFL && default_action(sig) != Default::Core {
+        fault::raw_sigaction(sig, libc::SIG_DFL, child, 0);
+    } else {
+        let restart = if act.handler > SIG_IGN && act.flags & SA_RESTART != 0 { libc::SA_RESTART } else { 0 };
+        let nodefer = if is_fault { libc::SA_NODEFER } else { 0 };
+        fault::install_for(sig, restart | nodefer | child as i32);
+    }
+}
+
+/// SIGPIPE's disposition when ruser started, before Rust's runtime set it to SIG_IGN:
+/// 0 unknown, 1 SIG_DFL, 2 SIG_IGN.
+static STARTUP_SIGPIPE: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+/// Record the dispositions Rust's runtime is about to change (runs from `.init_array`, before
+/// `main`).
+pub extern "C" fn capture_startup_dispositions() {
+    let a = fault::raw_sigaction_get(SIGPIPE);
+    STARTUP_SIGPIPE.store(if a.handler == libc::SIG_IGN { 2 } else { 1 }, Ordering::Relaxed);
+}
+
+/// The guest's parent ignored SIGPIPE (told by the ruser that exec'd this one).
+pub fn note_sigpipe_ignored() {
+    STARTUP_SIGPIPE.store(2, Ordering::Relaxed);
+}
+
+#[used]
+#[link_section = ".init_array"]
+static CAPTURE_AT_STARTUP: extern "C" fn() = capture_startup_dispositions;
+
+/// Set up guest signals for the process: the guest starts with the dispositions ruser was
+/// given (SIG_IGN stays ignored, everything else is SIG_DFL) and the host mirrors them.
+pub fn init() {
+    fault::set_async_hook(on_async);
+    let mut a = actions();
+    for sig in 1..=NSIG as i32 {
+        if sig == SIGKILL || sig == SIGSTOP {
+            continue;
+        }
+        let ign = if sig == SIGPIPE && STARTUP_SIGPIPE.load(Ordering::Relaxed) != 0 {
+            STARTUP_SIGPIPE.load(Ordering::Relaxed) == 2
+        } else {
+            fault::raw_sigaction_get(sig).handler == libc::SIG_IGN
+        };
+        let act = GuestSigaction { handler: if ign { SIG_IGN } else { SIG_DFL }, flags: 0, restorer: 0, mask: 0 };
+        a[sig as usize] = act;
+        mirror(sig, &act);
+    }
+}
+
+/// Make the host dispositions and mask what an exec'd program must inherit from the guest:
+/// the guest's ignored signals ignored (the fault signals are ruser's handler otherwise) and
+/// exactly the guest's mask. Call right before execve; the exec resets handlers to SIG_DFL
+/// itself. If the exec fails, call `set_host_mask` and `restore_after_failed_exec`.
+pub fn prepare_exec() {
+    let t = current();
+    let a = actions();
+    for &sig in fault::FAULT_SIGNALS.iter() {
+        if a[sig as usize].handler == SIG_IGN {
+            fault::raw_sigaction(sig, libc::SIG_IGN, 0, 0);
+        }
+    }
+    raw_sigprocmask(libc::SIG_SETMASK, t.mask());
+}
+
+/// Undo `prepare_exec` after a failed execve.
+pub fn restore_after_failed_exec() {
+    let a = actions();
+    for &sig in fault::FAULT_SIGNALS.iter() {
+        mirror(sig, &a[sig as usize]);
+    }
+    drop(a);
+    set_host_mask(current());
+}
+
+/// An exiting thread's taken signals: the ones sent to the process go back to it (another
+/// thread takes them); the ones sent to this thread die with it, as in the kernel. Host
+/// signals must be blocked.
+pub fn give_back_pending(t: &SigThread) {
+    let pid = unsafe { libc::getpid() };
+    for sig in 1..=NSIG as i32 {
+        if t.pending() & bit(sig) != 0 {
+            let info = t.take(sig);
+            if info.code() != SI_TKILL {
+                let p = info.0.as_ptr();
+                // SAFETY: a 128-byte siginfo sent to our own process.
+                unsafe { libc::syscall(libc::SYS_rt_sigqueueinfo, pid, sig, p) };
+            }
+        }
+    }
+}

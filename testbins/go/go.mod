@@ -1,0 +1,3 @@
+module ruser.test/go
+
+go 1.19
