@@ -413,7 +413,8 @@ fn chroot_runs_a_shell_script() {
 /// Children the program execs keep working: in the chroot, busybox's sh runs other programs
 /// of the root file system, first with no /proc in the chroot (ruser's own executable is then
 /// out of reach: the F flag's open file is all there is, so a foreign child must go through
-/// binfmt_misc again), then with /proc (as debootstrap has it).
+/// binfmt_misc again), with /proc a symlink to itself (debootstrap's first stage), then with
+/// /proc (as debootstrap's second stage has it).
 #[test]
 fn chroot_children_exec() {
     let test = "chroot_children_exec";
@@ -426,16 +427,27 @@ fn chroot_children_exec() {
                   /bin/sh -c 'kill -TERM $$' || echo \"child signal $?\"\nexec /bin/busybox echo last\n";
     let Some(root) = rootfs(test, &sb, script) else { return };
     sb.binfmt(&["install", "--persistent", "--preserve-argv0"]);
-    for with_proc in [false, true] {
-        if with_proc {
-            must(&run(sb.cmd("mount").args(["--rbind", "/proc"]).arg(root.join("proc")), None), "bind /proc into the chroot");
+    // /proc: missing, a symlink to itself (debootstrap's first stage leaves that: ELOOP), and
+    // the real one.
+    for proc in ["none", "loop", "mounted"] {
+        match proc {
+            "loop" => {
+                std::fs::remove_dir(root.join("proc")).unwrap();
+                std::os::unix::fs::symlink("/proc", root.join("proc")).unwrap();
+            }
+            "mounted" => {
+                std::fs::remove_file(root.join("proc")).unwrap();
+                std::fs::create_dir(root.join("proc")).unwrap();
+                must(&run(sb.cmd("mount").args(["--rbind", "/proc"]).arg(root.join("proc")), None), "bind /proc into the chroot");
+            }
+            _ => {}
         }
         for backend in BACKENDS {
             let got = run(sb.cmd("chroot").arg(&root).args(["/bin/sh", "/test.sh"]).env("RUSER_BACKEND", backend), None);
             assert_eq!(
                 got.stdout_str(),
                 "one\nchild exit 5\ngot sub\nargv0 zero\nchild signal 143\nlast\n",
-                "RUSER_BACKEND={backend}, /proc in the chroot: {with_proc}; stderr:\n{}",
+                "RUSER_BACKEND={backend}, /proc in the chroot: {proc}; stderr:\n{}",
                 got.stderr_str()
             );
             must(&got, backend);
