@@ -71,7 +71,7 @@ cleanup() {
         holder=
     fi
     if [ -n "$rootfs" ]; then
-        rm -rf "$rootfs"
+        [ -n "${KEEP:-}" ] || rm -rf "$rootfs"
         rootfs=
     fi
 }
