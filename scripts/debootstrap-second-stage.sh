@@ -38,14 +38,7 @@ fi
 mkdir -p "$work"
 
 # The first stage, once.
-if [ ! -f "$work/stage1.tar" ]; then
-    echo "== debootstrap --foreign --arch=arm64 --variant=minbase $suite"
-    rm -rf "$work/stage1"
-    debootstrap --foreign --arch=arm64 --variant=minbase "$suite" "$work/stage1" "$mirror"
-    tar -C "$work/stage1" -cf "$work/stage1.tar.tmp" .
-    mv "$work/stage1.tar.tmp" "$work/stage1.tar"
-    rm -rf "$work/stage1"
-fi
+"$root/scripts/debootstrap-stage1.sh" >/dev/null
 
 # The emulators.
 qemu=$work/qemu/usr/bin/qemu-aarch64-static
