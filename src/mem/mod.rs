@@ -188,7 +188,9 @@ impl GuestMem {
             return true;
         }
         let Some(end) = addr.checked_add(len) else { return false };
-        if !self.lock().vmas.covers(addr, end, prot) && !(self.adopt_stack_growth(addr, end) && self.lock().vmas.covers(addr, end, prot)) {
+        let covered = || self.lock().vmas.covers(addr, end, prot);
+        // Pages the host grew below a MAP_GROWSDOWN mapping count too (see `growsdown`).
+        if !(covered() || (self.adopt_stack_growth(addr, end) && covered())) {
             return false;
         }
         if prot & PROT_WRITE != 0 {

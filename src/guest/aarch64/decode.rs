@@ -2,12 +2,12 @@
 //!
 //! Every instruction form is one `Row`: a 32-character bit pattern (MSB first) where `0`/`1`
 //! are fixed bits and any other character (a field letter) is a don't-care, plus the handler
-//! that translates it. Rows live beside their handlers in `translate/*.rs`; this module sorts
-//! them by specificity (most fixed bits first) and buckets them by instruction bits [28:25]
-//! (the A64 "op0" group), then, lazily, by bits [31:21] for lookup.
+//! that translates it. Rows live beside their handlers in `translate/*.rs`. A lookup tries, in
+//! order, the rows whose fixed bits agree with the instruction's bits [31:21], most specific
+//! (most fixed bits) first; that index (`decode_index.rs`) is data generated from the tables
+//! by the test `decode_index_is_fresh`, so that no process spends its start-up building it.
 
 use super::translate::Ctx;
-use std::sync::OnceLock;
 
 /// Why a handler could not translate an instruction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,50 +71,83 @@ pub fn all_rows() -> impl Iterator<Item = &'static Row> {
     super::translate::TABLES.iter().flat_map(|t| t.iter())
 }
 
-struct Buckets {
-    by_op0: [Vec<&'static Row>; 16],
-}
-
-fn buckets() -> &'static Buckets {
-    static B: OnceLock<Buckets> = OnceLock::new();
-    B.get_or_init(|| {
-        let mut by_op0: [Vec<&'static Row>; 16] = Default::default();
-        for row in all_rows() {
-            for (op0, bucket) in by_op0.iter_mut().enumerate() {
-                let bits = (op0 as u32) << 25;
-                if (bits ^ row.value) & row.mask & (0xf << 25) == 0 {
-                    bucket.push(row);
-                }
-            }
-        }
-        for bucket in by_op0.iter_mut() {
-            // Most specific first, so a special case wins over its general form.
-            bucket.sort_by_key(|r| std::cmp::Reverse(r.mask.count_ones()));
-        }
-        Buckets { by_op0 }
-    })
-}
-
-/// Bits 31..21 of an instruction: the key of its second-level bucket.
+/// Bits 31..21 of an instruction: the key of its index entry.
 const SUB_SHIFT: u32 = 21;
 
-/// Second-level buckets, one per value of bits 31..21, each filled on its first lookup with
-/// the rows of its op0 bucket whose fixed bits there agree (in the same order). A lookup
-/// then tries a few rows rather than all of its op0 group (184 in the load/store group).
-static SUB: [OnceLock<Box<[&'static Row]>>; 1 << (32 - SUB_SHIFT)] = [const { OnceLock::new() }; 1 << (32 - SUB_SHIFT)];
+/// An index entry names a row as `table << ROW_BITS | row` (`translate::TABLES[table][row]`).
+const ROW_BITS: u32 = 10;
 
 /// Find the row matching `insn`.
 pub fn lookup(insn: u32) -> Option<&'static Row> {
-    let key = insn >> SUB_SHIFT;
-    let rows = SUB[key as usize].get_or_init(|| {
-        let high = !0u32 << SUB_SHIFT;
-        buckets().by_op0[((insn >> 25) & 0xf) as usize]
-            .iter()
-            .copied()
-            .filter(|r| ((key << SUB_SHIFT) ^ r.value) & r.mask & high == 0)
-            .collect()
-    });
-    rows.iter().copied().find(|r| insn & r.mask == r.value)
+    let key = (insn >> SUB_SHIFT) as usize;
+    let (from, to) = (super::decode_index::SUB_START[key] as usize, super::decode_index::SUB_START[key + 1] as usize);
+    super::decode_index::SUB_ROWS[from..to]
+        .iter()
+        .map(|&e| &super::translate::TABLES[(e >> ROW_BITS) as usize][(e & ((1 << ROW_BITS) - 1)) as usize])
+        .find(|r| insn & r.mask == r.value)
+}
+
+/// The index: for each value of bits [31:21], the rows whose fixed bits there agree, most
+/// specific first (ties in table order), as (start of each key's entries, the entries).
+fn build_index() -> (Vec<u16>, Vec<u16>) {
+    let high = !0u32 << SUB_SHIFT;
+    let mut start = Vec::with_capacity(1 << (32 - SUB_SHIFT));
+    let mut rows = Vec::new();
+    for key in 0u32..1 << (32 - SUB_SHIFT) {
+        start.push(rows.len() as u16);
+        let mut here: Vec<(u32, u16)> = Vec::new();
+        for (t, table) in super::translate::TABLES.iter().enumerate() {
+            for (i, r) in table.iter().enumerate() {
+                if ((key << SUB_SHIFT) ^ r.value) & r.mask & high == 0 {
+                    assert!(i < 1 << ROW_BITS && t < 1 << (16 - ROW_BITS), "decode index: too many rows for its encoding");
+                    here.push((r.mask.count_ones(), (t << ROW_BITS | i) as u16));
+                }
+            }
+        }
+        here.sort_by_key(|&(bits, _)| std::cmp::Reverse(bits));
+        rows.extend(here.into_iter().map(|(_, e)| e));
+    }
+    start.push(rows.len() as u16);
+    (start, rows)
+}
+
+/// The text of `decode_index.rs` for the current tables.
+pub fn index_source() -> String {
+    use std::fmt::Write;
+    let (start, rows) = build_index();
+    let mut out = String::from(
+        "//! Generated from the decode tables (`translate::TABLES`) by the test\n\
+         //! `guest::aarch64::decode::tests::decode_index_is_fresh`: after changing a table, run\n\
+         //! `RUSER_BLESS=1 cargo test --release --lib decode_index_is_fresh`. Do not edit.\n\n",
+    );
+    for (name, doc, v) in [
+        ("SUB_START", "Where the entries of each value of bits [31:21] start in `SUB_ROWS` (one more for the end).", &start),
+        ("SUB_ROWS", "Rows to try, in order: `table << 10 | row`.", &rows),
+    ] {
+        writeln!(out, "/// {doc}\n#[rustfmt::skip]\npub(super) static {name}: [u16; {}] = [", v.len()).unwrap();
+        for line in v.chunks(16) {
+            let items: Vec<String> = line.iter().map(|x| x.to_string()).collect();
+            writeln!(out, "    {},", items.join(", ")).unwrap();
+        }
+        writeln!(out, "];\n").unwrap();
+    }
+    out.pop();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    /// The committed index is the one the tables give (RUSER_BLESS=1 rewrites it).
+    #[test]
+    fn decode_index_is_fresh() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/guest/aarch64/decode_index.rs");
+        let want = super::index_source();
+        if std::env::var_os("RUSER_BLESS").is_some() {
+            std::fs::write(path, &want).expect("write decode_index.rs");
+        }
+        let have = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(have == want, "src/guest/aarch64/decode_index.rs is stale: run RUSER_BLESS=1 cargo test --release --lib decode_index_is_fresh");
+    }
 }
 
 /// Extract bits `[lo, lo+len)` of `insn`.
@@ -154,13 +187,16 @@ pub const fn rt2(insn: u32) -> u32 {
 }
 #[cfg(test)]
 #[test]
-fn second_level_buckets_agree_with_a_full_scan() {
+fn the_index_agrees_with_a_full_scan() {
+    // The reference: every row, most specific first, ties in table order.
+    let mut sorted: Vec<&Row> = all_rows().collect();
+    sorted.sort_by_key(|r| std::cmp::Reverse(r.mask.count_ones()));
     // Words from every row (fixed bits, with the free bits all zeros, all ones, or mixed).
     let mut n = 0;
     for r in all_rows() {
         for free in [0u32, !0, 0x5a5a_a5a5, 0xa5a5_5a5a, 0x0f0f_f0f0] {
             let w = r.value | (free & !r.mask);
-            let full = buckets().by_op0[((w >> 25) & 0xf) as usize].iter().copied().find(|x| w & x.mask == x.value);
+            let full = sorted.iter().copied().find(|x| w & x.mask == x.value);
             assert!(std::ptr::eq(lookup(w).unwrap(), full.unwrap()), "{w:08x}: {} vs {}", lookup(w).unwrap().name, full.unwrap().name);
             n += 1;
         }

@@ -1,6 +1,7 @@
 //! AArch64 guest: decoder, translator to IR, state layout and Linux ABI.
 
 pub mod decode;
+mod decode_index;
 pub mod features;
 pub mod state;
 pub mod translate;
