@@ -30,11 +30,13 @@ static uintptr_t map_start(const void *p)
 
 int main(void)
 {
-    /* Room below: 16 MiB reserved and released, the mapping at its top. */
+    /* Room below: 16 MiB reserved PROT_NONE (an inaccessible mapping below does not stop a
+     * grows-down mapping, and nothing else, an emulator's own memory included, can land
+     * there), with a hole of 8 pages at its top under the mapping. */
     size_t room = 16 << 20;
     unsigned char *r = mmap(NULL, room, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     CHECK(r != MAP_FAILED, "reserve room");
-    munmap(r, room);
+    munmap(r + room - 12 * PG, 12 * PG);
     unsigned char *g = mmap(r + room - 4 * PG, 4 * PG, PROT_READ | PROT_WRITE,
                             MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN | MAP_FIXED_NOREPLACE, -1, 0);
     CHECK(g == r + room - 4 * PG, "MAP_GROWSDOWN at the top of free room");
@@ -59,6 +61,7 @@ int main(void)
     CHECK(mprotect((void *)below, PG, PROT_READ) == 0, "mprotect of a grown page");
     CHECK(munmap((void *)below, 6 * PG) == 0, "munmap of the whole grown mapping");
     CHECK(map_start(g) == 0, "maps: gone");
+    munmap(r, room - 12 * PG);
     printf("failures: %d\n", failures);
     return failures;
 }
