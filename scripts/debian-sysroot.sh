@@ -17,7 +17,8 @@
 # every program start a dozen failed lookups), and python's bytecode caches, compiled by
 # the host's python3.11 when there is one (bytecode does not depend on the CPU;
 # Debian's postinst would compile them; without them every emulated python compiles its
-# standard library again, and the overlay would put the caches in the host's __pycache__);
+# standard library again, and the caches of a package whose __pycache__ only the host has
+# would be written into the host's);
 # the empty mount points are removed so that the host's /proc, /dev and /tmp show through.
 #
 # Idempotent: when .ruser-packages already lists the same closure, nothing is done.
@@ -25,7 +26,7 @@
 # Usage: scripts/debian-sysroot.sh [--print-closure]
 set -euo pipefail
 
-PACKAGES="python3 perl bash dash coreutils sqlite3 lua5.4 xz-utils zstd openssl busybox dpkg
+PACKAGES="python3 perl bash dash coreutils sqlite3 lua5.4 xz-utils zstd openssl busybox dpkg apt apt-utils
           findutils grep sed mawk diffutils tar gzip libc-bin"
 
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -38,6 +38,7 @@ declare -A provides=(
     [xz-utils]=/usr/bin/xz
     [zstd]=/usr/bin/zstd
     [openssl]=/usr/bin/openssl
+    [apt-utils]=/usr/bin/apt-ftparchive
 )
 missing=()
 for pkg in "${!provides[@]}"; do

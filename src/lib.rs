@@ -10,6 +10,7 @@ pub mod cli;
 pub mod disas;
 pub mod exec;
 pub mod guest;
+pub mod hostcpu;
 pub mod hostfd;
 pub mod interp;
 pub mod ir;

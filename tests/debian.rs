@@ -42,10 +42,9 @@ fn sysroot(test: &str) -> Option<PathBuf> {
 }
 
 /// No HOME: nothing reads the user's dot files (bash decides whether to read ~/.bashrc from
-/// getpeername on stdin, which ruser does not implement yet). PYTHONDONTWRITEBYTECODE: the
-/// sysroot has no bytecode caches, and by the overlay rule the emulated python would write
-/// them into the host's /usr/lib/python3.11/__pycache__, which exists there.
-const ENV: &[(&str, &str)] = &[("PATH", "/usr/local/bin:/usr/bin:/bin"), ("LC_ALL", "C"), ("TZ", "UTC"), ("PYTHONDONTWRITEBYTECODE", "1")];
+/// getpeername on stdin, which ruser does not implement yet). Python may write bytecode: for
+/// the sysroot's modules it goes into the sysroot (see `new_names_land_in_the_sysroot`).
+const ENV: &[(&str, &str)] = &[("PATH", "/usr/local/bin:/usr/bin:/bin"), ("LC_ALL", "C"), ("TZ", "UTC")];
 
 fn with_env(cmd: &mut std::process::Command) {
     cmd.env_clear();
@@ -56,6 +55,11 @@ fn with_env(cmd: &mut std::process::Command) {
 
 /// Run `prog args` natively and under every backend; compare stdout and status.
 fn compare(test: &str, prog: &str, args: &[&str], stdin: Option<&[u8]>, cwd: Option<&Path>) {
+    compare_env(test, prog, args, stdin, cwd, &[]);
+}
+
+/// `compare` with variables added to the fixed environment.
+fn compare_env(test: &str, prog: &str, args: &[&str], stdin: Option<&[u8]>, cwd: Option<&Path>, env: &[(&str, &str)]) {
     let Some(root) = sysroot(test) else { return };
     if !Path::new(prog).is_file() {
         skip_or_fail(test, &format!("the native {prog} is missing (scripts/test.sh installs it)"));
@@ -64,6 +68,7 @@ fn compare(test: &str, prog: &str, args: &[&str], stdin: Option<&[u8]>, cwd: Opt
     let mut n = std::process::Command::new(prog);
     n.args(args);
     with_env(&mut n);
+    n.envs(env.iter().copied());
     if let Some(d) = cwd {
         n.current_dir(d);
     }
@@ -72,6 +77,7 @@ fn compare(test: &str, prog: &str, args: &[&str], stdin: Option<&[u8]>, cwd: Opt
     for backend in BACKENDS {
         let mut cmd = emu_command(&ruser_aarch64());
         with_env(&mut cmd);
+        cmd.envs(env.iter().copied());
         cmd.arg("--backend").arg(backend).arg("-L").arg(&root).arg(prog).args(args);
         if let Some(d) = cwd {
             cmd.current_dir(d);
@@ -164,21 +170,6 @@ fn zstd() {
 }
 
 #[test]
-fn dpkg_deb() {
-    let Some(root) = sysroot("dpkg_deb") else { return };
-    let debs = root.parent().unwrap().join("debs-arm64");
-    let Some(deb) = std::fs::read_dir(&debs).ok().and_then(|r| r.flatten().map(|e| e.path()).find(|p| p.to_string_lossy().contains("/zlib1g_"))) else {
-        skip_or_fail("dpkg_deb", "build/debs-arm64 has no zlib1g package");
-        return;
-    };
-    let deb = deb.to_string_lossy().into_owned();
-    compare("dpkg-deb -f", "/usr/bin/dpkg-deb", &["-f", &deb, "Package", "Version", "Architecture"], None, None);
-    compare("dpkg-deb -c", "/usr/bin/dpkg-deb", &["-c", &deb], None, None);
-    let w = TempDir::new("deb-x");
-    compare("dpkg-deb -x", "/bin/sh", &["-c", &format!("dpkg-deb -x {deb} out && find out | sort")], None, Some(w.path()));
-}
-
-#[test]
 fn openssl_dgst() {
     let w = workdir("deb-ssl");
     let d = Some(w.path());
@@ -229,6 +220,15 @@ fn dash_and_busybox_scripts() {
     script("dash", "/bin/dash", text, Some(w.path()));
     // Debian's dynamic busybox, its applets exec'd through /proc/self/exe.
     compare("busybox sh", "/bin/busybox", &["sh", "-c", text], None, Some(w.path()));
+}
+
+/// /proc's links name files of the sysroot by their guest paths, as getcwd does: fd links
+/// read absolutely, through /proc/<pid>, relative to the fd directory, by ls -l; the cwd link.
+#[test]
+fn proc_links_name_guest_paths() {
+    let text = "exec 3</usr/lib/os-release; readlink /proc/self/fd/3; readlink /proc/$$/fd/3; (cd /proc/$$/fd && readlink 3); \
+                ls -l /proc/$$/fd/3 | sed 's/.* -> //'; cd /usr/lib && pwd && readlink /proc/self/cwd && ls /proc/$$/fd | tr '\\n' ' '";
+    script("proc links", "/bin/bash", text, None);
 }
 
 // ---------------------------------------------------------------- interpreters
@@ -373,4 +373,220 @@ fn shebang_scripts() {
         let got = run(&mut cmd, None);
         assert_eq!(got.stdout_str(), "aarch64\n", "[shebang_scripts, --backend {backend}] stderr:\n{}", got.stderr_str());
     }
+}
+
+/// The overlay's rule for new names: a file created in a directory the sysroot holds goes into
+/// the sysroot (where the guest finds and lists it again), never into the host's directory of
+/// the same name (the host has /usr/share too); python's bytecode for a package of the
+/// sysroot lands in the package's new `__pycache__`.
+#[test]
+fn new_names_land_in_the_sysroot() {
+    let Some(root) = sysroot("new_names_land_in_the_sysroot") else { return };
+    let tag = format!("ruser_probe_{}", std::process::id());
+    let share = format!("/usr/share/{tag}");
+    let pkg = format!("/usr/lib/python3/dist-packages/{tag}");
+    let in_root = |p: &str| root.join(p.trim_start_matches('/'));
+    // The names are this test's own (they carry its pid, and were checked absent), so a
+    // failing run may remove what it put on the host by mistake.
+    struct Cleanup(Vec<PathBuf>);
+    impl Drop for Cleanup {
+        fn drop(&mut self) {
+            for p in &self.0 {
+                let _ = std::fs::remove_file(p);
+                let _ = std::fs::remove_dir_all(p);
+            }
+        }
+    }
+    assert!(!Path::new(&share).exists() && !Path::new(&pkg).exists(), "leftovers on the host: {share}, {pkg}");
+    let _c = Cleanup(vec![in_root(&share), in_root(&pkg), PathBuf::from(&share), PathBuf::from(&pkg)]);
+    assert!(Path::new("/usr/share").is_dir(), "the host has no /usr/share: the test means nothing");
+    std::fs::create_dir_all(in_root(&pkg)).unwrap();
+    std::fs::write(in_root(&pkg).join("__init__.py"), "VALUE = 42\n").unwrap();
+    let pyc = in_root(&pkg).join("__pycache__/__init__.cpython-311.pyc");
+    for backend in BACKENDS {
+        let text = format!(
+            "echo made > {share} && cat {share} && ls /usr/share | grep -c {tag} && rm {share} && \
+             python3 -c 'import {tag}; print({tag}.VALUE)' && ls {pkg}/__pycache__"
+        );
+        let mut cmd = emu_command(&ruser_aarch64());
+        with_env(&mut cmd);
+        cmd.arg("--backend").arg(backend).arg("-L").arg(&root).args(["/bin/sh", "-c", &text]);
+        let got = run(&mut cmd, None);
+        assert_eq!(
+            got.stdout_str(),
+            "made\n1\n42\n__init__.cpython-311.pyc\n",
+            "[--backend {backend}] status {}, stderr:\n{}",
+            got.describe_status(),
+            got.stderr_str()
+        );
+        assert!(pyc.is_file(), "the bytecode is not in the sysroot [--backend {backend}]");
+        assert!(!Path::new(&share).exists() && !Path::new(&pkg).exists(), "created on the host [--backend {backend}]");
+        let _ = std::fs::remove_dir_all(in_root(&pkg).join("__pycache__"));
+    }
+}
+
+// ---------------------------------------------------------------- dpkg and apt
+
+/// A package file of build/debs-arm64 whose name starts with `prefix`.
+fn deb(test: &str, prefix: &str) -> Option<String> {
+    let dir = sysroot_path().parent().unwrap().join("debs-arm64");
+    let found = std::fs::read_dir(&dir).ok().and_then(|r| r.flatten().map(|e| e.path()).find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(prefix))));
+    if found.is_none() {
+        skip_or_fail(test, &format!("{} has no {prefix}*.deb (scripts/debian-sysroot.sh downloads it)", dir.display()));
+    }
+    found.map(|p| p.to_string_lossy().into_owned())
+}
+
+/// A dpkg database with four `Architecture: all` packages (the same to dpkg on every
+/// architecture): installed ones with dependencies, alternatives and a virtual package, one
+/// removed with its config files left, and debconf, which apt-extracttemplates asks for.
+const STATUS: &str = "Package: alpha
+Status: install ok installed
+Priority: optional
+Section: misc
+Installed-Size: 12
+Maintainer: Nobody <nobody@example.org>
+Architecture: all
+Version: 1.2-3
+Depends: beta (>= 2.0), gamma | delta
+Description: the first test package
+ A longer description
+ over two lines.
+
+Package: beta
+Status: install ok installed
+Priority: optional
+Section: libs
+Installed-Size: 100
+Maintainer: Nobody <nobody@example.org>
+Architecture: all
+Version: 2.5
+Provides: delta
+Description: the second test package
+
+Package: gamma
+Status: deinstall ok config-files
+Priority: optional
+Section: misc
+Maintainer: Nobody <nobody@example.org>
+Architecture: all
+Version: 0.1
+Conffiles:
+ /etc/gamma.conf 0123456789abcdef0123456789abcdef
+Description: removed, config files left
+
+Package: debconf
+Status: install ok installed
+Priority: important
+Section: admin
+Maintainer: Nobody <nobody@example.org>
+Architecture: all
+Version: 1.5.82
+Description: the configuration system apt-extracttemplates asks for
+";
+
+/// A work directory with `admin/` (a dpkg database holding STATUS) and `pool/` (three
+/// packages of build/debs-arm64: one for every architecture, two arm64 ones with debconf
+/// templates or none).
+fn dpkg_workdir(test: &str, tag: &str) -> Option<TempDir> {
+    let w = TempDir::new(tag);
+    std::fs::create_dir_all(w.join("admin/info")).unwrap();
+    std::fs::create_dir_all(w.join("admin/updates")).unwrap();
+    std::fs::write(w.join("admin/status"), STATUS).unwrap();
+    std::fs::write(w.join("admin/info/alpha.list"), "/usr/share/doc/alpha\n/usr/share/doc/alpha/copyright\n").unwrap();
+    std::fs::create_dir(w.join("pool")).unwrap();
+    for prefix in ["debconf_", "libpam0g_", "libmd0_"] {
+        let d = deb(test, prefix)?;
+        std::fs::copy(&d, w.join("pool").join(Path::new(&d).file_name().unwrap())).unwrap();
+    }
+    Some(w)
+}
+
+#[test]
+fn dpkg_tools() {
+    let test = "dpkg_tools";
+    let Some(root) = sysroot(test) else { return };
+    let Some(w) = dpkg_workdir(test, "deb-dpkg") else { return };
+    let d = Some(w.path());
+    // --version names the package's own version and architecture; the rest is the amd64
+    // build's text.
+    let version = std::fs::read_to_string(root.join(".ruser-packages")).unwrap().lines().find_map(|l| l.strip_prefix("dpkg arm64 ").map(str::to_string)).expect("dpkg in .ruser-packages");
+    let native = run(std::process::Command::new("/usr/bin/dpkg").arg("--version").env("LC_ALL", "C"), None);
+    let native_rest: String = native.stdout_str().lines().skip(1).map(|l| format!("{l}\n")).collect();
+    for (args, want) in [
+        (&["--version"][..], format!("Debian 'dpkg' package management program version {version} (arm64).\n{native_rest}")),
+        (&["--print-architecture"][..], "arm64\n".to_string()),
+    ] {
+        for backend in BACKENDS {
+            let mut cmd = emu_command(&ruser_aarch64());
+            with_env(&mut cmd);
+            cmd.arg("--backend").arg(backend).arg("-L").arg(&root).arg("/usr/bin/dpkg").args(args);
+            let got = run(&mut cmd, None);
+            assert_eq!(got.stdout_str(), want, "dpkg {args:?} [--backend {backend}] stderr:\n{}", got.stderr_str());
+        }
+    }
+    // Reading packages (dpkg runs dpkg-deb for these).
+    let pam = "pool/".to_string() + Path::new(&deb(test, "libpam0g_").unwrap()).file_name().unwrap().to_str().unwrap();
+    let debconf = "pool/".to_string() + Path::new(&deb(test, "debconf_").unwrap()).file_name().unwrap().to_str().unwrap();
+    compare("dpkg -c", "/usr/bin/dpkg", &["-c", &pam], None, d);
+    compare("dpkg -I", "/usr/bin/dpkg", &["-I", &debconf], None, d);
+    compare("dpkg -I file", "/usr/bin/dpkg", &["-I", &debconf, "templates"], None, d);
+    compare("dpkg-deb -f", "/usr/bin/dpkg-deb", &["-f", &pam, "Package", "Version", "Architecture", "Multi-Arch"], None, d);
+    script("dpkg -x", "/bin/sh", &format!("rm -rf out && dpkg -x {pam} out && find out | sort && cat out/usr/share/doc/libpam0g/copyright | sha256sum"), d);
+    script("dpkg-deb --fsys-tarfile", "/bin/sh", &format!("dpkg-deb --fsys-tarfile {debconf} | sha256sum; dpkg-deb --ctrl-tarfile {debconf} | tar -tf - | sort"), d);
+    // Querying a database.
+    fn q<'a>(args: &[&'a str]) -> Vec<&'a str> {
+        [&["--admindir=admin"][..], args].concat()
+    }
+    compare_env("dpkg-query -W", "/usr/bin/dpkg-query", &q(&["-W", "-f=${Package} ${Version} ${Status} ${Installed-Size} ${Depends}\n"]), None, d, &[]);
+    compare_env("dpkg-query -l", "/usr/bin/dpkg-query", &q(&["-l"]), None, d, &[("COLUMNS", "100")]);
+    compare_env("dpkg-query -l pattern", "/usr/bin/dpkg-query", &q(&["-l", "a*", "nothing*"]), None, d, &[("COLUMNS", "100")]);
+    compare("dpkg-query -s", "/usr/bin/dpkg-query", &q(&["-s", "alpha", "gamma"]), None, d);
+    compare("dpkg-query -L", "/usr/bin/dpkg-query", &q(&["-L", "alpha"]), None, d);
+    compare("dpkg-query -S", "/usr/bin/dpkg-query", &q(&["-S", "/usr/share/doc/alpha/copyright"]), None, d);
+    compare("dpkg-query missing", "/usr/bin/dpkg-query", &q(&["-s", "no-such-package"]), None, d);
+    compare("dpkg --get-selections", "/usr/bin/dpkg", &q(&["--get-selections"]), None, d);
+    compare("dpkg --audit", "/usr/bin/dpkg", &q(&["--audit"]), None, d);
+    compare("dpkg --compare-versions", "/bin/sh", &["-c", "dpkg --compare-versions 1.2-3 lt 1.10 && echo lt; dpkg --compare-versions 1:0.1 gt 9.9; echo $?"], None, d);
+}
+
+/// apt's configuration for the tests: nothing of the host's /etc/apt, the database of
+/// `dpkg_workdir`, empty package lists, arm64 as the architecture of both builds.
+fn apt_conf(w: &TempDir) -> String {
+    let p = |s: &str| w.join(s).to_string_lossy().into_owned();
+    for d in ["lists/partial", "cache", "parts", "none"] {
+        std::fs::create_dir_all(w.join(d)).unwrap();
+    }
+    let text = format!(
+        "Dir::Etc::main \"/dev/null\";\nDir::Etc::parts \"{}\";\nDir::Etc::sourcelist \"/dev/null\";\nDir::Etc::sourceparts \"{}\";\n\
+         Dir::Etc::preferences \"/dev/null\";\nDir::Etc::preferencesparts \"{}\";\nDir::State::status \"{}\";\nDir::State::lists \"{}\";\n\
+         Dir::Cache \"{}\";\nAPT::Architecture \"arm64\";\nAPT::Architectures {{ \"arm64\"; }};\nDebug::NoLocking \"true\";\n",
+        p("parts"),
+        p("none"),
+        p("none"),
+        p("admin/status"),
+        p("lists"),
+        p("cache")
+    );
+    std::fs::write(w.join("apt.conf"), text).unwrap();
+    p("apt.conf")
+}
+
+#[test]
+fn apt_tools() {
+    let test = "apt_tools";
+    let Some(w) = dpkg_workdir(test, "deb-apt") else { return };
+    let conf = apt_conf(&w);
+    let d = Some(w.path());
+    let env: &[(&str, &str)] = &[("APT_CONFIG", &conf)];
+    compare_env("apt-config dump", "/usr/bin/apt-config", &["dump"], None, d, env);
+    compare_env("apt-config shell", "/usr/bin/apt-config", &["shell", "A", "APT::Architecture", "S", "Dir::State::status/f"], None, d, env);
+    for args in [&["show", "alpha"][..], &["depends", "alpha"], &["rdepends", "beta"], &["policy", "alpha", "gamma"], &["showpkg", "beta"], &["pkgnames"], &["stats"], &["search", "second"], &["show", "nothing"]] {
+        compare_env(&format!("apt-cache {args:?}"), "/usr/bin/apt-cache", args, None, d, env);
+    }
+    compare_env("apt-ftparchive packages", "/usr/bin/apt-ftparchive", &["packages", "pool"], None, d, env);
+    compare_env("apt-ftparchive contents", "/usr/bin/apt-ftparchive", &["contents", "pool"], None, d, env);
+    // The template files get random names: compare their contents.
+    let extract = "rm -rf t && mkdir t && apt-extracttemplates -t t pool/*.deb > list && cut -d' ' -f1,2 list && for f in $(cut -d' ' -f3- list); do sha256sum < $f; done";
+    compare_env("apt-extracttemplates", "/bin/sh", &["-c", extract], None, d, env);
 }

@@ -53,8 +53,12 @@ testbins!(
     // the mmap family, SysV IPC, file metadata and xattrs, fcntl and locks, zero-copy
     // transfers, event fds and signal masks, terminals, newer calls
     epoll, scm, inet, memops, sysvipc, files, fcntl, zerocopy, events, pty, newcalls,
-    // ruser's own fds are invisible (see also own_fds_survive_the_guest below)
-    ownfds,
+    // ruser's own fds are invisible (see also own_fds_survive_the_guest below), in
+    // /proc/self/fd too (procfd; also run with -D below)
+    ownfds, procfd,
+    // scheduling, capabilities, personality, namespaces, kcmp and prctl (expected output from
+    // the native build, see *.native)
+    sched, taskctl,
     // processes (static glibc; expected output from the native build, see *.native): vfork,
     // posix_spawn, fork, execve errors and #! scripts; /proc/self and an exec chain
     // (guest → guest through /proc/self/exe → the host's /bin/sh)
@@ -242,6 +246,22 @@ fn own_fds_survive_the_guest() {
         let text = std::fs::read_to_string(&log).expect("the log file");
         let after = text.split("close_range(3, ").nth(1).unwrap_or_else(|| panic!("no close_range in the log:\n{text}"));
         assert!(after.contains("exit_group(0)"), "the log stopped after the guest's close_range (--backend {backend}):\n{text}");
+    }
+}
+
+#[test]
+fn proc_self_fd_hides_the_log_fd() {
+    // With -D, ruser keeps the log file open; procfd lists /proc/self/fd and fdinfo and probes
+    // the fds around the soft limit, where the log's fd lives: its output must not change.
+    let case = load_case("procfd");
+    for backend in BACKENDS {
+        let tmp = TempDir::new("procfd");
+        let mut cmd = emu_command(&ruser_aarch64());
+        cmd.arg("--backend").arg(backend).arg("-strace").arg("-D").arg(tmp.join("log.txt")).arg(&case.binary);
+        let got = run(&mut cmd, None);
+        if let Err(e) = case.check(&got, &format!("procfd -strace -D, --backend {backend}")) {
+            panic!("{e}");
+        }
     }
 }
 

@@ -33,12 +33,8 @@ pub fn host() -> HostCrypto {
 
 #[cfg(target_arch = "x86_64")]
 fn detect() -> HostCrypto {
-    let sse = std::is_x86_feature_detected!("ssse3") && std::is_x86_feature_detected!("sse4.1");
-    HostCrypto {
-        aes: std::is_x86_feature_detected!("aes"),
-        pclmul: std::is_x86_feature_detected!("pclmulqdq"),
-        sha: sse && std::is_x86_feature_detected!("sha"),
-    }
+    let f = crate::hostcpu::features();
+    HostCrypto { aes: f.aes, pclmul: f.pclmulqdq, sha: f.ssse3 && f.sse41 && f.sha }
 }
 
 #[cfg(not(target_arch = "x86_64"))]

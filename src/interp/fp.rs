@@ -61,7 +61,7 @@ unsafe fn fma32(a: f32, b: f32, c: f32) -> f32 {
 /// `op` on the host in Arm rounding mode `rmode`: (result bits, x86 flags).
 fn hw(op: Hw, fmt: Fmt, a: u64, b: u64, c: u64, rmode: u32) -> (u64, u32) {
     use std::hint::black_box as bb;
-    let has_fma = std::is_x86_feature_detected!("fma");
+    let has_fma = crate::hostcpu::features().fma;
     let s = fpenv::Scoped::new(rmode);
     let r = if fmt == D {
         let (x, y, z) = (bb(f64::from_bits(a)), bb(f64::from_bits(b)), bb(f64::from_bits(c)));

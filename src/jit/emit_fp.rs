@@ -40,10 +40,10 @@ pub struct HostSimd {
 impl HostSimd {
     pub fn detect() -> HostSimd {
         HostSimd {
-            ssse3: std::is_x86_feature_detected!("ssse3"),
-            sse41: std::is_x86_feature_detected!("sse4.1"),
-            sse42: std::is_x86_feature_detected!("sse4.2"),
-            fma: std::is_x86_feature_detected!("fma"),
+            ssse3: crate::hostcpu::features().ssse3,
+            sse41: crate::hostcpu::features().sse41,
+            sse42: crate::hostcpu::features().sse42,
+            fma: crate::hostcpu::features().fma,
         }
     }
 }

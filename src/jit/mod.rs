@@ -156,8 +156,8 @@ pub enum Exit {
 
 fn host_has(feature: &str) -> bool {
     match feature {
-        "bmi2" => std::is_x86_feature_detected!("bmi2"),
-        "lzcnt" => std::is_x86_feature_detected!("lzcnt"),
+        "bmi2" => crate::hostcpu::features().bmi2,
+        "lzcnt" => crate::hostcpu::features().lzcnt,
         _ => false,
     }
 }

@@ -6,8 +6,15 @@
 //! - **Lookup.** An absolute path names the sysroot's file when the sysroot holds it (every
 //!   component present, symlinks followed *inside* the sysroot: an absolute link target
 //!   restarts at the sysroot's root, `..` never leaves it); otherwise it names the host's file
-//!   at the same path. A path that names nothing yet (a file about to be created) is the
-//!   host's.
+//!   at the same path.
+//! - **New names.** A path that names nothing yet, on either side (a file about to be
+//!   created), is created where its directory is by the rule above: in the sysroot when the
+//!   sysroot holds every component but the last (so the directory the guest sees, and lists,
+//!   is the sysroot's), on the host otherwise. So what the guest creates it finds again at
+//!   the same path, and a program writing next to its own files (python's `__pycache__`)
+//!   writes into the sysroot, not into the host's directory of the same name. A read-only
+//!   sysroot (not writable by the user ruser runs as) takes no new names: they go to the
+//!   host, as everything did before this rule.
 //! - **Relative paths** are looked up the same way, as the absolute path they denote: when the
 //!   working directory (or the `*at()` dirfd) is a directory inside the sysroot, its guest path
 //!   is the host path with the sysroot prefix removed, and `name` relative to it is the
@@ -43,6 +50,8 @@ pub struct Overlay {
     root: Option<Vec<u8>>,
     /// Per directory fd that reads as a union: the host entries still to list.
     unions: Mutex<HashMap<i32, Union>>,
+    /// The sysroot takes new names (it is writable by this user).
+    writable: bool,
 }
 
 #[derive(Debug)]
@@ -57,6 +66,26 @@ struct Union {
 /// stops at it. The final component is followed only when `follow`. None when something on
 /// the way does not exist in `root` (or a loop of symlinks).
 pub fn resolve_in(root: &Path, path: &Path, follow: bool) -> Option<PathBuf> {
+    match resolve_in_detail(root, path, follow) {
+        InRoot::Found(p) => Some(p),
+        _ => None,
+    }
+}
+
+/// How far `resolve_in` got.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InRoot {
+    /// The path exists inside the root: this host path.
+    Found(PathBuf),
+    /// Everything exists but the last name (after following symlinks: the name a creating
+    /// call would make): the directory (a host path inside the root) and that name.
+    Missing { dir: PathBuf, name: OsString },
+    /// Something before the last name is missing, is not a directory, or loops.
+    Absent,
+}
+
+/// `resolve_in`, saying where a path that does not resolve stops.
+pub fn resolve_in_detail(root: &Path, path: &Path, follow: bool) -> InRoot {
     fn push_all(todo: &mut Vec<OsString>, p: &Path) {
         for c in p.components().rev() {
             match c {
@@ -77,13 +106,17 @@ pub fn resolve_in(root: &Path, path: &Path, follow: bool) -> Option<PathBuf> {
         }
         let next = cur.join(&c);
         let full = root.join(&next);
-        let md = std::fs::symlink_metadata(&full).ok()?;
+        let md = match std::fs::symlink_metadata(&full) {
+            Ok(md) => md,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && todo.is_empty() => return InRoot::Missing { dir: root.join(cur), name: c },
+            Err(_) => return InRoot::Absent,
+        };
         if md.file_type().is_symlink() && (follow || !todo.is_empty()) {
             hops += 1;
             if hops > 40 {
-                return None;
+                return InRoot::Absent;
             }
-            let target = std::fs::read_link(&full).ok()?;
+            let Ok(target) = std::fs::read_link(&full) else { return InRoot::Absent };
             if target.is_absolute() {
                 cur = PathBuf::new();
             }
@@ -92,7 +125,7 @@ pub fn resolve_in(root: &Path, path: &Path, follow: bool) -> Option<PathBuf> {
             cur = next;
         }
     }
-    Some(root.join(cur))
+    InRoot::Found(root.join(cur))
 }
 
 fn cstring(b: Vec<u8>) -> Result<CString, Errno> {
@@ -117,7 +150,12 @@ impl Overlay {
         });
         // A sysroot of "/" is no overlay at all.
         let root = root.filter(|r| r.as_slice() != b"/");
-        Overlay { root, unions: Mutex::new(HashMap::new()) }
+        let writable = root.as_ref().is_some_and(|r| {
+            let c = CString::new(r.clone()).unwrap_or_default();
+            // SAFETY: a NUL-terminated path.
+            unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
+        });
+        Overlay { root, unions: Mutex::new(HashMap::new()), writable }
     }
 
     pub fn root(&self) -> Option<&Path> {
@@ -147,6 +185,41 @@ impl Overlay {
             return None;
         }
         let mut h = resolve_in(root, Path::new(OsStr::from_bytes(path)), follow)?.into_os_string().into_vec();
+        if path.ends_with(b"/") && !h.ends_with(b"/") {
+            h.push(b'/');
+        }
+        Some(h)
+    }
+
+    /// The sysroot's path for absolute guest path `path`: its copy when the sysroot holds it,
+    /// or, when the path names nothing on either side but its directory is the sysroot's (and
+    /// the sysroot is writable), the new name in that directory (the rule for new names in
+    /// the module comment). None: the host's path.
+    fn in_root_or_new(&self, path: &[u8], follow: bool) -> Option<Vec<u8>> {
+        let root = self.root()?;
+        if path.first() != Some(&b'/') {
+            return None;
+        }
+        let mut h = match resolve_in_detail(root, Path::new(OsStr::from_bytes(path)), follow) {
+            InRoot::Found(p) => p,
+            InRoot::Missing { dir, name } if self.writable => {
+                let mut guest = self.guest_of(dir.as_os_str().as_bytes())?;
+                if !guest.ends_with(b"/") {
+                    guest.push(b'/');
+                }
+                guest.extend_from_slice(name.as_bytes());
+                // A name the host has is the host's, as for any lookup (the name given, and the
+                // name a dangling symlink of the sysroot points to).
+                let on_host = |p: &[u8]| std::fs::symlink_metadata(OsStr::from_bytes(p)).is_ok();
+                if on_host(path) || (guest.as_slice() != path.strip_suffix(b"/").unwrap_or(path) && on_host(&guest)) {
+                    return None;
+                }
+                dir.join(name)
+            }
+            _ => return None,
+        }
+        .into_os_string()
+        .into_vec();
         if path.ends_with(b"/") && !h.ends_with(b"/") {
             h.push(b'/');
         }
@@ -186,7 +259,7 @@ impl Overlay {
         let Some(abs) = self.guest_abs(dirfd, b) else {
             return Ok(HostPath { dirfd, path: path.clone() });
         };
-        if let Some(h) = self.in_root(&abs, follow) {
+        if let Some(h) = self.in_root_or_new(&abs, follow) {
             return Ok(HostPath { dirfd: libc::AT_FDCWD, path: cstring(h)? });
         }
         if b.first() == Some(&b'/') {
@@ -371,8 +444,60 @@ mod tests {
         let r = o.resolve(dir.as_raw_fd(), &c("lib/f"), true).unwrap();
         assert_eq!(r.path.as_bytes(), d.join("usr/lib/f").as_os_str().as_bytes());
         // Missing in the sysroot: the host's file at the same guest path.
+        let r = o.resolve(dir.as_raw_fd(), &c("bin/nothing-here"), true).unwrap();
+        assert_eq!(r, HostPath { dirfd: libc::AT_FDCWD, path: c("/usr/bin/nothing-here") });
+        // A new name in a sysroot directory: the sysroot's.
         let r = o.resolve(dir.as_raw_fd(), &c("lib/nothing-here"), true).unwrap();
-        assert_eq!(r, HostPath { dirfd: libc::AT_FDCWD, path: c("/usr/lib/nothing-here") });
+        assert_eq!(r.path.as_bytes(), d.join("usr/lib/nothing-here").as_os_str().as_bytes());
+    }
+
+    /// A sysroot `root` whose `root/<host>` mirrors a temp directory `host` of the host, so that
+    /// one guest path exists on both sides.
+    fn both_sides(tag: &str) -> (Tmp, Tmp, PathBuf) {
+        let root = tmp(&format!("{tag}-root"));
+        let host = tmp(&format!("{tag}-host"));
+        let in_root = root.0.join(host.0.strip_prefix("/").unwrap());
+        std::fs::create_dir_all(&in_root).unwrap();
+        (root, host, in_root)
+    }
+
+    #[test]
+    fn new_names_go_where_their_directory_is() {
+        let (root, host, in_root) = both_sides("new");
+        let o = Overlay::new(Some(&root.0));
+        assert!(o.writable);
+        let g = |rest: &str| c(&format!("{}/{rest}", host.0.display()));
+        let h = |p: &Path| c(p.to_str().unwrap());
+        // A new name in a directory both sides have: the sysroot's, which the guest sees.
+        let r = o.resolve(libc::AT_FDCWD, &g("new.pyc"), true).unwrap();
+        assert_eq!(r.path, h(&in_root.join("new.pyc")));
+        assert_eq!(o.resolve(libc::AT_FDCWD, &g("newdir/"), false).unwrap().path.as_bytes(), format!("{}/", in_root.join("newdir").display()).as_bytes());
+        // A name the host has stays the host's.
+        std::fs::write(host.0.join("host-only"), b"h").unwrap();
+        assert_eq!(o.resolve(libc::AT_FDCWD, &g("host-only"), true).unwrap().path, g("host-only"));
+        // A directory the sysroot lacks: the host's.
+        std::fs::create_dir(host.0.join("hostdir")).unwrap();
+        assert_eq!(o.resolve(libc::AT_FDCWD, &g("hostdir/new"), true).unwrap().path, g("hostdir/new"));
+        assert_eq!(o.resolve(libc::AT_FDCWD, &g("nowhere/new"), true).unwrap().path, g("nowhere/new"));
+        // Relative to a sysroot directory.
+        let dir = std::fs::File::open(&in_root).unwrap();
+        use std::os::fd::AsRawFd;
+        assert_eq!(o.resolve(dir.as_raw_fd(), &c("rel.txt"), true).unwrap().path, h(&in_root.join("rel.txt")));
+        // Through a dangling symlink of the sysroot: its target, when followed.
+        let target = format!("{}/target", host.0.display());
+        std::os::unix::fs::symlink(&target, in_root.join("link")).unwrap();
+        assert_eq!(o.resolve(libc::AT_FDCWD, &g("link"), true).unwrap().path, h(&in_root.join("target")));
+        assert_eq!(o.resolve(libc::AT_FDCWD, &g("link"), false).unwrap().path, h(&in_root.join("link")));
+        // ... unless the host has the link's name or its target.
+        std::fs::write(&target, b"h").unwrap();
+        assert_eq!(o.resolve(libc::AT_FDCWD, &g("link"), true).unwrap().path, g("link"));
+        // A read-only sysroot takes no new names.
+        let ro = Overlay { writable: false, ..Overlay::new(Some(&root.0)) };
+        assert_eq!(ro.resolve(libc::AT_FDCWD, &g("new.pyc"), true).unwrap().path, g("new.pyc"));
+        // What was created is found again at the same path.
+        std::fs::write(in_root.join("made"), b"r").unwrap();
+        assert_eq!(o.resolve(libc::AT_FDCWD, &g("made"), true).unwrap().path, h(&in_root.join("made")));
+        assert_eq!(resolve_in_detail(&root.0, Path::new("/no/such/dir/x"), true), InRoot::Absent);
     }
 
     #[test]

@@ -10,6 +10,10 @@
 //! - `stat` and `status` are the host's with the guest's values where they differ (the
 //!   virtual memory size, the stack and argument addresses).
 //!
+//! - `fd/` and `fdinfo/` list the guest's fds only: ruser's own (`crate::hostfd`) are left out
+//!   of listings and do not exist for any path-taking call (ENOENT); `fdinfo/N` shows the
+//!   open flags in the guest's encoding;
+//!
 //! `/proc/cpuinfo` is the guest architecture's (`GuestArch::cpuinfo`), listing only the
 //! features ruser implements. Everything else in /proc is the host's. Generated files are
 //! memfds holding the text, so reads, seeks and fstat work on them as on a file.
@@ -52,6 +56,110 @@ fn split(p: &[u8]) -> Option<(&[u8], &[u8])> {
     }
 }
 
+/// Whether directory `dirfd` (`AT_FDCWD`: the working directory) is on a proc file system.
+pub fn is_proc_dir(dirfd: i32) -> bool {
+    const PROC_SUPER_MAGIC: i64 = 0x9fa0;
+    let mut st: libc::statfs = unsafe { std::mem::zeroed() };
+    // SAFETY: plain out-parameters.
+    let r = unsafe {
+        if dirfd == libc::AT_FDCWD {
+            libc::statfs(c".".as_ptr(), &mut st)
+        } else {
+            libc::fstatfs(dirfd, &mut st)
+        }
+    };
+    r == 0 && st.f_type == PROC_SUPER_MAGIC
+}
+
+/// The fd number a path component names ("3"), if it is one.
+fn fd_number(b: &[u8]) -> Option<i32> {
+    if b.is_empty() || b.len() > 10 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(b).ok()?.parse().ok()
+}
+
+/// Whether an entry of the guest's own /proc directory ("fd/7", "fdinfo/7/...") names one of
+/// ruser's own fds.
+fn own_fd_entry(entry: &[u8]) -> bool {
+    let Some(rest) = entry.strip_prefix(b"fd/").or_else(|| entry.strip_prefix(b"fdinfo/")) else { return false };
+    let n = rest.split(|&b| b == b'/').next().unwrap_or_default();
+    fd_number(n).is_some_and(crate::hostfd::is_own)
+}
+
+/// Whether directory `dirfd` (`AT_FDCWD`: the working directory) is the guest's own /proc
+/// `fd` or `fdinfo` directory.
+fn is_own_fd_dir(dirfd: i32) -> bool {
+    let link = if dirfd == libc::AT_FDCWD { "/proc/self/cwd".to_string() } else { format!("/proc/self/fd/{dirfd}") };
+    std::fs::read_link(link).is_ok_and(|p| matches!(own_entry(p.as_os_str().as_bytes()), Some(b"fd" | b"fdinfo")))
+}
+
+/// Whether the guest's `path` (relative to `dirfd`) names one of ruser's own fds in the
+/// guest's /proc (`/proc/self/fd/N`, `fdinfo/N`, or `N` relative to those directories): such
+/// paths do not exist for the guest (ENOENT). Costs nothing unless the path is under /proc
+/// or starts with the number of one of ruser's fds.
+pub fn hides(dirfd: i32, path: &[u8]) -> bool {
+    if path.first() == Some(&b'/') {
+        return path.starts_with(b"/proc/") && own_entry(path).is_some_and(own_fd_entry);
+    }
+    let first = path.split(|&b| b == b'/').next().unwrap_or_default();
+    fd_number(first).is_some_and(crate::hostfd::is_own) && is_own_fd_dir(dirfd)
+}
+
+/// Leave ruser's own fds out of a host `getdents64` listing (`buf`, host `linux_dirent64`
+/// records) of directory `fd`, when it is the guest's own /proc `fd` or `fdinfo` directory.
+/// Returns the new length.
+pub fn filter_dirents(fd: i32, buf: &mut [u8]) -> usize {
+    let own = |rec: &[u8]| {
+        let name = &rec[19..];
+        let name = &name[..name.iter().position(|&b| b == 0).unwrap_or(name.len())];
+        fd_number(name).is_some_and(crate::hostfd::is_own)
+    };
+    let reclen = |b: &[u8], off: usize| u16::from_ne_bytes([b[off + 16], b[off + 17]]) as usize;
+    let mut off = 0;
+    let mut any = false;
+    while off + 19 <= buf.len() {
+        let n = reclen(buf, off);
+        if n < 19 || off + n > buf.len() {
+            return buf.len();
+        }
+        any |= own(&buf[off..off + n]);
+        off += n;
+    }
+    if !any || !is_own_fd_dir(fd) {
+        return buf.len();
+    }
+    let (mut rd, mut wr) = (0, 0);
+    while rd + 19 <= buf.len() {
+        let n = reclen(buf, rd);
+        if !own(&buf[rd..rd + n]) {
+            buf.copy_within(rd..rd + n, wr);
+            wr += n;
+        }
+        rd += n;
+    }
+    wr
+}
+
+/// /proc/self/fdinfo/N: the host's, with the `flags:` line in the guest's encoding (the file's
+/// open flags, in octal).
+fn fdinfo(c: &Ctx, fd: i32) -> Option<String> {
+    let text = std::fs::read_to_string(format!("/proc/self/fdinfo/{fd}")).ok()?;
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        match line.strip_prefix("flags:").map(str::trim).and_then(|v| u32::from_str_radix(v, 8).ok()) {
+            Some(fl) => {
+                let _ = writeln!(out, "flags:\t0{:o}", crate::linux::convert::flags::open_to_guest(c.abi, fl as i32));
+            }
+            None => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    Some(out)
+}
+
 /// The host path of the guest program, if `path` names its /proc `exe` link.
 pub fn exe_target(p: &Process, path: &[u8]) -> Option<Vec<u8>> {
     (own_entry(path)? == b"exe").then(|| std::fs::canonicalize(&p.exe).unwrap_or_else(|_| p.exe.clone()).as_os_str().as_bytes().to_vec())
@@ -78,7 +186,14 @@ pub fn open(c: &Ctx, path: &[u8]) -> Option<Result<u64, Errno>> {
         let n = std::thread::available_parallelism().map_or(1, |n| n.get());
         p.arch.cpuinfo(&p.cpu_model, n).into_bytes()
     } else {
-        match own_entry(path)? {
+        let entry = own_entry(path)?;
+        if own_fd_entry(entry) {
+            return Some(Err(Errno::ENOENT));
+        }
+        if let Some(fd) = entry.strip_prefix(b"fdinfo/").and_then(fd_number) {
+            return Some(fdinfo(c, fd).ok_or(Errno::ENOENT).and_then(|t| memfd(t.as_bytes())));
+        }
+        match entry {
             b"maps" => maps(p, false).into_bytes(),
             b"smaps" => maps(p, true).into_bytes(),
             b"auxv" => p.launch.auxv.iter().flat_map(|&(k, v)| k.to_le_bytes().into_iter().chain(v.to_le_bytes())).collect(),
@@ -141,6 +256,8 @@ pub fn maps(p: &Process, detail: bool) -> String {
             VmaKind::Heap => (0, 0, 0, "[heap]".to_string()),
             VmaKind::Stack => (0, 0, 0, "[stack]".to_string()),
             VmaKind::Anon => (0, 0, 0, String::new()),
+            VmaKind::AnonNamed(n) if v.shared => (0, 0, 0, format!("[anon_shmem:{n}]")),
+            VmaKind::AnonNamed(n) => (0, 0, 0, format!("[anon:{n}]")),
         };
         let perms = format!(
             "{}{}{}{}",

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum VmaKind {
     Anon,
+    /// Anonymous memory the guest named (prctl PR_SET_VMA).
+    AnonNamed(String),
     Heap,
     Stack,
     File { name: String, offset: u64 },
@@ -107,6 +109,16 @@ impl VmaMap {
     pub fn insert(&mut self, v: Vma) {
         self.remove(v.start, v.end);
         self.map.insert(v.start, v);
+    }
+
+    /// Change the kind of the mappings in `[start, end)`, splitting them at the edges.
+    pub fn set_kind(&mut self, start: u64, end: u64, kind: VmaKind) {
+        for v in self.overlapping(start, end) {
+            let (s, e) = (v.start.max(start), v.end.min(end));
+            let mut mid = v.clip(s, e);
+            mid.kind = kind.clone();
+            self.insert(mid);
+        }
     }
 
     /// Change the protection of `[start, end)` (which must be covered).

@@ -57,4 +57,6 @@ pub static ABI: Abi = Abi {
     machine: "aarch64",
     // arm64's asm/signal.h.
     minsigstksz: 5120,
+    // arm64's ARCH_DLINFO: AT_SYSINFO_EHDR, AT_MINSIGSTKSZ.
+    auxv_arch_entries: 2,
 };

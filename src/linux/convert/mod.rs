@@ -70,6 +70,9 @@ pub struct Abi {
     pub machine: &'static str,
     /// MINSIGSTKSZ: smallest alternate signal stack sigaltstack accepts.
     pub minsigstksz: u64,
+    /// AT_VECTOR_SIZE_ARCH: auxv entries the architecture adds (the size of the kernel's
+    /// saved auxv, which PR_GET_AUXV reports, depends on it).
+    pub auxv_arch_entries: u64,
 }
 
 /// The ABI description for a guest architecture.

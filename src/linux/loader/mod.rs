@@ -88,6 +88,16 @@ fn open_exec(path: &Path, exec_fd: Option<i32>) -> Result<FileSource, LoadError>
     Ok(FileSource { file, size: md.len() })
 }
 
+/// The absolute path without symlinks of the program opened as `src` (what /proc/self/exe
+/// shows): the kernel's name for the open file, one readlink instead of one per component.
+fn canonical_path(src: &FileSource, path: &Path) -> PathBuf {
+    use std::os::fd::AsRawFd;
+    match std::fs::read_link(format!("/proc/self/fd/{}", src.file.as_raw_fd())) {
+        Ok(p) if p.is_absolute() && !p.as_os_str().as_bytes().ends_with(b" (deleted)") => p,
+        _ => std::fs::canonicalize(path).unwrap_or_else(|_| std::env::current_dir().unwrap_or_default().join(path)),
+    }
+}
+
 /// Find the interpreter: returns its host path and the sysroot that held it (None for "/").
 fn find_interp(cfg: &Config, prog: &str, arch: &dyn GuestArch, interp: &Path) -> Result<(PathBuf, Option<PathBuf>), LoadError> {
     let shown = interp.display();
@@ -143,10 +153,11 @@ pub fn load(cfg: &Config) -> Result<Loaded, LoadError> {
     let prog = cfg.program.display().to_string();
     // The program's path is the guest's: with -L, an absolute path the sysroot holds names the
     // sysroot's file (`ruser -L root /usr/bin/python3`).
-    let host_prog = match &cfg.sysroot {
-        Some(root) if cfg.program.is_absolute() => Overlay::new(Some(root))
-            .in_root(cfg.program.as_os_str().as_bytes(), true)
-            .map_or_else(|| cfg.program.clone(), |h| PathBuf::from(OsString::from_vec(h))),
+    let cfg_overlay = cfg.sysroot.as_deref().map(|root| Overlay::new(Some(root)));
+    let host_prog = match &cfg_overlay {
+        Some(o) if cfg.program.is_absolute() => {
+            o.in_root(cfg.program.as_os_str().as_bytes(), true).map_or_else(|| cfg.program.clone(), |h| PathBuf::from(OsString::from_vec(h)))
+        }
         _ => cfg.program.clone(),
     };
     let src = open_exec(&host_prog, cfg.exec_fd)?;
@@ -156,7 +167,7 @@ pub fn load(cfg: &Config) -> Result<Loaded, LoadError> {
     }
     let mem = GuestMem::new_identity();
     let img = parse(&src, arch, mem.top(), &prog)?;
-    let exe = std::fs::canonicalize(&host_prog).unwrap_or_else(|_| std::env::current_dir().unwrap_or_default().join(&host_prog));
+    let exe = canonical_path(&src, &host_prog);
 
     // The interpreter, checked before anything is mapped.
     let mut sysroot = cfg.sysroot.clone();
@@ -239,7 +250,10 @@ pub fn load(cfg: &Config) -> Result<Loaded, LoadError> {
     }
     mem.write(image.sp, &image.bytes).map_err(|e| err(1, format!("{prog}: cannot write the initial stack: {}", e.desc())))?;
 
-    let overlay = Overlay::new(sysroot.as_deref());
+    let overlay = match cfg_overlay {
+        Some(o) if sysroot == cfg.sysroot => o,
+        _ => Overlay::new(sysroot.as_deref()),
+    };
     let launch = Launch { backend: cfg.backend, exec_opts: cfg.exec_opts.clone(), args: image.args, env: image.env, auxv: image.auxv };
     let process = Process {
         arch,

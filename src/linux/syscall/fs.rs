@@ -203,6 +203,17 @@ fn sys_getdents64(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     let p = c.buf_w(a[1], len)?;
     let fd = int(a[0]);
     let mut n = host(unsafe { libc::syscall(libc::SYS_getdents64, fd, p, len) })?;
+    while n > 0 {
+        // SAFETY: checked writable above; n <= len bytes were written.
+        let got = unsafe { std::slice::from_raw_parts_mut(p, n as usize) };
+        // ruser's own fds are not listed in the guest's /proc/self/fd.
+        let kept = procfs::filter_dirents(fd, got) as u64;
+        if kept > 0 {
+            n = kept;
+            break;
+        }
+        n = host(unsafe { libc::syscall(libc::SYS_getdents64, fd, p, len) })?;
+    }
     if n > 0 {
         c.p.overlay.union_reset(fd);
     } else {
@@ -229,12 +240,16 @@ fn sys_readlinkat(c: &mut Ctx, a: [u64; 6]) -> SysResult {
         c.mem().write(a[2], &target[..n])?;
         return Ok(n as u64);
     }
+    if procfs::hides(int(a[0]), path.as_bytes()) {
+        return Err(Errno::ENOENT);
+    }
     let hp = c.p.overlay.resolve(int(a[0]), &path, false)?;
     let mut target = vec![0u8; PATH_MAX];
     let n = host(unsafe { libc::readlinkat(hp.dirfd, hp.path.as_ptr(), target.as_mut_ptr() as *mut libc::c_char, target.len()) } as i64)?;
     target.truncate(n as usize);
     // /proc's links name host paths: show those inside the sysroot as the guest sees them.
-    if hp.path.as_bytes().starts_with(b"/proc/") {
+    let rel = hp.path.as_bytes().first() != Some(&b'/');
+    if hp.path.as_bytes().starts_with(b"/proc/") || (rel && c.p.overlay.root().is_some() && procfs::is_proc_dir(hp.dirfd)) {
         target = c.p.overlay.to_guest(&target);
     }
     let n = target.len().min(bufsiz as usize);

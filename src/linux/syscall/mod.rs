@@ -1,7 +1,7 @@
 //! The syscall shim: guest syscall number → handler, with errno translation and strace.
 //!
 //! Handlers live in one file per family (`fd`, `fs`, `xattr`, `io`, `ioctl`, `poll`, `event`,
-//! `mem`, `ipc`, `net`, `sockopt`, `time`, `system`, `process`, `signal`); each file lists its
+//! `mem`, `ipc`, `net`, `sockopt`, `time`, `system`, `process`, `prctl`, `sched`, `task`, `signal`); each file lists its
 //! handlers by kernel name in a `HANDLERS` slice, one line each, and each has a row in
 //! `strace::SIGS`. Syscalls without a handler are listed with a reason in `unimplemented`. The
 //! number → name table of each guest ABI is generated from syscall-tables/*.tbl by build.rs;
@@ -20,6 +20,7 @@ pub mod ioctl;
 pub mod mem;
 pub mod net;
 pub mod poll;
+pub mod prctl;
 pub mod process;
 pub mod sched;
 pub mod signal;
@@ -27,6 +28,7 @@ pub mod sockopt;
 pub mod spawn;
 pub mod system;
 pub mod table;
+pub mod task;
 #[cfg(test)]
 mod tests;
 pub mod thread;
@@ -90,6 +92,9 @@ impl Ctx<'_> {
     /// mkdir, symlink, readlink). Use the returned dirfd with the returned path.
     pub fn path_at(&self, dirfd: i32, addr: u64, follow: bool) -> Result<HostPath, Errno> {
         let path = self.cstr(addr)?;
+        if super::procfs::hides(dirfd, path.as_bytes()) {
+            return Err(Errno::ENOENT);
+        }
         self.p.overlay.resolve(dirfd, &path, follow)
     }
     /// `path_at` for calls taking `AT_*` flags: `AT_SYMLINK_NOFOLLOW` stops at a final
@@ -191,8 +196,10 @@ const FAMILIES: &[&[(&str, Handler)]] = &[
     net::HANDLERS,
     sockopt::HANDLERS,
     poll::HANDLERS,
+    prctl::HANDLERS,
     process::HANDLERS,
     sched::HANDLERS,
+    task::HANDLERS,
     thread::HANDLERS,
     time::HANDLERS,
     signal::HANDLERS,
@@ -215,13 +222,21 @@ pub struct Entry {
 
 impl SysTable {
     pub fn build(abi: &'static Abi) -> SysTable {
-        let mut reg: HashMap<&str, Handler> = HashMap::new();
+        // Every process builds this at its first syscall: maps with a cheap hasher, made in
+        // one pass over each list (a linear search of the strace rows per name, or SipHash,
+        // cost a noticeable share of a short program's start-up).
+        type Map<V> = HashMap<&'static str, V, std::hash::BuildHasherDefault<crate::pcmap::FastHasher>>;
+        let mut reg: Map<Handler> = Map::with_capacity_and_hasher(512, Default::default());
         for fam in FAMILIES {
             for &(name, h) in *fam {
                 reg.insert(name, h);
             }
         }
-        let entries = abi.syscall_names.iter().map(|&name| Entry { name, handler: reg.get(name).copied(), sig: strace::lookup(name) }).collect();
+        let mut sigs: Map<&'static strace::Sig> = Map::with_capacity_and_hasher(512, Default::default());
+        for s in strace::SIGS {
+            sigs.insert(s.name, s);
+        }
+        let entries = abi.syscall_names.iter().map(|&name| Entry { name, handler: reg.get(name).copied(), sig: sigs.get(name).copied() }).collect();
         SysTable { abi, entries }
     }
     pub fn get(&self, nr: u64) -> Entry {

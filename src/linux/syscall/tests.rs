@@ -256,3 +256,7 @@ fn every_syscall_without_a_handler_is_enosys_and_strace_shows_it() {
         assert!(line.starts_with(&format!("{}(", e.name)), "{line}");
     }
 }
+
+/// Scheduling, task-context and prctl calls (`sched.rs`, `task.rs`, `prctl.rs`).
+#[path = "tests_task.rs"]
+mod task;

@@ -9,10 +9,6 @@
 /// Groups of (syscall names, reason), in the README's order.
 pub static NOT_IMPLEMENTED: &[(&[&str], &str)] = &[
     (
-        &["ioprio_set", "ioprio_get", "kcmp", "unshare", "setns", "capget", "capset", "personality"],
-        "I/O priorities, kcmp, namespaces, capabilities and personality: not implemented yet (each changes or compares host state that ruser shares with the guest, and needs its own care)",
-    ),
-    (
         &["io_setup", "io_destroy", "io_submit", "io_cancel", "io_getevents", "io_pgetevents"],
         "Linux native AIO: the kernel maps its completion ring into the process and completes requests into guest buffers asynchronously; glibc's POSIX AIO uses threads instead, and libaio users fall back",
     ),
