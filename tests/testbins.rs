@@ -65,8 +65,9 @@ testbins!(
     spawn, procself,
     // signals (static glibc): a handler reading and rewriting the arm64 frame, siglongjmp out
     // of faults, a stack overflow caught on the altstack, timers interrupting loops, EINTR and
-    // SA_RESTART, real-time signals with values, signals to threads, death by each signal
-    sig_context, sig_longjmp, sig_altstack, sig_timer, sig_eintr, sig_rt, sig_thread, sig_fatal,
+    // SA_RESTART, real-time signals with values, signals to threads, death by each signal,
+    // pending signals kept through execve
+    sig_context, sig_longjmp, sig_altstack, sig_timer, sig_eintr, sig_rt, sig_thread, sig_fatal, sig_exec,
     // threads: pthreads, robust futexes, clone3, every futex operation; a race detector
     // (shared indirect-branch slots, SMC, signals, futexes at once; see also
     // stress_threads_repeated)
