@@ -4,7 +4,8 @@
 //! whitespace separated, `#` starts a comment. One table file can serve several guest ABIs
 //! (e.g. powerpc's table holds ppc32 and ppc64 rows); `VIEWS` says which ABI columns each
 //! guest ABI takes. For each view the output has `pub static <VIEW>_NAMES: [&str; N]`, indexed
-//! by syscall number, with "" for unused numbers. Handlers are bound by name at run time.
+//! by syscall number, with "" for unused numbers, and `pub fn <view>_nr_of(name) ->
+//! Option<usize>`, the other way round. Handlers are bound by name at run time.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -56,6 +57,13 @@ fn main() {
                 writeln!(out, "    {name:?}, // {i}").unwrap();
             }
             writeln!(out, "];\n").unwrap();
+            // Name to number, for binding handlers by name without building a map at run time.
+            writeln!(out, "/// The number of a syscall of the {view} guest ABI, by name.").unwrap();
+            writeln!(out, "pub fn {}_nr_of(name: &str) -> Option<usize> {{\n    Some(match name {{", view.to_lowercase()).unwrap();
+            for (i, name) in names.iter().enumerate().filter(|(_, n)| !n.is_empty()) {
+                writeln!(out, "        {name:?} => {i},").unwrap();
+            }
+            writeln!(out, "        _ => return None,\n    }})\n}}\n").unwrap();
         }
     }
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("syscall_tables.rs");

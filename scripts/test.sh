@@ -39,6 +39,8 @@ declare -A provides=(
     [zstd]=/usr/bin/zstd
     [openssl]=/usr/bin/openssl
     [apt-utils]=/usr/bin/apt-ftparchive
+    # tests/debootstrap.rs: the first stage of a Debian arm64 root file system
+    [debootstrap]=/usr/sbin/debootstrap
 )
 missing=()
 for pkg in "${!provides[@]}"; do
@@ -58,6 +60,12 @@ fi
 
 tests/fetch-busybox.sh
 scripts/debian-sysroot.sh
+# The first stage for tests/debootstrap.rs (once; needs root).
+if [ "$(id -u)" = 0 ]; then
+    scripts/debootstrap-stage1.sh >/dev/null
+else
+    $SUDO scripts/debootstrap-stage1.sh >/dev/null || echo "test.sh: no debootstrap first stage (needs root): tests/debootstrap.rs will skip"
+fi
 
 if ! command -v cargo >/dev/null && [ -x "$HOME/.cargo/bin/cargo" ]; then
     export PATH="$HOME/.cargo/bin:$PATH"

@@ -182,6 +182,14 @@ fn a_small_code_cache_is_flushed_and_refilled() {
 }
 
 #[test]
+fn threads_flush_a_small_code_cache_together() {
+    // With 64 KiB, the Go program flushes the cache hundreds of times while its threads run
+    // translated code: each flush waits until every other thread has parked at its
+    // dispatcher (src/exec/gate.rs).
+    jit_runs_as_expected(&["go_goroutines", "go_preempt", "pthreads", "futex_ops"], &["-tb-size", "64k"]);
+}
+
+#[test]
 fn jit_threshold_zero_compiles_every_block() {
     // By default a block runs twice on the interpreter before it is compiled; with 0 every
     // block, even code that runs once, goes through the JIT.

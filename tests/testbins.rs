@@ -53,6 +53,8 @@ testbins!(
     // the mmap family, SysV IPC, file metadata and xattrs, fcntl and locks, zero-copy
     // transfers, event fds and signal masks, terminals, newer calls
     epoll, scm, inet, memops, sysvipc, files, fcntl, zerocopy, events, pty, newcalls,
+    // MAP_GROWSDOWN memory the host grew is the guest's for system calls and in maps
+    growsdown,
     // ruser's own fds are invisible (see also own_fds_survive_the_guest below), in
     // /proc/self/fd too (procfd; also run with -D below)
     ownfds, procfd,

@@ -54,7 +54,12 @@ fn leave_locked(g: &mut State, flag: usize) {
     if let Some(i) = g.running.iter().position(|&f| f == flag) {
         g.running.swap_remove(i);
     }
-    GATE.cv.notify_all();
+    // Threads wait on the condition variable only while a flush is wanted (`want` is read and
+    // changed under the lock, and clearing it notifies everyone), so without a flush nobody
+    // waits, and a thread leaving at every system call makes no futex call.
+    if GATE.want.load(Ordering::Acquire) {
+        GATE.cv.notify_all();
+    }
 }
 
 impl Drop for Running {

@@ -69,15 +69,18 @@ impl Default for Settings {
     }
 }
 
-static SETTINGS: Mutex<Option<Settings>> = Mutex::new(None);
+/// Read at every entry to translated code (after each guest system call, on every thread):
+/// lock-free.
+static SETTINGS: OnceLock<Settings> = OnceLock::new();
 
-/// Set the process-wide JIT settings (call before any guest code runs).
+/// Set the process-wide JIT settings, once, before any guest code runs (a later call changes
+/// nothing).
 pub fn configure(s: Settings) {
-    *SETTINGS.lock().unwrap() = Some(s);
+    let _ = SETTINGS.set(s);
 }
 
 pub fn settings() -> Settings {
-    SETTINGS.lock().unwrap().unwrap_or_default()
+    SETTINGS.get().copied().unwrap_or_default()
 }
 
 /// What the dispatcher knows about one compiled block.

@@ -244,6 +244,7 @@ fn memfd(data: &[u8]) -> Result<u64, Errno> {
 /// /proc/self/maps (and smaps, with `detail`) from the guest's VMA map.
 pub fn maps(p: &Process, detail: bool) -> String {
     let mut out = String::new();
+    p.mem.adopt_stack_growth(0, u64::MAX);
     for v in p.mem.snapshot() {
         let (offset, dev, ino, name) = match &v.kind {
             VmaKind::File { name, offset } => {

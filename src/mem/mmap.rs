@@ -74,6 +74,9 @@ impl GuestMem {
             unsafe { libc::munmap(p, len as usize) };
             return Err(Errno::ENOMEM);
         }
+        if flags & MAP_GROWSDOWN != 0 {
+            super::growsdown::note_mapping();
+        }
         let kind = if anon { VmaKind::Anon } else { VmaKind::File { name: name.unwrap_or_default(), offset: off } };
         st.vmas.insert(Vma { start: g, end: g + len, prot, shared, kind });
         drop(st);

@@ -6,6 +6,7 @@
 //! syscalls consult to return EFAULT for bad guest pointers.
 
 pub mod codepages;
+mod growsdown;
 mod mmap;
 mod vma;
 
@@ -187,7 +188,7 @@ impl GuestMem {
             return true;
         }
         let Some(end) = addr.checked_add(len) else { return false };
-        if !self.lock().vmas.covers(addr, end, prot) {
+        if !self.lock().vmas.covers(addr, end, prot) && !(self.adopt_stack_growth(addr, end) && self.lock().vmas.covers(addr, end, prot)) {
             return false;
         }
         if prot & PROT_WRITE != 0 {

@@ -2,8 +2,8 @@
  * expected output comes from this program built for x86-64 and run natively: openat2 with
  * RESOLVE_* flags and struct open_how versions, epoll_pwait2's timespec timeout,
  * fchmodat2 with AT_SYMLINK_NOFOLLOW, cachestat, mseal (sealed memory refuses munmap,
- * mprotect, mremap and MAP_FIXED), pidfd_open/pidfd_getfd/pidfd_send_signal, and
- * process_madvise. Raw syscall() calls, as the libc of the time had no wrappers. */
+ * mprotect, mremap and MAP_FIXED), pidfd_open/pidfd_getfd/pidfd_send_signal,
+ * process_madvise, and listmount/statmount. Raw syscall() calls, as the libc of the time had no wrappers. */
 #define _GNU_SOURCE
 #include "check.h"
 #include <fcntl.h>
@@ -146,6 +146,22 @@ int main(void)
     CHECK(syscall(SYS_process_madvise, mine, &iov, 1, MADV_COLD, 0) == 4096, "process_madvise(MADV_COLD) on ourselves");
     close(pfd);
     close(mine);
+
+    /* listmount and statmount (Linux 6.8): the mounts of our namespace, and one's basic facts.
+     * struct mnt_id_req: size, spare, mnt_id, param (the C library headers predate it). */
+    printf("== listmount/statmount\n");
+    uint64_t req[3] = { 24, (uint64_t)-1 /* LSMT_ROOT */, 0 };
+    uint64_t ids[256];
+    long nids = syscall(458, req, ids, 256, 0);
+    CHECK(nids > 0, "listmount of the root's mounts");
+    uint64_t sreq[3] = { 24, nids > 0 ? ids[0] : 0, 1 /* STATMOUNT_SB_BASIC */ };
+    static uint64_t sm[512];
+    CHECK(syscall(457, sreq, sm, sizeof sm, 0) == 0, "statmount(STATMOUNT_SB_BASIC) of the first");
+    CHECK((uint32_t)sm[0] > 0 && (sm[1] & 1), "statmount fills its size and the SB_BASIC mask");
+    CHECK_ERR(syscall(457, sreq, sm, sizeof sm, 1), EINVAL, "statmount with unknown flags");
+    uint64_t small[3] = { 8, 0, 0 };
+    CHECK_ERR(syscall(458, small, ids, 256, 0), EINVAL, "listmount with a too-small request");
+    CHECK_ERR(syscall(458, (void *)8, ids, 256, 0), EFAULT, "listmount with a bad request pointer");
 
     unlinkat(d, "file", 0);
     unlinkat(d, "abs", 0);

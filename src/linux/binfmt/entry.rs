@@ -17,8 +17,24 @@ use goblin::elf::header::{
 /// Bytes of the ELF header an entry looks at: e_ident (16), e_type (2), e_machine (2).
 pub const MAGIC_LEN: usize = 20;
 
-/// Prefix of the names of ruser's entries: `ruser-<arch>`.
-pub const NAME_PREFIX: &str = "ruser-";
+/// The name ruser's entries start with: `ruser-<arch>`.
+pub const DEFAULT_NAME: &str = "ruser";
+
+/// The variable that names ruser's entries `<NAME>-<arch>` instead (tests on a host whose
+/// binfmt_misc is shared register under a unique name, so that they touch nothing else).
+pub const NAME_VAR: &str = "RUSER_BINFMT_NAME";
+
+/// The name of ruser's entries, from RUSER_BINFMT_NAME (default `ruser`): letters, digits,
+/// `_` and `-`, at most 40 of them (the kernel's limit for a whole name is larger, but it
+/// refuses `/`, and `.`/`..` would name directories).
+pub fn base_name() -> Result<String, String> {
+    let Some(v) = std::env::var_os(NAME_VAR).filter(|v| !v.is_empty()) else { return Ok(DEFAULT_NAME.to_string()) };
+    let v = v.to_str().ok_or_else(|| format!("{NAME_VAR} is not valid UTF-8"))?;
+    if v.len() > 40 || !v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+        return Err(format!("{NAME_VAR}={v}: a name is at most 40 letters, digits, '_' and '-'"));
+    }
+    Ok(v.to_string())
+}
 
 /// A guest architecture binfmt_misc can hand to ruser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,8 +65,9 @@ impl Target {
         crate::guest::by_name(self.arch).is_some()
     }
 
+    /// `ruser-<arch>` (`<RUSER_BINFMT_NAME>-<arch>`; `binfmt::main` has checked the name).
     pub fn entry_name(&self) -> String {
-        format!("{NAME_PREFIX}{}", self.arch)
+        format!("{}-{}", base_name().unwrap_or_else(|_| DEFAULT_NAME.to_string()), self.arch)
     }
 
     fn put16(&self, out: &mut [u8], v: u16) {
@@ -159,9 +176,11 @@ impl Entry {
         }
     }
 
-    /// Whether this is one of ruser's entries (by name: `ruser-<arch>`).
+    /// Whether this is one of ruser's entries: named `ruser-<arch>` (with RUSER_BINFMT_NAME,
+    /// `<that name>-<arch>`) exactly, for an architecture ruser knows. So `ruser-test-aarch64`
+    /// is not ruser's, nor `ruser-aarch64` under another RUSER_BINFMT_NAME.
     pub fn is_ruser(&self) -> bool {
-        self.name.starts_with(NAME_PREFIX)
+        TARGETS.iter().any(|t| self.name == t.entry_name())
     }
 
     /// Whether the kernel would give a file starting with `head` to this entry (ignoring
@@ -364,6 +383,10 @@ mod tests {
                     magic 7f454c460201010000000000000000000200b700\nmask ffffffffffffff00fffffffffffffffffeffffff\n";
         let q = Entry::parse("qemu-aarch64", qemu).unwrap();
         assert!(!q.is_ruser());
+        // Only the exact names are ruser's: another ruser's test entry competes like qemu's.
+        assert!(!Entry::parse("ruser-test-1-aarch64", qemu).unwrap().is_ruser());
+        assert!(!Entry::parse("ruser-mips", qemu).unwrap().is_ruser());
+        assert!(Entry::parse("ruser-ppc", qemu).unwrap().is_ruser());
         assert_eq!(q.claims(), vec![aarch64()]);
         assert_eq!(q.flags, Flags { preserve_argv0: true, open_binary: true, credentials: true, fix_binary: true });
         // An extension entry and an entry for another machine claim nothing.

@@ -2,7 +2,8 @@
 //! binfmt_misc, so that foreign programs run directly (`./prog`, in shells, in chroots and
 //! containers), and the other half: recognising such a start (`invoke`).
 //!
-//! Entries are named `ruser-<arch>`; ruser never changes or removes an entry of another name.
+//! Entries are named `ruser-<arch>` (`<RUSER_BINFMT_NAME>-<arch>` when that is set); ruser
+//! never changes or removes an entry of another name.
 
 pub mod entry;
 pub mod invoke;
@@ -52,8 +53,8 @@ fn command() -> Command {
         .subcommand_required(true)
         .disable_help_subcommand(true)
         .after_help(format!(
-            "Entries are named ruser-<arch>; other entries are never changed. RUSER_BINFMT_MISC names the binfmt_misc \
-             directory (default {}).",
+            "Entries are named ruser-<arch> (RUSER_BINFMT_NAME=NAME: NAME-<arch>); other entries are never changed. \
+             RUSER_BINFMT_MISC names the binfmt_misc directory (default {}).",
             misc::DEFAULT_DIR
         ))
         .subcommand(flag_args(Command::new("install").about("Register (or update) ruser's entries; needs root").arg(arch_arg())))
@@ -76,6 +77,10 @@ pub fn main(args: &[OsString]) -> i32 {
         }
     };
     let (name, sub) = m.subcommand().expect("subcommand_required");
+    if let Err(msg) = entry::base_name() {
+        eprintln!("ruser binfmt {name}: {msg}");
+        return 1;
+    }
     let result = match name {
         "install" => install(sub),
         "uninstall" => uninstall(sub),

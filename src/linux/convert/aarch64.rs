@@ -1,7 +1,7 @@
 //! The aarch64 Linux ABI (asm-generic layouts, little-endian, 64-bit).
 
 use super::{Abi, StatField};
-use crate::linux::syscall::table::AARCH64_NAMES;
+use crate::linux::syscall::table::{aarch64_nr_of, AARCH64_NAMES};
 
 /// asm-generic `struct stat` as used by arm64 (128 bytes). Offsets from
 /// include/uapi/asm-generic/stat.h (checked against glibc's bits/struct_stat.h).
@@ -45,6 +45,7 @@ pub static ABI: Abi = Abi {
     long_size: 8,
     align_u64: 8,
     syscall_names: &AARCH64_NAMES,
+    syscall_nr_of: aarch64_nr_of,
     stat_size: 128,
     stat_layout: STAT_LAYOUT,
     open_flags: OPEN_FLAGS,

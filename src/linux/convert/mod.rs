@@ -52,6 +52,8 @@ pub struct Abi {
     pub align_u64: usize,
     /// Syscall names indexed by number (generated from syscall-tables/*.tbl).
     pub syscall_names: &'static [&'static str],
+    /// The number of a syscall name (generated with the names).
+    pub syscall_nr_of: fn(&str) -> Option<usize>,
     /// `struct stat`: total size and (field, offset, size in bytes) rows.
     pub stat_size: usize,
     pub stat_layout: &'static [(StatField, usize, usize)],

@@ -277,11 +277,13 @@ fn exec_foreign(c: &Ctx, prog: &CString, argv: &[Vec<u8>], envp: &[Vec<u8>], fil
     // Through /proc/self/exe: the running ruser even if its file was replaced meanwhile.
     let envp = cstrings(envp)?;
     match host_execve(c"/proc/self/exe", &cstrings(&args)?, &envp, shown, true) {
-        // No /proc (a chroot started through binfmt_misc's F flag): ruser's own executable is
-        // out of reach, so the kernel runs the program itself, through binfmt_misc if an
-        // entry matches it (ENOEXEC otherwise, as without ruser).
-        Errno::ENOENT | Errno::EACCES => Err(host_execve(prog, &cstrings(argv)?, &envp, shown, false)),
-        e => Err(e),
+        // Too many arguments or no memory: the program itself would fail the same way.
+        e @ (Errno::E2BIG | Errno::ENOMEM) => Err(e),
+        // No usable /proc (a chroot started through binfmt_misc's F flag: no /proc there, an
+        // empty directory, or debootstrap's first-stage symlink /proc -> /proc, ELOOP): ruser's
+        // own executable is out of reach, so the kernel runs the program itself, through
+        // binfmt_misc if an entry matches it (ENOEXEC otherwise, as without ruser).
+        _ => Err(host_execve(prog, &cstrings(argv)?, &envp, shown, false)),
     }
 }
 

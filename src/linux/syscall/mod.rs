@@ -45,7 +45,6 @@ use crate::log::Item;
 use crate::logf;
 use crate::mem::GuestMem;
 use nix::errno::Errno;
-use std::collections::HashMap;
 use std::ffi::CString;
 use std::sync::OnceLock;
 
@@ -222,21 +221,21 @@ pub struct Entry {
 
 impl SysTable {
     pub fn build(abi: &'static Abi) -> SysTable {
-        // Every process builds this at its first syscall: maps with a cheap hasher, made in
-        // one pass over each list (a linear search of the strace rows per name, or SipHash,
-        // cost a noticeable share of a short program's start-up).
-        type Map<V> = HashMap<&'static str, V, std::hash::BuildHasherDefault<crate::pcmap::FastHasher>>;
-        let mut reg: Map<Handler> = Map::with_capacity_and_hasher(512, Default::default());
+        // Every process builds this at its first syscall, so it is made without a map: each
+        // handler and strace row goes to the slot of its name's number (a generated `match`).
+        let mut entries: Vec<Entry> = abi.syscall_names.iter().map(|&name| Entry { name, handler: None, sig: None }).collect();
         for fam in FAMILIES {
             for &(name, h) in *fam {
-                reg.insert(name, h);
+                if let Some(nr) = (abi.syscall_nr_of)(name) {
+                    entries[nr].handler = Some(h);
+                }
             }
         }
-        let mut sigs: Map<&'static strace::Sig> = Map::with_capacity_and_hasher(512, Default::default());
         for s in strace::SIGS {
-            sigs.insert(s.name, s);
+            if let Some(nr) = (abi.syscall_nr_of)(s.name) {
+                entries[nr].sig = Some(s);
+            }
         }
-        let entries = abi.syscall_names.iter().map(|&name| Entry { name, handler: reg.get(name).copied(), sig: sigs.get(name).copied() }).collect();
         SysTable { abi, entries }
     }
     pub fn get(&self, nr: u64) -> Entry {

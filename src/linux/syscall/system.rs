@@ -153,18 +153,24 @@ fn host_like(c: &Ctx) -> bool {
     !c.abi.big_endian && c.abi.long_size == 8
 }
 
+/// The guest's `struct mnt_id_req` (its size is its first field) for statmount/listmount,
+/// which only a guest with the host's layout can use.
+fn mnt_id_req(c: &mut Ctx, addr: u64) -> Result<Vec<u8>, Errno> {
+    if !host_like(c) {
+        return Err(Errno::ENOSYS);
+    }
+    let size = c.get(addr, 4)?.u32(0) as usize;
+    if !(24..=4096).contains(&size) {
+        return Err(Errno::EINVAL);
+    }
+    Ok(c.get(addr, size)?.buf)
+}
+
 /// statmount(req, buf, bufsize, flags): `struct mnt_id_req` and `struct statmount` are made of
 /// fixed-size fields (strings are offsets into the buffer), so a little-endian 64-bit guest
 /// reads the host's bytes.
 fn sys_statmount(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    if !host_like(c) {
-        return Err(Errno::ENOSYS);
-    }
-    let size = c.get(a[0], 4)?.u32(0) as usize;
-    if !(24..=4096).contains(&size) {
-        return Err(Errno::EINVAL);
-    }
-    let req = c.get(a[0], size)?.buf;
+    let req = mnt_id_req(c, a[0])?;
     let len = (a[2] as usize).min(1 << 24);
     let out = c.buf_w(a[1], len)?;
     host(unsafe { libc::syscall(457, req.as_ptr(), out, len, a[3]) })
@@ -172,14 +178,7 @@ fn sys_statmount(c: &mut Ctx, a: [u64; 6]) -> SysResult {
 
 /// listmount(req, mnt_ids, nr, flags): an array of u64 ids out.
 fn sys_listmount(c: &mut Ctx, a: [u64; 6]) -> SysResult {
-    if !host_like(c) {
-        return Err(Errno::ENOSYS);
-    }
-    let size = c.get(a[0], 4)?.u32(0) as usize;
-    if !(24..=4096).contains(&size) {
-        return Err(Errno::EINVAL);
-    }
-    let req = c.get(a[0], size)?.buf;
+    let req = mnt_id_req(c, a[0])?;
     let n = (a[2] as usize).min(1 << 20);
     let out = c.buf_w(a[1], 8 * n)?;
     host(unsafe { libc::syscall(458, req.as_ptr(), out, n, a[3]) })
