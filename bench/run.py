@@ -44,6 +44,7 @@ WORKLOADS = [
     ("strings", 250, 4, "libc strlen/strchr/memchr/memcpy/strcmp/memcmp over 4096 strings"),
     ("sha256", 1500, 120, "SHA-256 over a 64 KiB buffer with the crypto instructions (SHA-NI natively)"),
     ("aes", 1200, 40, "AES-128 CTR over a 64 KiB buffer with AESE/AESMC (AES-NI natively)"),
+    ("threads", 100, 3, "4 pthreads: CRC-32 and a multiply-xorshift mix over 128 KiB each, a barrier per repetition"),
 ]
 
 STARTUP_PROGRAM = "empty"

@@ -238,6 +238,22 @@ pub fn fixup_for(rip: usize) -> Option<usize> {
     }
 }
 
+/// Whether the routine at host `rip` writes guest memory: the stores and compare-and-swaps
+/// do, the loads do not; None for the copy routine (either direction) and outside them. For
+/// a fault that comes without an x86 page-fault error code (a general-protection fault).
+pub fn writes_at(rip: usize) -> Option<bool> {
+    let at = |f: usize| rip >= f;
+    let (ld, st, copy) = (ruser_acc_ld8 as *const () as usize, ruser_acc_st8 as *const () as usize, ruser_acc_copy as *const () as usize);
+    let cas128 = (ruser_acc_cas128_begin as *const () as usize, ruser_acc_cas128_end as *const () as usize);
+    if rip >= cas128.0 && rip < cas128.1 {
+        Some(true)
+    } else if at(copy) || !at(ld) || fixup_for(rip).is_none() {
+        None
+    } else {
+        Some(at(st))
+    }
+}
+
 /// Load `size` (1, 2, 4 or 8) bytes, zero-extended.
 ///
 /// # Safety

@@ -15,7 +15,7 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::PathBuf;
 
 /// Options that take a value (name without dashes).
-const VALUE_OPTS: &[&str] = &["L", "E", "U", "0", "s", "cpu", "d", "D", "backend", "tb-size", "jit-threshold", "execfn"];
+const VALUE_OPTS: &[&str] = &["L", "E", "U", "0", "s", "cpu", "d", "D", "backend", "tb-size", "jit-threshold", "execfn", "guest-mask"];
 /// Options that take no value.
 const FLAG_OPTS: &[&str] = &["strace", "perfmap", "help", "h", "version", "V", "guest-exec", "sigpipe-ignored"];
 
@@ -98,6 +98,7 @@ fn command(bin: &str, use_env: bool) -> Command {
         .arg(e(Arg::new("backend").long("backend").value_name("NAME"), "RUSER_BACKEND").help("Execution backend: jit (default), interp, or crosscheck (runs both and reports the first divergence)"))
         .arg(Arg::new("guest-exec").long("guest-exec").action(ArgAction::SetTrue).hide(true))
         .arg(Arg::new("sigpipe-ignored").long("sigpipe-ignored").action(ArgAction::SetTrue).hide(true))
+        .arg(Arg::new("guest-mask").long("guest-mask").value_name("HEX").hide(true))
         .arg(Arg::new("execfn").long("execfn").value_name("PATH").value_parser(clap::value_parser!(OsString)).hide(true))
         .arg(Arg::new("program").value_name("PROGRAM").value_parser(clap::value_parser!(OsString)).help("Guest program to run"))
         .arg(
@@ -361,7 +362,8 @@ pub fn main(forced_arch: Option<&'static str>) -> ! {
         exec_fd: kernel.as_ref().and_then(|k| k.execfd),
         default_sysroots: kernel.is_some(),
     };
-    crate::linux::syscall::exec::inherit_signals(m.get_flag("sigpipe-ignored"));
+    let guest_mask = m.get_one::<String>("guest-mask").and_then(|s| u64::from_str_radix(s.trim_start_matches("0x"), 16).ok());
+    crate::linux::syscall::exec::inherit_signals(m.get_flag("sigpipe-ignored"), guest_mask);
     match crate::linux::run(&cfg) {
         Ok(code) => std::process::exit(code),
         Err(e) => {

@@ -67,10 +67,13 @@ testbins!(
     spawn, procself,
     // signals (static glibc): a handler reading and rewriting the arm64 frame, siglongjmp out
     // of faults, a stack overflow caught on the altstack, timers interrupting loops, EINTR and
-    // SA_RESTART, real-time signals with values, signals to threads, death by each signal
-    sig_context, sig_longjmp, sig_altstack, sig_timer, sig_eintr, sig_rt, sig_thread, sig_fatal,
-    // threads: pthreads, robust futexes, clone3, every futex operation
-    pthreads, robust_futex, clone3, futex_ops,
+    // SA_RESTART, real-time signals with values, signals to threads, death by each signal,
+    // pending signals kept through execve
+    sig_context, sig_longjmp, sig_altstack, sig_timer, sig_eintr, sig_rt, sig_thread, sig_fatal, sig_exec,
+    // threads: pthreads, robust futexes, clone3, every futex operation; a race detector
+    // (shared indirect-branch slots, SMC, signals, futexes at once; see also
+    // stress_threads_repeated)
+    pthreads, robust_futex, clone3, futex_ops, stress_threads,
     // Go (static, GOARCH=arm64): goroutines, the collector and timers; preemption signals,
     // nil-dereference panics and os/signal
     go_goroutines, go_preempt,
@@ -363,5 +366,26 @@ fn lse_is_undefined_on_cortex_a53() {
         cmd.arg("--backend").arg(backend).arg("-cpu").arg("cortex-a53").arg(&case.binary);
         let got = run(&mut cmd, None);
         assert_eq!(got.signal, Some(4), "atomics_lse -cpu cortex-a53 --backend {backend}: {}", got.describe_status());
+    }
+}
+
+/// stress_threads again, a few times per backend: twice as is, once pinned to one CPU (its
+/// "pin" argument: preemption at every point instead of parallelism), once with the
+/// smallest translation cache (flushes while the threads run). Before the JIT's indirect
+/// table held code offsets checked by the block (see `jit::emit::INDIRECT_ENTRY_OFF`), most
+/// unpinned runs on two CPUs computed a wrong checksum.
+#[test]
+fn stress_threads_repeated() {
+    let case = load_case("stress_threads");
+    let variants: [(&[&str], &[&str]); 4] = [(&[], &[]), (&[], &[]), (&[], &["pin"]), (&["-tb-size", "64k"], &[])];
+    for backend in BACKENDS {
+        for (opts, args) in variants {
+            let mut cmd = emu_command(&ruser_aarch64());
+            cmd.arg("--backend").arg(backend).args(opts).arg(&case.binary).args(args);
+            let got = run(&mut cmd, None);
+            if let Err(e) = case.check(&got, &format!("stress_threads --backend {backend} {opts:?} {args:?}")) {
+                panic!("{e}");
+            }
+        }
     }
 }

@@ -94,7 +94,10 @@ pub fn run(e: &mut Engine, cpu: &mut CpuState, mem: &GuestMem, running: &gate::R
                 JitExit::Jump { .. } | JitExit::Indirect => Flow::Next,
                 JitExit::Syscall => Flow::Stop(Stop::Syscall),
                 JitExit::Trap(t) => Flow::Stop(Stop::Trap(t)),
-                JitExit::Fault => Flow::Stop(Engine::fault_stop(mem, Some(jit), cpu, pc_off)),
+                JitExit::Fault => match e.jit_fault_stop(mem, jit, cpu) {
+                    Some(stop) => Flow::Stop(stop),
+                    None => Flow::Next,
+                },
                 // Leave the flag set: the next round reports it.
                 JitExit::ExitRequest => Flow::Retry,
             },

@@ -89,12 +89,14 @@ extern "C" fn on_signal(sig: libc::c_int, info: *mut libc::siginfo_t, uc: *mut l
         }
     }
     if sig == libc::SIGSEGV || sig == libc::SIGBUS {
-        let write = gregs[libc::REG_ERR as usize] & PF_WRITE != 0;
+        let mut write = gregs[libc::REG_ERR as usize] & PF_WRITE != 0;
         let resume = crate::access::fixup_for(rip).map(|to| {
-            // A general-protection fault (non-canonical address) has no si_addr: the
-            // routines take their address in rdi.
+            // A general-protection fault (non-canonical address) has no si_addr and no
+            // page-fault error code: the routines take their address in rdi, and which
+            // routine it is tells a write.
             if addr == 0 {
                 addr = gregs[libc::REG_RDI as usize] as usize;
+                write = crate::access::writes_at(rip).unwrap_or(write);
             }
             (to, None)
         });

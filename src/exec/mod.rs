@@ -283,6 +283,24 @@ impl Engine {
         Stop::Fault(f)
     }
 
+    /// A fault of translated code: its stop, with the guest address of an access the host
+    /// could not map at all. Such an address (non-canonical on the host) raises a
+    /// general-protection fault, which has no address; the faulting instruction then runs
+    /// again alone on the interpreter from the state the fault left (the state at that
+    /// instruction), whose access routines know the address. Its stop replaces the JIT's;
+    /// None when it ran without faulting (another thread mapped the memory meanwhile).
+    fn jit_fault_stop(&mut self, mem: &GuestMem, jit: &Jit, cpu: &mut CpuState) -> Option<Stop> {
+        let pc_off = self.arch.pc_offset();
+        match Self::fault_stop(mem, Some(jit), cpu, pc_off) {
+            Stop::Fault(f) if f.code == libc::SI_KERNEL => {
+                let pc = cpu.read_u64(pc_off);
+                let one = Self::translate(self.arch, mem, pc, &TranslateOpts { max_insns: 1 }, false);
+                self.interp_block(&one, cpu, mem)
+            }
+            stop => Some(stop),
+        }
+    }
+
     fn run_jit(&mut self, cpu: &mut CpuState, mem: &GuestMem, running: &gate::Running) -> Stop {
         let pc_off = self.arch.pc_offset();
         let jit = self.jit(true, mem);
@@ -356,7 +374,10 @@ impl Engine {
                 JitExit::Indirect => indirect = true,
                 JitExit::Syscall => return Stop::Syscall,
                 JitExit::Trap(t) => return Stop::Trap(t),
-                JitExit::Fault => return Self::fault_stop(mem, Some(jit), cpu, pc_off),
+                JitExit::Fault => match self.jit_fault_stop(mem, jit, cpu) {
+                    Some(stop) => return stop,
+                    None => continue,
+                },
                 // The flag is handled at the top of the loop.
                 JitExit::ExitRequest => {}
             }

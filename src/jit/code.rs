@@ -57,6 +57,17 @@ impl CodeRegion {
         Some(at)
     }
 
+    /// Set aside `n` bytes (a multiple of 16) of untouched, zero-filled memory at the start of
+    /// the region for data (the indirect-branch table); returns its address.
+    pub fn reserve(&mut self, n: usize) -> Option<usize> {
+        if n > self.free() || !n.is_multiple_of(16) {
+            return None;
+        }
+        let at = self.next_addr();
+        self.used += n;
+        Some(at)
+    }
+
     /// Forget all code after `mark` (an earlier `used` value): everything when 0.
     pub fn reset_to(&mut self, mark: usize) {
         self.used = mark;

@@ -23,7 +23,9 @@ pub struct Env {
     pub exit_flag_off: i32,
     /// The epilogue that returns to the dispatcher.
     pub exit_addr: usize,
-    pub table_addr: usize,
+    /// The end of the indirect-branch table, which is also the trampoline's indirect-miss
+    /// exit (see `jit::Jit`): entries are u32 offsets from here, 0 when empty.
+    pub table_end: usize,
     pub table_mask: u32,
     /// Inline indirect-branch lookups (off under `-d nochain` and crosscheck).
     pub inline_lookup: bool,
@@ -41,7 +43,18 @@ pub struct Compiled {
     /// why they are boxed: their addresses must not move).
     #[allow(clippy::vec_box)]
     pub fallback_ops: Vec<Box<Op>>,
+    /// Where the dispatcher and chained jumps enter the code (after the indirect entry).
+    pub entry_off: usize,
 }
+
+/// With inline lookups, every block starts with its guest pc (8 bytes) and its *indirect
+/// entry*, where the inline lookup lands with the target pc in rax: the block checks that pc
+/// is its own, or leaves through the indirect-miss exit. The table holds only code addresses,
+/// so a lookup that races with another thread refilling the same slot lands on some block's
+/// indirect entry (which rejects the wrong pc), never on a block for another pc.
+pub const INDIRECT_ENTRY_OFF: usize = 8;
+/// Length of the pc word and the indirect entry's check (`cmp rax, [rip-15]`, `jne miss`).
+pub const INDIRECT_PROLOGUE_LEN: usize = 21;
 
 #[derive(Debug)]
 pub enum CompileError {
@@ -508,6 +521,7 @@ impl<'a> Cg<'a> {
 
     pub fn compile(mut self) -> Result<Compiled, CompileError> {
         // Entry: honour exit requests (signals, other threads) before running the block.
+        let entry_off = if self.env.inline_lookup { self.indirect_entry() } else { 0 };
         let req = self.a.new_dynamic_label();
         let flag = self.env.exit_flag_off;
         dynasm!(self.a ; .arch x64 ; cmp BYTE [rbp + flag], 0 ; jne =>req);
@@ -522,7 +536,26 @@ impl<'a> Cg<'a> {
         self.emit_fp_stubs();
         self.emit_vfp_stubs();
         let code = self.a.finalize().map_err(|e| CompileError::Asm(format!("{e:?}")))?;
-        Ok(Compiled { code, pcmap: self.pcmap, fallback_ops: self.fallback_ops })
+        Ok(Compiled { code, pcmap: self.pcmap, fallback_ops: self.fallback_ops, entry_off })
+    }
+
+    /// The block's pc and its indirect entry (see `INDIRECT_ENTRY_OFF`); returns the offset
+    /// of the normal entry.
+    fn indirect_entry(&mut self) -> usize {
+        debug_assert_eq!(self.off(), 0);
+        self.a.extend(self.b.pc.to_le_bytes());
+        // cmp rax, [rip - 15]: the pc word at offset 0, from the end of this 7-byte
+        // instruction at offset 15.
+        self.a.extend([0x48, 0x3b, 0x05]);
+        self.a.extend((-15i32).to_le_bytes());
+        // jne miss (rel32)
+        let at = self.base_addr + self.off() + 6;
+        let rel = self.env.table_end as i64 - at as i64;
+        assert!(rel == rel as i32 as i64, "JIT: indirect-miss exit out of rel32 range");
+        self.a.extend([0x0f, 0x85]);
+        self.a.extend((rel as i32).to_le_bytes());
+        assert_eq!(self.off(), INDIRECT_PROLOGUE_LEN);
+        self.off()
     }
 
     fn emit_stubs(&mut self) {
@@ -583,21 +616,27 @@ impl<'a> Cg<'a> {
                 let pc_off = self.env.pc_off;
                 dynasm!(self.a ; .arch x64 ; mov QWORD [rbp + pc_off], rax);
                 if self.env.inline_lookup {
-                    let miss = self.a.new_dynamic_label();
+                    // rcx = slot; rdx = the table's end (rip-relative: both are in the code
+                    // region); the entry is an offset from there (0, the miss exit, when empty).
                     let mask = self.env.table_mask as i32;
-                    let table = self.env.table_addr as i64;
+                    let entries = -((self.env.table_mask as i32 + 1) * 4);
                     dynasm!(self.a ; .arch x64
                         ; mov ecx, eax
                         ; shr ecx, 2
                         ; and ecx, mask
-                        ; shl ecx, 4
-                        ; mov rdx, QWORD table
-                        ; not rax
-                        ; cmp [rdx + rcx], rax
-                        ; jne =>miss
-                        ; jmp QWORD [rdx + rcx + 8]
-                        ; =>miss
                     );
+                    let at = self.base_addr + self.off() + 7;
+                    let rel = self.env.table_end as i64 - at as i64;
+                    assert!(rel == rel as i32 as i64, "JIT: indirect table out of rel32 range");
+                    // lea rdx, [rip + rel]
+                    self.a.extend([0x48, 0x8d, 0x15]);
+                    self.a.extend((rel as i32).to_le_bytes());
+                    dynasm!(self.a ; .arch x64
+                        ; mov ecx, DWORD [rdx + rcx * 4 + entries]
+                        ; add rcx, rdx
+                        ; jmp rcx
+                    );
+                    return Ok(());
                 }
                 self.exit(ExitKind::Indirect, 0);
             }

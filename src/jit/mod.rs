@@ -4,8 +4,10 @@
 //! A `Jit` owns one code region. Blocks are keyed by guest pc. A direct exit first returns to
 //! the dispatcher with the address of its jump; once the target is compiled the dispatcher
 //! patches that jump to go straight to it (and records the link so invalidating the target
-//! can undo it). Indirect branches look their target up inline in a table of
-//! (guest pc, host code) pairs that the dispatcher fills on a miss.
+//! can undo it). Indirect branches look their target up inline in a table of code addresses,
+//! indexed by guest pc, that the dispatcher fills on a miss; the block found checks that the
+//! pc is its own (see `emit::INDIRECT_ENTRY_OFF`), so the table needs no key and a slot is
+//! one atomic word.
 //!
 //! Sharing: all state sits behind one mutex, taken by the dispatcher between blocks and never
 //! while guest code runs; translated code reads only the lookup table and its own code.
@@ -31,43 +33,19 @@ use runtime::{EntryFn, ExitKind, ExitPair};
 use crate::pcmap::PcMap;
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 pub use runtime::decode_trap;
 
 const TABLE_BITS: u32 = 14;
-
-/// One entry of the indirect-branch table. `pc` holds the guest pc bitwise inverted, so that
-/// an all-zero entry is empty (its key matches only pc `u64::MAX`, which is never a block's):
-/// the table can start as untouched zero pages.
-#[repr(C, align(16))]
-struct Entry {
-    pc: AtomicU64,
-    host: AtomicU64,
-}
-
-/// The key of an empty entry.
-const EMPTY: u64 = 0;
+const TABLE_ENTRIES: usize = 1 << TABLE_BITS;
+/// Bytes of the indirect-branch table at the start of the code region.
+const TABLE_BYTES: usize = TABLE_ENTRIES * 4;
 
 /// The indirect-table slot of guest `pc` (the inline lookup computes the same).
 fn slot(pc: u64) -> usize {
-    ((pc >> 2) as usize) & ((1 << TABLE_BITS) - 1)
-}
-
-/// A table of empty entries, in zero pages the kernel maps on first touch.
-fn zeroed_table() -> Box<[Entry]> {
-    let n = 1usize << TABLE_BITS;
-    let layout = std::alloc::Layout::array::<Entry>(n).expect("table layout");
-    // SAFETY: all-zero bytes are a valid Entry (two AtomicU64); the pointer comes from the
-    // global allocator with the layout of `[Entry; n]`, which is what Box<[Entry]> frees.
-    unsafe {
-        let p = std::alloc::alloc_zeroed(layout) as *mut Entry;
-        if p.is_null() {
-            std::alloc::handle_alloc_error(layout);
-        }
-        Box::from_raw(std::ptr::slice_from_raw_parts_mut(p, n))
-    }
+    ((pc >> 2) as usize) & (TABLE_ENTRIES - 1)
 }
 
 /// Process-wide settings, fixed before the first translation.
@@ -111,6 +89,8 @@ struct Meta {
     guest_len: u32,
     host: usize,
     host_len: usize,
+    /// Where the dispatcher and chained jumps enter (`host` + the compiled entry offset).
+    entry: usize,
     pcmap: Vec<(u32, u64)>,
     /// Boxed: translated code holds the address of each op.
     #[allow(clippy::vec_box)]
@@ -143,9 +123,10 @@ pub struct Jit {
     code_range: (usize, usize),
     /// The trampoline's fault path (see `runtime::Trampoline::fault_off`).
     fault_exit: usize,
-    table: Box<[Entry]>,
-    /// The trampoline's indirect-miss exit (see `clear_table`).
-    miss: u64,
+    /// The indirect-branch table: `TABLE_ENTRIES` u32 offsets from its end (which is the
+    /// trampoline's indirect-miss exit), at the start of the code region. Its pages stay
+    /// untouched zero pages until used.
+    table: usize,
     chain: bool,
 }
 
@@ -187,20 +168,21 @@ fn host_has(feature: &str) -> bool {
 impl Jit {
     fn new(chain: bool, guest_base: usize, pc_off: usize, exit_flag_off: usize) -> std::io::Result<Jit> {
         let s = settings();
-        let mut region = CodeRegion::new(s.code_size)?;
-        let at = region.next_addr();
+        // The table and the trampoline come on top of the code size asked for.
+        let mut region = CodeRegion::new(s.code_size + TABLE_BYTES + 4096)?;
         let code_range = region.range();
+        let too_small = || std::io::Error::new(std::io::ErrorKind::InvalidInput, "code region too small");
+        let table = region.reserve(TABLE_BYTES).ok_or_else(too_small)?;
+        let at = region.next_addr();
         let tramp = runtime::trampoline(at);
-        let start = region.push(&tramp.code).expect("trampoline fits");
-        let table = zeroed_table();
-        let miss = (start + tramp.miss_off) as u64;
+        let start = region.push(&tramp.code).ok_or_else(too_small)?;
         let env = Env {
             guest_base,
             pc_off: pc_off as i32,
             exit_flag_off: exit_flag_off as i32,
             exit_addr: start + tramp.exit_off,
-            table_addr: table.as_ptr() as usize,
-            table_mask: (1 << TABLE_BITS) - 1,
+            table_end: start,
+            table_mask: (TABLE_ENTRIES - 1) as u32,
             inline_lookup: chain,
             bmi2: host_has("bmi2"),
             lzcnt: host_has("lzcnt"),
@@ -217,7 +199,7 @@ impl Jit {
             None
         };
         // SAFETY: the trampoline was just written at `start` with the EntryFn ABI.
-        let entry: EntryFn = unsafe { std::mem::transmute::<usize, EntryFn>(start) };
+        let entry: EntryFn = unsafe { std::mem::transmute::<usize, EntryFn>(start + tramp.entry_off) };
         let fixed = region.used();
         Ok(Jit {
             inner: Mutex::new(Inner {
@@ -235,10 +217,15 @@ impl Jit {
             code_range,
             fault_exit: start + tramp.fault_off,
             table,
-            miss,
             chain,
         })
-        .inspect(|j| j.set_sentinel())
+    }
+
+    /// The indirect-branch table.
+    fn table(&self) -> &[AtomicU32] {
+        // SAFETY: TABLE_BYTES of zero-filled memory in the code region, which lives as long
+        // as the Jit; all-zero bytes are valid AtomicU32s.
+        unsafe { std::slice::from_raw_parts(self.table as *const AtomicU32, TABLE_ENTRIES) }
     }
 
     /// The code for `pc`, compiling `translate()` on a miss. Links the jump `link` (from an
@@ -284,7 +271,7 @@ impl Jit {
             }
             (None, None) => return Ok(None),
         };
-        let host = g.blocks[idx].host;
+        let (start, host) = (g.blocks[idx].host, g.blocks[idx].entry);
         if self.chain && g.blocks[idx].interp.is_none() {
             if let Some((gen, field)) = link {
                 if gen == g.generation {
@@ -297,11 +284,10 @@ impl Jit {
                 }
             }
             if indirect {
-                let e = &self.table[slot(pc)];
-                // Readers compare pc then load host; invalidate, write host, then publish pc.
-                e.pc.store(EMPTY, Ordering::Release);
-                e.host.store(host as u64, Ordering::Release);
-                e.pc.store(!pc, Ordering::Release);
+                // The block's indirect entry, as an offset from the table's end (the miss
+                // exit, which every block follows).
+                let at = start + emit::INDIRECT_ENTRY_OFF - (self.table + TABLE_BYTES);
+                self.table()[slot(pc)].store(at as u32, Ordering::Release);
             }
         }
         Ok(Some(Code { host, generation: g.generation, interp: g.blocks[idx].interp.clone() }))
@@ -313,21 +299,25 @@ impl Jit {
             Ok(c) if c.code.len() + 64 <= g.region.free() => (c, None),
             Ok(_) if g.blocks.is_empty() => {
                 // Larger than the whole region: run it on the interpreter.
-                (emit::Compiled { code: Vec::new(), pcmap: Vec::new(), fallback_ops: Vec::new() }, Some(Arc::new(block.clone())))
+                (emit::Compiled { code: Vec::new(), pcmap: Vec::new(), fallback_ops: Vec::new(), entry_off: 0 }, Some(Arc::new(block.clone())))
             }
             Ok(_) => return Err(Full),
             Err(e) => {
                 crate::logf!(crate::log::Item::Unimp, "jit: block at {:#x} runs on the interpreter ({e:?})\n", block.pc);
                 // No code: the dispatcher sees `Code::interp` and never enters it, and nothing
                 // links or enters it from the indirect table.
-                (emit::Compiled { code: Vec::new(), pcmap: Vec::new(), fallback_ops: Vec::new() }, Some(Arc::new(block.clone())))
+                (emit::Compiled { code: Vec::new(), pcmap: Vec::new(), fallback_ops: Vec::new(), entry_off: 0 }, Some(Arc::new(block.clone())))
             }
         };
         let Some(host) = g.region.push(&compiled.code) else {
             return Err(Full);
         };
         if crate::log::enabled(crate::log::Item::OutAsm) {
-            crate::logf!(crate::log::Item::OutAsm, "OUT: [guest {:#x}]\n{}\n", block.pc, crate::disas::disassemble_x86_64(&compiled.code, host as u64));
+            // The pc word in front of the indirect entry is data: show it as such.
+            let data = if compiled.entry_off > 0 { emit::INDIRECT_ENTRY_OFF } else { 0 };
+            let word = if data > 0 { format!("0x{host:016x}:  .quad {:#x}\n", block.pc) } else { String::new() };
+            let text = crate::disas::disassemble_x86_64(&compiled.code[data..], (host + data) as u64);
+            crate::logf!(crate::log::Item::OutAsm, "OUT: [guest {:#x}]\n{word}{text}\n", block.pc);
         }
         if let Some(f) = g.perfmap.as_mut() {
             let _ = writeln!(f, "{:x} {:x} guest_{:x}", host, compiled.code.len(), block.pc);
@@ -338,6 +328,7 @@ impl Jit {
             guest_len: block.guest_len,
             host,
             host_len: compiled.code.len(),
+            entry: host + compiled.entry_off,
             pcmap: compiled.pcmap,
             _fallback_ops: compiled.fallback_ops,
             incoming: Vec::new(),
@@ -391,20 +382,13 @@ impl Jit {
         self.clear_table();
     }
 
-    /// Empty the indirect table. The one slot where pc `u64::MAX` (key `!u64::MAX` = EMPTY)
-    /// would look gets an entry with that key leading to the miss exit, so that empty
-    /// entries never match any pc.
+    /// Empty the indirect table.
     fn clear_table(&self) {
-        for e in self.table.iter() {
-            if e.pc.load(Ordering::Relaxed) != EMPTY {
-                e.pc.store(EMPTY, Ordering::Release);
+        for e in self.table() {
+            if e.load(Ordering::Relaxed) != 0 {
+                e.store(0, Ordering::Release);
             }
         }
-        self.set_sentinel();
-    }
-
-    fn set_sentinel(&self) {
-        self.table[slot(u64::MAX)].host.store(self.miss, Ordering::Release);
     }
 
     /// Drop translations of guest code overlapping `[start, end)`: unlink every jump into
@@ -580,7 +564,8 @@ mod tests_table {
     }
 
     /// The inline lookup hits entered targets and misses for every other pc, including the
-    /// ones whose key could collide with an empty entry's (pc 0 and u64::MAX).
+    /// ones that an empty (all-zero) entry or an inverted key could be confused with (pc 0,
+    /// u64::MAX).
     #[test]
     fn inline_lookup_hits_and_misses() {
         let jit = Jit::new(true, 0, 0, exit_flag_offset(SZ)).expect("map JIT code");
@@ -605,5 +590,27 @@ mod tests_table {
             let exit = unsafe { jit.enter(&br, st.as_mut_ptr(), 0) };
             assert!(matches!(exit, Exit::Indirect), "target {target:#x} after flush: {exit:?}");
         }
+    }
+
+    /// A lookup that lands on the wrong block (a slot refilled for another pc by another
+    /// thread between the lookup's load and its jump, as it could when the table held (pc,
+    /// code) pairs) leaves through the miss exit instead of running that block.
+    #[test]
+    fn a_block_rejects_a_lookup_for_another_pc() {
+        let jit = Jit::new(true, 0, 0, exit_flag_offset(SZ)).expect("map JIT code");
+        let br = jit.code_for(0x1000, || br_x0(0x1000), None, false);
+        jit.code_for(0x2000, || syscall_at(0x2000), None, true);
+        // 0x12000 shares 0x2000's slot: the slot leads to 0x2000's block.
+        assert_eq!(slot(0x12000), slot(0x2000));
+        let mut st = CpuState::new(SZ);
+        st.write_u64(X0, 0x12000);
+        // SAFETY: the state has the trailer; no guest memory is touched.
+        let exit = unsafe { jit.enter(&br, st.as_mut_ptr(), 0) };
+        assert!(matches!(exit, Exit::Indirect), "{exit:?}");
+        assert_eq!(st.read_u64(0), 0x12000);
+        st.write_u64(X0, 0x2000);
+        let exit = unsafe { jit.enter(&br, st.as_mut_ptr(), 0) };
+        assert!(matches!(exit, Exit::Syscall), "{exit:?}");
+        assert_eq!(st.read_u64(0), 0x2004);
     }
 }

@@ -68,27 +68,34 @@ pub struct ExitPair {
 /// at `rsp_slot` (a thread-local the fault handler reads, see `Trampoline::fault_off`).
 pub type EntryFn = unsafe extern "C" fn(state: *mut u8, code: usize, guest_base: usize, rsp_slot: *mut usize) -> ExitPair;
 
-/// The shared entry/exit code at the start of the code region.
+/// The shared entry/exit code, right after the indirect-branch table in the code region.
 pub struct Trampoline {
     pub code: Vec<u8>,
+    /// Offset of the entry (the `EntryFn`).
+    pub entry_off: usize,
     /// Offset of the exit path: eax = ExitKind, rdx = aux.
     pub exit_off: usize,
-    /// Offset of a path that exits as an indirect-table miss (pc already in the state).
-    pub miss_off: usize,
     /// Offset of the path the host fault handler resumes a faulting guest access at, with rsp
     /// set back to the value the entry stored at `rsp_slot`: exits with `ExitKind::Fault`.
     pub fault_off: usize,
 }
 
-/// Assemble the entry trampoline and the shared exit paths for address `at`.
+/// Assemble the entry trampoline and the shared exit paths for address `at`. The path that
+/// exits as an indirect-table miss (pc already in the state) is at offset 0: an empty table
+/// entry (offset 0 from here) leads to it.
 pub fn trampoline(at: usize) -> Trampoline {
     let mut a: VecAssembler<X64Relocation> = VecAssembler::new(at);
+    let entry = a.new_dynamic_label();
     let exit = a.new_dynamic_label();
-    let miss = a.new_dynamic_label();
     let fault = a.new_dynamic_label();
     let indirect = ExitKind::Indirect as i32;
     let faulted = ExitKind::Fault as i32;
     dynasm!(a ; .arch x64
+        ; mov eax, indirect
+        ; xor edx, edx
+        ; jmp =>exit
+        ; .align 16
+        ; =>entry
         ; push rbx ; push rbp ; push r12 ; push r13 ; push r14 ; push r15
         ; sub rsp, FRAME_SIZE
         ; mov rbp, rdi
@@ -101,19 +108,15 @@ pub fn trampoline(at: usize) -> Trampoline {
         ; xor edx, edx
         ; jmp =>exit
         ; .align 16
-        ; =>miss
-        ; mov eax, indirect
-        ; xor edx, edx
-        ; .align 16
         ; =>exit
         ; add rsp, FRAME_SIZE
         ; pop r15 ; pop r14 ; pop r13 ; pop r12 ; pop rbp ; pop rbx
         ; ret
     );
+    let entry_off = a.labels().resolve_dynamic(entry).expect("entry label").0;
     let exit_off = a.labels().resolve_dynamic(exit).expect("exit label").0;
-    let miss_off = a.labels().resolve_dynamic(miss).expect("miss label").0;
     let fault_off = a.labels().resolve_dynamic(fault).expect("fault label").0;
-    Trampoline { code: a.finalize().expect("trampoline assembles"), exit_off, miss_off, fault_off }
+    Trampoline { code: a.finalize().expect("trampoline assembles"), entry_off, exit_off, fault_off }
 }
 
 /// Runs one IR op with the interpreter's semantics on behalf of translated code.

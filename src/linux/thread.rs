@@ -49,9 +49,11 @@ pub fn run_main(p: Process, mut cpu: CpuState, backend: Backend) -> i32 {
     let _ = PROCESS.set((p, backend));
     let flag_off = exit_flag_offset(p.arch.state_size());
     // The guest starts with the signal mask and dispositions ruser was started with.
-    let old_mask = signal::block_all_host();
+    // Fault signals blocked and pending (kept through an exec, see `signal::prepare_exec`)
+    // stay blocked until the thread's signal state exists to take them.
+    let old_mask = signal::block_more_host();
     signal::init();
-    let sig = SigThread::new(old_mask);
+    let sig = SigThread::new(signal::initial_mask(old_mask));
     sig.attach(cpu.exit_flag(flag_off));
     no_host_robust_list();
     signal::set_host_mask(&sig);

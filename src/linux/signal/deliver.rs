@@ -180,12 +180,27 @@ const EC_IABT_LOW: u64 = 0x20;
 const EC_DABT_LOW: u64 = 0x24;
 const ESR_IL: u64 = 1 << 25;
 const ESR_WNR: u64 = 1 << 6;
+const FSC_TRANSLATION_L0: u64 = 0x04;
 const FSC_TRANSLATION_L3: u64 = 0x07;
 const FSC_PERMISSION_L3: u64 = 0x0f;
+/// The end of arm64's user address space (TASK_SIZE with 48-bit virtual addresses).
+const TASK_SIZE: u64 = 1 << 48;
 
 fn esr(ec: u64, code: i32, write: bool) -> u64 {
     let fsc = if code == SEGV_ACCERR { FSC_PERMISSION_L3 } else { FSC_TRANSLATION_L3 };
     (ec << 26) | ESR_IL | if write { ESR_WNR } else { 0 } | fsc
+}
+
+/// The ESR of a data abort at `addr`. Beyond the user address space the kernel sanitises it
+/// (set_thread_esr in arch/arm64/mm/fault.c): a level-0 translation fault keeping only EC,
+/// IL, CM and WnR. Below, the hardware's fault status is reported; ruser has no page tables
+/// and names level 3.
+fn data_abort_esr(addr: u64, code: i32, write: bool) -> u64 {
+    if addr >= TASK_SIZE {
+        (EC_DABT_LOW << 26) | ESR_IL | if write { ESR_WNR } else { 0 } | FSC_TRANSLATION_L0
+    } else {
+        esr(EC_DABT_LOW, code, write)
+    }
 }
 
 /// A guest memory access faulted (host SIGSEGV/SIGBUS): SIGSEGV (SEGV_MAPERR/SEGV_ACCERR) or
@@ -199,7 +214,7 @@ pub fn force_mem_fault(p: &Process, cpu: &mut CpuState, f: MemFault) {
     };
     let t = current();
     t.fault_address.set(f.addr);
-    t.fault_code.set(esr(EC_DABT_LOW, code, f.write));
+    t.fault_code.set(data_abort_esr(f.addr, code, f.write));
     force_fault(p, cpu, SigInfo::fault(sig, code, f.addr));
 }
 
@@ -221,7 +236,8 @@ pub fn force_trap(p: &Process, cpu: &mut CpuState, trap: Trap) {
         Trap::FetchFault => {
             let code = if p.mem.is_accessible(pc, 1, 0) { SEGV_ACCERR } else { SEGV_MAPERR };
             t.fault_address.set(pc);
-            t.fault_code.set(esr(EC_IABT_LOW, code, false));
+            // Beyond the user address space the kernel sanitises the ESR (as for data aborts).
+            t.fault_code.set(if pc >= TASK_SIZE { (EC_IABT_LOW << 26) | ESR_IL | FSC_TRANSLATION_L0 } else { esr(EC_IABT_LOW, code, false) });
             SigInfo::fault(SIGSEGV, code, pc)
         }
     };

@@ -22,6 +22,12 @@ pub fn block_all_host() -> u64 {
     raw_sigprocmask(libc::SIG_SETMASK, all_blockable())
 }
 
+/// Block every host signal ruser can block on the calling thread, keeping the ones it never
+/// blocks blocked if they were; returns the old mask.
+pub fn block_more_host() -> u64 {
+    raw_sigprocmask(libc::SIG_BLOCK, all_blockable())
+}
+
 /// Make the calling thread's host mask what its guest state says: the guest's blocked set,
 /// plus the signals taken from the host and not delivered yet, minus the fault signals.
 pub fn set_host_mask(t: &SigThread) {
@@ -151,11 +157,20 @@ pub fn init() {
     }
 }
 
-/// Make the host dispositions and mask what an exec'd program must inherit from the guest:
-/// the guest's ignored signals ignored (the fault signals are ruser's handler otherwise) and
-/// exactly the guest's mask. Call right before execve; the exec resets handlers to SIG_DFL
-/// itself. If the exec fails, call `set_host_mask` and `restore_after_failed_exec`.
-pub fn prepare_exec() {
+/// Make the host dispositions and mask what an exec'd program must inherit from the guest,
+/// and keep the signals this thread took from the host and has not delivered pending through
+/// the exec, as the kernel keeps a process's pending signals. Call right before execve; the
+/// exec resets handlers to SIG_DFL itself. If the exec fails, call
+/// `restore_after_failed_exec` (which also takes the signals given back here again).
+///
+/// The guest's ignored signals are ignored (the fault signals are ruser's handler
+/// otherwise). For a `foreign` exec (a ruser that gets the guest's mask from
+/// `--guest-mask`), every host signal is blocked and every taken signal goes back to the
+/// kernel: the new ruser finds them pending and delivers them to the new image when its mask
+/// lets them through. For a native program the host mask must be exactly the guest's: only
+/// the taken signals the guest blocks go back (among them the fault signals, which ruser
+/// never blocks on the host), the others are lost if the exec succeeds.
+pub fn prepare_exec(foreign: bool) {
     let t = current();
     let a = actions();
     for &sig in fault::FAULT_SIGNALS.iter() {
@@ -163,7 +178,43 @@ pub fn prepare_exec() {
             fault::raw_sigaction(sig, libc::SIG_IGN, 0, 0);
         }
     }
-    raw_sigprocmask(libc::SIG_SETMASK, t.mask());
+    drop(a);
+    let mask = if foreign { !UNBLOCKABLE } else { t.mask() };
+    // Blocked first: a signal given back must not come straight back to ruser's handler.
+    raw_sigprocmask(libc::SIG_SETMASK, mask);
+    let back = t.pending() & mask & !UNBLOCKABLE;
+    if back != 0 {
+        let (pid, tid) = unsafe { (libc::getpid(), libc::gettid()) };
+        for sig in 1..=NSIG as i32 {
+            if back & bit(sig) != 0 {
+                let info = t.take(sig);
+                requeue(pid, tid, &info);
+            }
+        }
+    }
+}
+
+/// The guest's signal mask a ruser started by another's execve was given (`--guest-mask`):
+/// the host mask it inherited is all blocked. u64::MAX: none given.
+static INHERITED_MASK: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(u64::MAX);
+
+/// Record the guest mask given on the command line (see `prepare_exec`).
+pub fn note_guest_mask(m: u64) {
+    INHERITED_MASK.store(m & !UNBLOCKABLE, Ordering::Relaxed);
+}
+
+/// The initial guest mask of the first thread: the one given by the ruser that exec'd this
+/// one, else `host_mask`, the host mask ruser was started with.
+pub fn initial_mask(host_mask: u64) -> u64 {
+    match INHERITED_MASK.load(Ordering::Relaxed) {
+        u64::MAX => host_mask,
+        m => m,
+    }
+}
+
+/// The calling guest thread's signal mask.
+pub fn current_mask() -> u64 {
+    current().mask()
 }
 
 /// Undo `prepare_exec` after a failed execve.

@@ -18,8 +18,9 @@
 //! The host kernel does the rest of what execve does: fds marked close-on-exec close, the
 //! others stay. Signal dispositions follow the guest's: a signal the guest ignores stays
 //! ignored in the new program, every other one goes back to its default, and the guest's
-//! signal mask is kept (`signal::prepare_exec`; a new ruser takes them over in
-//! `signal::init`).
+//! signal mask is kept, and so are the pending signals, including the ones ruser had taken
+//! from the host and not delivered yet (`signal::prepare_exec`; a new ruser takes them over
+//! in `signal::init` and from `--guest-mask`).
 
 use crate::linux::signal;
 use super::{Ctx, Handler, SysResult};
@@ -39,6 +40,10 @@ const HEADER: usize = 256;
 /// The hidden option telling a ruser started by `exec_foreign` that the guest ignores
 /// SIGPIPE (Rust's runtime ignores SIGPIPE before main, so ruser cannot see it otherwise).
 pub const SIGPIPE_IGNORED: &str = "--sigpipe-ignored";
+/// The hidden option giving a ruser started by `exec_foreign` the guest's signal mask: that
+/// ruser starts with every host signal blocked, so that the signals the old one had taken
+/// and not delivered stay pending through the exec (`signal::prepare_exec`).
+pub const GUEST_MASK: &str = "--guest-mask";
 
 fn sys_execve(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     let path = c.cstr(a[0])?;
@@ -221,7 +226,8 @@ fn cstrings(v: &[Vec<u8>]) -> Result<Vec<CString>, Errno> {
 }
 
 /// The host's execve; returns only on failure. `shown` is the -strace line.
-fn host_execve(prog: &std::ffi::CStr, argv: &[CString], envp: &[CString], shown: Option<&str>) -> Errno {
+/// `foreign`: the program is a ruser given `GUEST_MASK`.
+fn host_execve(prog: &std::ffi::CStr, argv: &[CString], envp: &[CString], shown: Option<&str>, foreign: bool) -> Errno {
     let mut av: Vec<*const libc::c_char> = argv.iter().map(|s| s.as_ptr()).collect();
     av.push(std::ptr::null());
     let mut ev: Vec<*const libc::c_char> = envp.iter().map(|s| s.as_ptr()).collect();
@@ -229,7 +235,7 @@ fn host_execve(prog: &std::ffi::CStr, argv: &[CString], envp: &[CString], shown:
     if let Some(line) = shown {
         crate::log::write(line);
     }
-    signal::prepare_exec();
+    signal::prepare_exec(foreign);
     // SAFETY: NULL-terminated arrays of valid C strings.
     unsafe { libc::execve(prog.as_ptr(), av.as_ptr(), ev.as_ptr()) };
     let e = Errno::last();
@@ -239,7 +245,7 @@ fn host_execve(prog: &std::ffi::CStr, argv: &[CString], envp: &[CString], shown:
 
 /// Run a host program natively.
 fn exec_host(prog: &CString, argv: &[Vec<u8>], envp: &[Vec<u8>], shown: Option<&str>) -> SysResult {
-    Err(host_execve(prog, &cstrings(argv)?, &cstrings(envp)?, shown))
+    Err(host_execve(prog, &cstrings(argv)?, &cstrings(envp)?, shown, false))
 }
 
 /// Run a foreign program under ruser again, with this ruser's settings.
@@ -259,6 +265,8 @@ fn exec_foreign(c: &Ctx, prog: &CString, argv: &[Vec<u8>], envp: &[Vec<u8>], fil
     if guest_ignores(libc::SIGPIPE) {
         args.push(SIGPIPE_IGNORED.as_bytes().to_vec());
     }
+    args.push(GUEST_MASK.as_bytes().to_vec());
+    args.push(format!("{:x}", signal::current_mask()).into_bytes());
     args.push(b"-0".to_vec());
     args.push(argv.first().cloned().unwrap_or_default());
     args.push(b"--execfn".to_vec());
@@ -268,14 +276,14 @@ fn exec_foreign(c: &Ctx, prog: &CString, argv: &[Vec<u8>], envp: &[Vec<u8>], fil
     args.extend(argv.iter().skip(1).cloned());
     // Through /proc/self/exe: the running ruser even if its file was replaced meanwhile.
     let envp = cstrings(envp)?;
-    match host_execve(c"/proc/self/exe", &cstrings(&args)?, &envp, shown) {
+    match host_execve(c"/proc/self/exe", &cstrings(&args)?, &envp, shown, true) {
         // Too many arguments or no memory: the program itself would fail the same way.
         e @ (Errno::E2BIG | Errno::ENOMEM) => Err(e),
         // No usable /proc (a chroot started through binfmt_misc's F flag: no /proc there, an
         // empty directory, or debootstrap's first-stage symlink /proc -> /proc, ELOOP): ruser's
         // own executable is out of reach, so the kernel runs the program itself, through
         // binfmt_misc if an entry matches it (ENOEXEC otherwise, as without ruser).
-        _ => Err(host_execve(prog, &cstrings(argv)?, &envp, shown)),
+        _ => Err(host_execve(prog, &cstrings(argv)?, &envp, shown, false)),
     }
 }
 
@@ -287,10 +295,14 @@ fn guest_ignores(sig: i32) -> bool {
 
 /// At start-up: whether the guest's parent ignored SIGPIPE comes from `SIGPIPE_IGNORED`
 /// when ruser execs itself (`signal::init` also reads the disposition from before Rust's
-/// runtime ignored it).
-pub fn inherit_signals(pipe_ignored: bool) {
+/// runtime ignored it), and the guest's signal mask from `GUEST_MASK` (the host mask is
+/// then all blocked, see `signal::prepare_exec`).
+pub fn inherit_signals(pipe_ignored: bool, guest_mask: Option<u64>) {
     if pipe_ignored {
         signal::note_sigpipe_ignored();
+    }
+    if let Some(m) = guest_mask {
+        signal::note_guest_mask(m);
     }
 }
 

@@ -108,15 +108,17 @@ mod threads {
 
 #[cfg(test)]
 mod panics {
+    use std::cell::Cell;
     use std::panic;
-    use std::sync::atomic::{AtomicUsize, Ordering};
 
-    static DROPS: AtomicUsize = AtomicUsize::new(0);
+    // Per thread: libtest runs tests on several threads at once, and another test's Guard
+    // (panic_in_a_thread_is_an_error_of_join's) dropped meanwhile must not count here.
+    thread_local!(static DROPS: Cell<usize> = const { Cell::new(0) });
 
     struct Guard;
     impl Drop for Guard {
         fn drop(&mut self) {
-            DROPS.fetch_add(1, Ordering::SeqCst);
+            DROPS.with(|d| d.set(d.get() + 1));
         }
     }
 
@@ -131,11 +133,11 @@ mod panics {
 
     #[test]
     fn unwinding_runs_destructors_and_is_caught() {
-        let before = DROPS.load(Ordering::SeqCst);
+        let before = DROPS.with(Cell::get);
         let r = panic::catch_unwind(|| deep(20));
         let msg = r.unwrap_err().downcast::<&str>().map(|b| *b).unwrap_or("?");
         assert_eq!(msg, "bottom reached");
-        assert_eq!(DROPS.load(Ordering::SeqCst) - before, 21, "every frame's Guard must be dropped");
+        assert_eq!(DROPS.with(Cell::get) - before, 21, "every frame's Guard must be dropped");
     }
 
     #[test]
