@@ -222,6 +222,28 @@ fn exec_opts(m: &ArgMatches) -> Vec<OsString> {
 }
 
 /// Entry point shared by `ruser` (arch from the ELF header) and `ruser-<arch>`.
+/// The process entry of ruser's executables, which are `#![no_main]`: what Rust's runtime
+/// start-up does that matters here, without the rest (its stack-overflow guard reads
+/// /proc/self/maps, tens of microseconds of every start, and ruser's own SIGSEGV handler
+/// replaces that guard's handler anyway).
+pub fn start(forced_arch: Option<&'static str>) -> ! {
+    // SAFETY: plain system calls on the standard fds and one disposition, before any thread.
+    unsafe {
+        // A closed standard fd gets /dev/null, as Rust's runtime does, so that a file ruser
+        // opens never takes its place (fds are given lowest first).
+        for fd in 0..3 {
+            if libc::fcntl(fd, libc::F_GETFD) == -1 && std::io::Error::last_os_error().raw_os_error() == Some(libc::EBADF) {
+                libc::open(c"/dev/null".as_ptr(), libc::O_RDWR);
+            }
+        }
+        // SIGPIPE ignored, as Rust's runtime does: ruser's own writes to a closed pipe fail
+        // with EPIPE. The disposition ruser was started with is recorded before this (by
+        // `signal::capture_startup_dispositions`, from .init_array) and given to the guest.
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+    }
+    main(forced_arch)
+}
+
 pub fn main(forced_arch: Option<&'static str>) -> ! {
     // A bug in ruser is reported as one clear line, never as a Rust panic and backtrace.
     std::panic::set_hook(Box::new(|info| {

@@ -1,4 +1,8 @@
 //! `ruser`: runs a foreign Linux program, detecting the guest architecture from its ELF header.
-fn main() {
-    ruser::cli::main(None)
+//! No Rust `main`: `ruser::cli::start` does the part of Rust's runtime start-up that matters.
+#![no_main]
+
+#[unsafe(no_mangle)]
+pub extern "C" fn main(_argc: i32, _argv: *const *const u8) -> i32 {
+    ruser::cli::start(None)
 }
