@@ -221,7 +221,6 @@ fn exec_opts(m: &ArgMatches) -> Vec<OsString> {
     v
 }
 
-/// Entry point shared by `ruser` (arch from the ELF header) and `ruser-<arch>`.
 /// The process entry of ruser's executables, which are `#![no_main]`: what Rust's runtime
 /// start-up does that matters here, without the rest (its stack-overflow guard reads
 /// /proc/self/maps, tens of microseconds of every start, and ruser's own SIGSEGV handler
@@ -244,6 +243,7 @@ pub fn start(forced_arch: Option<&'static str>) -> ! {
     main(forced_arch)
 }
 
+/// Entry point shared by `ruser` (arch from the ELF header) and `ruser-<arch>`.
 pub fn main(forced_arch: Option<&'static str>) -> ! {
     // A bug in ruser is reported as one clear line, never as a Rust panic and backtrace.
     std::panic::set_hook(Box::new(|info| {
