@@ -81,6 +81,11 @@ set +e
 cargo test --release --no-fail-fast "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
+# Failing test binaries are counted too: one that dies has no "test result" line.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^ignored/) g += $i } }
-     END { printf "summary: %d passed, %d failed, %d skipped\n", p, f, g }' "$log"
+     /^error: test failed, to rerun pass/ { b++ }
+     END { printf "summary: %d passed, %d failed, %d skipped", p, f, g; if (b) printf ", %d test binaries failed", b; printf "\n" }' "$log"
+if [ "$status" != 0 ]; then
+    echo "test.sh: cargo test failed (status $status)"
+fi
 exit "$status"
