@@ -204,9 +204,10 @@ def find_ruser(args):
         if not os.access(args.ruser, os.X_OK):
             sys.exit("run.py: --ruser %s is not an executable" % args.ruser)
         return os.path.abspath(args.ruser)
-    # `cargo build --release` (which scripts/build-static.sh runs) links ruser statically;
-    # the script prints the directory of the executables.
-    target_dir = os.path.join(os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target"), "release")
+    # `cargo build --release` (which scripts/build-static.sh runs) links ruser statically,
+    # for musl; the script prints the directory of the executables.
+    target_dir = os.path.join(os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target"),
+                              "x86_64-unknown-linux-musl", "release")
     if not args.no_cargo:
         progress("== scripts/build-static.sh")
         try:

@@ -50,9 +50,8 @@ if [ "$which" != ruser ] && [ ! -x "$qemu" ]; then
     dpkg -x "$work"/qemu-user-static_*.deb "$work/qemu"
 fi
 if [ "$which" != qemu ]; then
-    (cd "$root" && cargo build --release --bins >&2)
+    ruser=$("$root/scripts/build-static.sh")/ruser
 fi
-ruser=${CARGO_TARGET_DIR:-$root/target}/release/ruser
 
 # CPU time of a run: a cgroup of its own (v2, or v1's cpuacct), when there is one to make.
 cgroot=

@@ -70,10 +70,9 @@ fi
 if ! command -v cargo >/dev/null && [ -x "$HOME/.cargo/bin/cargo" ]; then
     export PATH="$HOME/.cargo/bin:$PATH"
 fi
-# The Rust standard library for aarch64, for the cargo runner test (tests/runners.rs).
-if command -v rustup >/dev/null && ! rustup target list --installed | grep -qx aarch64-unknown-linux-gnu; then
-    rustup target add aarch64-unknown-linux-gnu
-fi
+# What the build needs (musl), and the Rust standard library for aarch64, for the cargo
+# runner test (tests/runners.rs).
+scripts/setup.sh aarch64-unknown-linux-gnu
 # Run the suite, then print one closing line that sums every test binary's result.
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -10,7 +10,7 @@
 use crate::exec::Backend;
 use crate::linux::Config;
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::PathBuf;
 
@@ -224,8 +224,17 @@ fn exec_opts(m: &ArgMatches) -> Vec<OsString> {
 /// The process entry of ruser's executables, which are `#![no_main]`: what Rust's runtime
 /// start-up does that matters here, without the rest (its stack-overflow guard reads
 /// /proc/self/maps, tens of microseconds of every start, and ruser's own SIGSEGV handler
-/// replaces that guard's handler anyway).
-pub fn start(forced_arch: Option<&'static str>) -> ! {
+/// replaces that guard's handler anyway). The arguments come from C's `main`: Rust's
+/// `std::env::args` is empty without Rust's `main` under musl, which (unlike glibc) does not
+/// pass them to initialisers.
+///
+/// # Safety
+/// `argv` holds `argc` valid NUL-terminated strings, as C's `main` receives them.
+pub unsafe fn start(forced_arch: Option<&'static str>, argc: i32, argv: *const *const std::ffi::c_char) -> ! {
+    // SAFETY: the caller's promise.
+    let args = (0..argc.max(0) as usize)
+        .map(|i| unsafe { OsStr::from_bytes(std::ffi::CStr::from_ptr(*argv.add(i)).to_bytes()).to_os_string() })
+        .collect();
     // SAFETY: plain system calls on the standard fds and one disposition, before any thread.
     unsafe {
         // A closed standard fd gets /dev/null, as Rust's runtime does, so that a file ruser
@@ -240,11 +249,11 @@ pub fn start(forced_arch: Option<&'static str>) -> ! {
         // `signal::capture_startup_dispositions`, from .init_array) and given to the guest.
         libc::signal(libc::SIGPIPE, libc::SIG_IGN);
     }
-    main(forced_arch)
+    main(forced_arch, args)
 }
 
 /// Entry point shared by `ruser` (arch from the ELF header) and `ruser-<arch>`.
-pub fn main(forced_arch: Option<&'static str>) -> ! {
+pub fn main(forced_arch: Option<&'static str>, mut args: Vec<OsString>) -> ! {
     // A bug in ruser is reported as one clear line, never as a Rust panic and backtrace.
     std::panic::set_hook(Box::new(|info| {
         let pc = crate::interp::CURRENT_PC.try_with(|c| c.get()).unwrap_or(0);
@@ -256,7 +265,6 @@ pub fn main(forced_arch: Option<&'static str>) -> ! {
     if aux.secure {
         crate::linux::binfmt::invoke::scrub_environment();
     }
-    let mut args: Vec<OsString> = std::env::args_os().collect();
     if args.is_empty() {
         args.push("ruser".into());
     }

@@ -19,3 +19,10 @@ pub mod linux;
 pub mod log;
 pub mod mem;
 pub mod pcmap;
+
+/// ruser's executables are static musl programs (see .cargo/config.toml), and musl's own
+/// allocator maps and unmaps memory for most allocations of a translator (hundreds of munmap
+/// calls in a start-up). jemalloc is as fast as glibc's at this work, and it is fork-safe: its
+/// locks are taken across fork (pthread_atfork), which a guest's fork needs.
+#[global_allocator]
+static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;

@@ -3,6 +3,7 @@
 #![no_main]
 
 #[unsafe(no_mangle)]
-pub extern "C" fn main(_argc: i32, _argv: *const *const u8) -> i32 {
-    ruser::cli::start(Some("aarch64"))
+pub extern "C" fn main(argc: i32, argv: *const *const std::ffi::c_char) -> i32 {
+    // SAFETY: the C runtime's argc and argv.
+    unsafe { ruser::cli::start(Some("aarch64"), argc, argv) }
 }

@@ -99,6 +99,14 @@ pub enum Flow {
     ThreadExit(i32),
 }
 
+/// The calling thread's host tid, asked of the kernel: musl's gettid() returns a copy cached
+/// in the thread's descriptor, which is the parent's in a vfork child (it runs on its
+/// parent's descriptor) and stale after a fork made by a raw clone.
+pub fn gettid() -> i32 {
+    // SAFETY: a system call without arguments.
+    unsafe { libc::syscall(libc::SYS_gettid) as i32 }
+}
+
 /// Make ruser die of `sig` the way the guest would have (no core file of ruser's own), so the
 /// parent sees WIFSIGNALED with the same signal.
 pub fn die_by_signal(sig: i32) -> ! {
@@ -108,7 +116,7 @@ pub fn die_by_signal(sig: i32) -> ! {
         crate::exec::fault::raw_sigaction(sig, libc::SIG_DFL, 0, 0);
         let set: u64 = 1 << (sig - 1);
         libc::syscall(libc::SYS_rt_sigprocmask, libc::SIG_UNBLOCK, &set as *const u64, std::ptr::null_mut::<u64>(), 8);
-        libc::syscall(libc::SYS_tgkill, libc::getpid(), libc::gettid(), sig);
+        libc::syscall(libc::SYS_tgkill, libc::getpid(), gettid(), sig);
         // Signals whose default is to be ignored (or that were somehow survived).
         libc::_exit(128 + sig);
     }

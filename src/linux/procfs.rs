@@ -68,7 +68,7 @@ pub fn is_proc_dir(dirfd: i32) -> bool {
             libc::fstatfs(dirfd, &mut st)
         }
     };
-    r == 0 && st.f_type == PROC_SUPER_MAGIC
+    r == 0 && st.f_type as i64 == PROC_SUPER_MAGIC
 }
 
 /// The fd number a path component names ("3"), if it is one.
@@ -400,7 +400,7 @@ mod tests {
         assert_eq!(own_entry(b"/proc/self/maps"), Some(&b"maps"[..]));
         assert_eq!(own_entry(b"/proc/thread-self/exe"), Some(&b"exe"[..]));
         assert_eq!(own_entry(format!("/proc/{pid}/fd/3").as_bytes()), Some(&b"fd/3"[..]));
-        let tid = unsafe { libc::gettid() };
+        let tid = crate::linux::gettid();
         assert_eq!(own_entry(format!("/proc/{pid}/task/{tid}/stat").as_bytes()), Some(&b"stat"[..]));
         assert_eq!(own_entry(format!("/proc/{pid}/task/999999999/stat").as_bytes()), None);
         assert_eq!(own_entry(b"/proc/1/maps"), None);

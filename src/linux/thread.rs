@@ -112,7 +112,7 @@ pub const ROBUST_HEAD_SIZE: usize = 24;
 fn thread_exit_cleanup(t: &SigThread) -> bool {
     let mem = &PROCESS.get().expect("process").0.mem;
     crate::exec::crosscheck::serialized(|| {
-        exit_robust_list(mem, unsafe { libc::gettid() });
+        exit_robust_list(mem, crate::linux::gettid());
         no_host_robust_list();
         let ctid = CLEAR_CHILD_TID.with(|c| c.get());
         if ctid != 0 && mem.write_u32(ctid, 0).is_ok() {
@@ -126,7 +126,7 @@ fn thread_exit_cleanup(t: &SigThread) -> bool {
     if last {
         // Threads that exited before this one may still be on their way out of the host:
         // wait for them, so that this thread's status is the process's.
-        let me = unsafe { libc::gettid() };
+        let me = crate::linux::gettid();
         let others: Vec<_> = {
             let mut h = handles();
             let (mine, others): (Vec<_>, Vec<_>) = h.drain(..).partition(|(tid, _)| *tid == me);
@@ -361,7 +361,7 @@ pub fn create(c: &mut Ctx, t: NewThread) -> Result<u64, Errno> {
 
 /// The host thread of a guest thread.
 fn thread_main(p: &'static Process, backend: Backend, mut cpu: CpuState, mask: u64, t: NewThread, tx: std::sync::mpsc::Sender<i32>) {
-    let tid = unsafe { libc::gettid() };
+    let tid = crate::linux::gettid();
     let altstack = crate::exec::fault::install_altstack();
     no_host_robust_list();
     let sig = SigThread::new(mask);

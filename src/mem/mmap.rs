@@ -410,7 +410,13 @@ impl GuestMem {
             return Err(Errno::ENOMEM);
         }
         let prot = PROT_READ | if flags & SHM_RDONLY == 0 { PROT_WRITE } else { 0 } | if flags & SHM_EXEC != 0 { super::PROT_EXEC } else { 0 };
-        let name = format!("/SYSV{:08x}", ds.shm_perm.__key as u32);
+        // The libc crate names the field after the C library (and deprecates musl's name).
+        #[cfg(target_env = "musl")]
+        #[allow(deprecated)]
+        let key = ds.shm_perm.__ipc_perm_key;
+        #[cfg(not(target_env = "musl"))]
+        let key = ds.shm_perm.__key;
+        let name = format!("/SYSV{:08x}", key as u32);
         st.vmas.insert(Vma { start: g, end: g + len, prot, shared: true, kind: VmaKind::File { name, offset: 0 } });
         st.shm.insert(g, g + len);
         drop(st);

@@ -91,7 +91,7 @@ fn deliver_one(p: &Process, cpu: &mut CpuState, t: &SigThread, sig: i32, info: &
             Default::Stop => {
                 // The host action is SIG_DFL too: the kernel stops the process as soon as the
                 // host mask lets it through.
-                requeue(unsafe { libc::getpid() }, unsafe { libc::gettid() }, info);
+                requeue(unsafe { libc::getpid() }, crate::linux::gettid(), info);
                 return;
             }
         }

@@ -49,7 +49,7 @@ pub fn requeue_blocked(t: &SigThread) {
             continue;
         }
         let info = t.take(sig);
-        requeue(pid, unsafe { libc::gettid() }, &info);
+        requeue(pid, crate::linux::gettid(), &info);
     }
 }
 
@@ -184,7 +184,7 @@ pub fn prepare_exec(foreign: bool) {
     raw_sigprocmask(libc::SIG_SETMASK, mask);
     let back = t.pending() & mask & !UNBLOCKABLE;
     if back != 0 {
-        let (pid, tid) = unsafe { (libc::getpid(), libc::gettid()) };
+        let (pid, tid) = (unsafe { libc::getpid() }, crate::linux::gettid());
         for sig in 1..=NSIG as i32 {
             if back & bit(sig) != 0 {
                 let info = t.take(sig);

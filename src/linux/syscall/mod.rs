@@ -301,7 +301,7 @@ pub fn dispatch(p: &Process, cpu: &mut CpuState) -> Flow {
             Flow::Restart => " = ? ERESTARTSYS (interrupted by a signal; restarted after it)".to_string(),
             _ => " = ?".to_string(),
         };
-        crate::log::write(&format!("{} {call}{result}", unsafe { libc::gettid() }));
+        crate::log::write(&format!("{} {call}{result}", crate::linux::gettid()));
     }
     match flow {
         Flow::Continue => p.arch.set_syscall_result(cpu, ret),

@@ -273,10 +273,10 @@ impl Msg {
             h.msg_namelen = self.name.len() as u32;
         }
         h.msg_iov = self.iov.as_mut_ptr();
-        h.msg_iovlen = self.iov.len();
+        h.msg_iovlen = self.iov.len() as _;
         if !self.control.is_empty() {
             h.msg_control = self.control.as_mut_ptr() as *mut _;
-            h.msg_controllen = self.control.len();
+            h.msg_controllen = self.control.len() as _;
         }
         h.msg_flags = flags;
         h
@@ -294,7 +294,7 @@ impl Msg {
         }
         let mut controllen = 0;
         if !self.control.is_empty() {
-            let used = self.hdr.msg_controllen.min(self.control.len());
+            let used = (self.hdr.msg_controllen as usize).min(self.control.len());
             let msgs: Vec<Cmsg> = cmsg::from_host(&self.control[..used]);
             let (g, t) = cmsg::to_guest(c.abi, &msgs, self.guest_controllen);
             for fd in t.lost_fds {

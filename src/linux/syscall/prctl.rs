@@ -220,6 +220,9 @@ fn set_mm(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
 /// PR_SPEC_STORE_BYPASS is the one speculation control an arm64 kernel offers (SSBD); it
 /// is the host CPU's mitigation, so it passes to the host. The others are ENODEV there.
 const PR_SPEC_STORE_BYPASS: u64 = 0;
+// <linux/prctl.h>; not in the libc crate for every C library.
+const PR_GET_SPECULATION_CTRL: i32 = 52;
+const PR_SET_SPECULATION_CTRL: i32 = 53;
 
 fn get_speculation(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
     if a[2] != 0 || a[3] != 0 || a[4] != 0 {
@@ -228,7 +231,7 @@ fn get_speculation(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
     if a[1] != PR_SPEC_STORE_BYPASS {
         return Err(Errno::ENODEV);
     }
-    host(unsafe { libc::prctl(libc::PR_GET_SPECULATION_CTRL, a[1], 0, 0, 0) } as i64)
+    host(unsafe { libc::prctl(PR_GET_SPECULATION_CTRL, a[1], 0, 0, 0) } as i64)
 }
 
 fn set_speculation(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
@@ -238,7 +241,7 @@ fn set_speculation(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
     if a[1] != PR_SPEC_STORE_BYPASS {
         return Err(Errno::ENODEV);
     }
-    host(unsafe { libc::prctl(libc::PR_SET_SPECULATION_CTRL, a[1], a[2], 0, 0) } as i64)
+    host(unsafe { libc::prctl(PR_SET_SPECULATION_CTRL, a[1], a[2], 0, 0) } as i64)
 }
 
 /// PR_SCHED_CORE(cmd, pid, type, cookie): PR_SCHED_CORE_GET writes the 64-bit cookie through

@@ -65,7 +65,7 @@ fn sys_getppid(_c: &mut Ctx, _a: [u64; 6]) -> SysResult {
     Ok(unsafe { libc::getppid() } as u64)
 }
 fn sys_gettid(_c: &mut Ctx, _a: [u64; 6]) -> SysResult {
-    Ok(unsafe { libc::gettid() } as u64)
+    Ok(crate::linux::gettid() as u64)
 }
 fn sys_getuid(_c: &mut Ctx, _a: [u64; 6]) -> SysResult {
     Ok(unsafe { libc::getuid() } as u64)
@@ -165,7 +165,7 @@ fn do_prlimit(c: &Ctx, pid: i32, res: u32, new: u64, old: u64) -> SysResult {
     let np = newl.as_ref().map_or(std::ptr::null(), |l| l as *const _);
     let op = if old == 0 { std::ptr::null_mut() } else { &mut oldl as *mut _ };
     host(unsafe { libc::syscall(libc::SYS_prlimit64, pid, res, np, op) })?;
-    if res == libc::RLIMIT_NOFILE && (pid == 0 || pid as u32 == std::process::id()) {
+    if res as i64 == libc::RLIMIT_NOFILE as i64 && (pid == 0 || pid as u32 == std::process::id()) {
         // ruser's own fds sit at the top of the fd space (see crate::hostfd).
         oldl = crate::hostfd::guest_nofile(oldl);
     }

@@ -44,7 +44,15 @@ const SCHED_ATTR_SIZE: usize = 56;
 /// The guest's `struct sched_param` at `addr` as a host one.
 fn param_from_guest(c: &Ctx, addr: u64) -> Result<libc::sched_param, Errno> {
     let r = c.get(addr, SCHED_PARAM_SIZE)?;
-    Ok(libc::sched_param { sched_priority: r.u32(0) as i32 })
+    Ok(sched_param(r.u32(0) as i32))
+}
+
+/// A host `struct sched_param` (musl's has more fields than the kernel reads).
+fn sched_param(priority: i32) -> libc::sched_param {
+    // SAFETY: a plain C struct of integers.
+    let mut p: libc::sched_param = unsafe { std::mem::zeroed() };
+    p.sched_priority = priority;
+    p
 }
 
 /// sched_setparam(pid, param): the kernel refuses a NULL param or a negative pid (EINVAL)
@@ -63,7 +71,7 @@ fn sys_sched_getparam(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     if a[1] == 0 || pid < 0 {
         return Err(Errno::EINVAL);
     }
-    let mut p = libc::sched_param { sched_priority: 0 };
+    let mut p = sched_param(0);
     host(unsafe { libc::syscall(libc::SYS_sched_getparam, pid, &mut p as *mut libc::sched_param) })?;
     let mut w = GuestWriter::new(SCHED_PARAM_SIZE, c.abi);
     w.u32(0, p.sched_priority as u32);

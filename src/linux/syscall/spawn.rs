@@ -82,7 +82,7 @@ fn fork(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     });
     let pid = host(pid)?;
     if pid == 0 {
-        let tid = unsafe { libc::gettid() } as u32;
+        let tid = crate::linux::gettid() as u32;
         child_regs(c.p.arch, c.cpu, a);
         if fl & CLONE_CHILD_SETTID != 0 {
             put_tid(c, ctid, tid);
@@ -116,7 +116,7 @@ extern "C" fn vfork_child(arg: *mut libc::c_void) -> libc::c_int {
     let p = unsafe { &*ch.p };
     crate::exec::fault::reset_thread_marks();
     if ch.settid != 0 {
-        let tid = unsafe { libc::gettid() } as u32;
+        let tid = crate::linux::gettid() as u32;
         let _ = p.mem.write(ch.settid, &tid.to_le_bytes());
     }
     // The child shares the parent thread's thread-local state: its own signal state goes in.

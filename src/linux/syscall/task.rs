@@ -92,7 +92,7 @@ fn sys_capset(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     };
     // Only the calling thread's own capabilities can be set (checked before the data is read).
     let pid = hdr[1] as i32;
-    if pid != 0 && pid != unsafe { libc::gettid() } {
+    if pid != 0 && pid != crate::linux::gettid() {
         return Err(Errno::EPERM);
     }
     let d = c.get(a[1], n * CAP_DATA_SIZE)?;
@@ -142,7 +142,7 @@ const KCMP_EPOLL_TFD: i32 = 7;
 /// that is not open).
 fn own_fd_of(pid: i32, fd: u64) -> bool {
     let me = std::process::id() as i32;
-    (pid == me || pid == unsafe { libc::gettid() }) && crate::hostfd::is_own(fd as u32 as i32)
+    (pid == me || pid == crate::linux::gettid()) && crate::hostfd::is_own(fd as u32 as i32)
 }
 
 /// kcmp(pid1, pid2, type, idx1, idx2). For KCMP_EPOLL_TFD, idx2 points to a

@@ -37,7 +37,7 @@ fn sys_exit_group(c: &mut Ctx, a: [u64; 6]) -> SysResult {
 
 fn sys_set_tid_address(_c: &mut Ctx, a: [u64; 6]) -> SysResult {
     thread::set_clear_child_tid(a[0]);
-    Ok(unsafe { libc::gettid() } as u64)
+    Ok(crate::linux::gettid() as u64)
 }
 
 /// The robust list is registered with the host kernel as it is (the layout is the same for
