@@ -47,29 +47,45 @@ struct Fwd {
 /// Placeholder mapping for instructions without a result.
 const NO_VAL: Val = Val(u32::MAX);
 
+/// The walk's working vectors, kept per thread between blocks (empty, with their capacity):
+/// allocating and growing them anew was a tenth of the walk.
+#[derive(Default)]
+struct Scratch {
+    consts: Vec<(Ty, u128, Val)>,
+    known: Vec<Known>,
+    cse: cse::Table,
+    map: Vec<Val>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::Cell<Scratch> = std::cell::Cell::new(Scratch::default());
+}
+
 pub(super) fn run(block: &mut Block, mode: Mode) {
     let old = std::mem::take(&mut block.insts);
-    let mut f = Fwd {
-        mode,
-        out: Vec::with_capacity(old.len()),
-        consts: Vec::new(),
-        known: Vec::new(),
-        cse: Default::default(),
-    };
-    let mut map: Vec<Val> = Vec::with_capacity(old.len());
+    let Scratch { consts, known, cse, mut map } = SCRATCH.with(|s| s.take());
+    // Folding adds few instructions (constants, mostly): room for them, so that the list
+    // is not reallocated.
+    let mut f = Fwd { mode, out: Vec::with_capacity(old.len() + 8), consts, known, cse };
     for inst in old {
         let mut op = inst.op;
         op.for_each_arg_mut(|a| *a = map.get(a.0 as usize).copied().unwrap_or(NO_VAL));
         let v = f.inst(op, inst.ty);
         map.push(v);
     }
-    block.insts = f.out;
+    let Fwd { out, mut consts, mut known, mut cse, .. } = f;
+    block.insts = out;
     let remap = |v: &mut Val| *v = map.get(v.0 as usize).copied().unwrap_or(NO_VAL);
     match &mut block.term {
         Terminal::Branch { cond, .. } => remap(cond),
         Terminal::Indirect { target, .. } => remap(target),
         _ => {}
     }
+    map.clear();
+    consts.clear();
+    known.clear();
+    cse.clear();
+    SCRATCH.with(|s| s.set(Scratch { consts, known, cse, map }));
     // A branch on a known condition is a jump.
     if let Terminal::Branch { cond, taken, not_taken } = block.term {
         if mode.fold {
