@@ -146,14 +146,20 @@ pub fn init() {
         if sig == SIGKILL || sig == SIGSTOP {
             continue;
         }
+        let host = fault::raw_sigaction_get(sig).handler;
         let ign = if sig == SIGPIPE && STARTUP_SIGPIPE.load(Ordering::Relaxed) != 0 {
             STARTUP_SIGPIPE.load(Ordering::Relaxed) == 2
         } else {
-            fault::raw_sigaction_get(sig).handler == libc::SIG_IGN
+            host == libc::SIG_IGN
         };
         let act = GuestSigaction { handler: if ign { SIG_IGN } else { SIG_DFL }, flags: 0, restorer: 0, mask: 0 };
         a[sig as usize] = act;
-        mirror(sig, &act);
+        // Most signals are SIG_DFL on the host already (exec resets handlers, with their
+        // flags), which is what `mirror` would set for them: one system call less each.
+        let already = !ign && host == libc::SIG_DFL && !fault::FAULT_SIGNALS.contains(&sig) && default_action(sig) != Default::Core;
+        if !already {
+            mirror(sig, &act);
+        }
     }
 }
 
