@@ -89,7 +89,7 @@ def main():
     ap.add_argument("--taskset", default=None)
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("--keep", default="/tmp/ruser-stress")
-    ap.add_argument("--ruser", default=str(ROOT / "target" / "release" / "ruser-aarch64"))
+    ap.add_argument("--ruser", default=str(ROOT / "target" / "x86_64-unknown-linux-musl" / "release" / "ruser-aarch64"))
     a = ap.parse_args(argv)
     keep = pathlib.Path(a.keep)
     keep.mkdir(parents=True, exist_ok=True)
