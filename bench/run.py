@@ -52,6 +52,9 @@ STARTUP_PROGRAM = "empty"
 # scripts/debian-sysroot.sh builds, against the host's own /usr/bin/true.
 SYSROOT = os.path.join(ROOT, "build", "debian-arm64")
 DYNAMIC_PROGRAM = "/usr/bin/true"
+# The start-up-heavy line: the sysroot's python3 starting and exiting (most of its code runs
+# a few times only), against the host's own python3.
+PYTHON_PROGRAM = ["/usr/bin/python3", "-c", "pass"]
 
 
 class Result:
@@ -324,20 +327,24 @@ def startup(args, native, ruser_default, qemu):
     return out
 
 
-def startup_dynamic(args, ruser, qemu_path):
-    """Median wall time of a dynamic /usr/bin/true, in ms, per target; None without the
-    sysroot."""
-    if not os.path.isfile(os.path.join(SYSROOT, ".ruser-packages")):
+def startup_dynamic(args, ruser, qemu_path, program=(DYNAMIC_PROGRAM,), runs=None):
+    """Median wall time of a dynamic program of the sysroot (argv `program`; the host runs
+    its own program of that path), in ms, per target; None without the sysroot or either
+    program."""
+    prog, rest = program[0], list(program[1:])
+    if not os.path.isfile(os.path.join(SYSROOT, ".ruser-packages")) \
+            or not os.path.isfile(SYSROOT + prog) or not os.path.isfile(prog):
         return None
-    targets = [("native", [DYNAMIC_PROGRAM]),
-               ("ruser", [ruser, "-L", SYSROOT, DYNAMIC_PROGRAM])]
+    runs = runs or args.startup_runs
+    targets = [("native", [prog] + rest),
+               ("ruser", [ruser, "-L", SYSROOT, prog] + rest)]
     if qemu_path:
-        targets.append(("qemu", [qemu_path, "-L", SYSROOT, SYSROOT + DYNAMIC_PROGRAM]))
-    progress("== dynamic startup (%d runs each)" % args.startup_runs)
+        targets.append(("qemu", [qemu_path, "-L", SYSROOT, SYSROOT + prog] + rest))
+    progress("== dynamic startup of %s (%d runs each)" % (" ".join(program), runs))
     out = {}
     times = {name: [] for name, _ in targets}
     # Interleaved, so that load changes hit every target alike.
-    for _ in range(args.startup_runs):
+    for _ in range(runs):
         for name, argv in targets:
             if name in out:
                 continue
@@ -350,6 +357,11 @@ def startup_dynamic(args, ruser, qemu_path):
         if name not in out and ts:
             out[name] = statistics.median(ts) * 1000.0
     return out
+
+
+def python_runs(args):
+    """Runs of the Python start-up (a tenth of the empty program's, at least 5)."""
+    return max(5, args.startup_runs // 10)
 
 
 def startup_parts(ms):
@@ -370,7 +382,8 @@ def startup_parts(ms):
 
 # ---------------------------------------------------------------- report
 
-def render(args, rows, startup_ms, header_lines, have_qemu, have_jit, have_interp, dynamic_ms=None):
+def render(args, rows, startup_ms, header_lines, have_qemu, have_jit, have_interp, dynamic_ms=None,
+           python_ms=None):
     lines = []
     lines += header_lines
     lines.append("")
@@ -432,6 +445,11 @@ def render(args, rows, startup_ms, header_lines, have_qemu, have_jit, have_inter
     elif dynamic_ms is None and startup_ms:
         lines.append("")
         lines.append("Dynamic startup: skipped (no build/debian-arm64; run scripts/debian-sysroot.sh).")
+    if python_ms:
+        lines.append("")
+        lines.append("Python startup (Debian's `python3 -c pass` from build/debian-arm64, run with "
+                     "`-L`, against the host's own python3; median of %d interleaved runs): %s." % (
+            python_runs(args), startup_parts(python_ms)))
     return "\n".join(lines) + "\n"
 
 
@@ -507,9 +525,11 @@ def main():
     rows, problems = run_table(args, native, jit, qemu, interp)
     startup_ms = {}
     dynamic_ms = {}
+    python_ms = {}
     if not args.no_startup:
         startup_ms = startup(args, native, Target("ruser", [ruser], "aarch64"), qemu)
         dynamic_ms = startup_dynamic(args, ruser, qemu_path)
+        python_ms = startup_dynamic(args, ruser, qemu_path, PYTHON_PROGRAM, python_runs(args))
 
     header = [
         "ruser benchmark, %s" % datetime.date.today().isoformat(),
@@ -521,7 +541,8 @@ def main():
         "- runs per cell: %d, repetition scale: %g, timeout per run: %g s" % (
             args.runs, args.scale, args.timeout),
     ]
-    text = render(args, rows, startup_ms, header, bool(qemu), bool(jit), bool(interp), dynamic_ms)
+    text = render(args, rows, startup_ms, header, bool(qemu), bool(jit), bool(interp), dynamic_ms,
+                  python_ms)
     if problems:
         text += "\nProblems:\n\n" + "".join("- %s\n" % p for p in problems)
     sys.stdout.write(text)
