@@ -478,8 +478,14 @@ impl GuestMem {
             }
             st.vmas.insert(Vma { start: cur_top, end: new_top, prot: PROT_READ | PROT_WRITE, shared: false, kind: VmaKind::Heap });
         } else if new_top < cur_top {
+            codepages::forget(new_top, cur_top);
             unsafe { libc::munmap(self.g2h(new_top) as *mut _, (cur_top - new_top) as usize) };
             st.vmas.remove(new_top, cur_top);
+            st.brk = new;
+            drop(st);
+            // Code the guest ran from the heap is gone with it.
+            code_changed(new_top, cur_top);
+            return new;
         }
         st.brk = new;
         new

@@ -400,6 +400,14 @@ mod tests {
         assert_eq!(mem.brk(base + 100), base + 100);
         assert_eq!(mem.check(base + 2 * PAGE_SIZE, 1, PROT_READ), Err(Errno::EFAULT));
         assert_eq!(mem.brk(base - PAGE_SIZE), base + 100, "below the start fails");
+        // Code run from the heap: its page is write-protected while translated; giving the
+        // page back with brk forgets it (and drops its translations, as munmap does).
+        let page = base + 2 * PAGE_SIZE;
+        assert_eq!(mem.brk(base + 3 * PAGE_SIZE), base + 3 * PAGE_SIZE);
+        mem.mprotect(page, PAGE_SIZE, PROT_READ | PROT_WRITE | super::PROT_EXEC).unwrap();
+        mem.protect_code(page, page + 4);
+        mem.brk(base + PAGE_SIZE);
+        assert_eq!(codepages::unprotect(page, page + PAGE_SIZE), None, "the freed heap page is still recorded as code");
         mem.brk(base);
         assert!(mem.snapshot().is_empty());
     }
