@@ -459,6 +459,7 @@ impl GuestMem {
             return cur;
         }
         let (cur_top, new_top) = (page_up(cur).unwrap_or(cur), match page_up(new) { Some(t) => t, None => return cur });
+        let mut freed = None;
         if new_top > cur_top {
             let p = unsafe {
                 libc::mmap(
@@ -481,13 +482,14 @@ impl GuestMem {
             codepages::forget(new_top, cur_top);
             unsafe { libc::munmap(self.g2h(new_top) as *mut _, (cur_top - new_top) as usize) };
             st.vmas.remove(new_top, cur_top);
-            st.brk = new;
-            drop(st);
-            // Code the guest ran from the heap is gone with it.
-            code_changed(new_top, cur_top);
-            return new;
+            freed = Some((new_top, cur_top));
         }
         st.brk = new;
+        drop(st);
+        // Code the guest ran from the heap is gone with it.
+        if let Some((s, e)) = freed {
+            code_changed(s, e);
+        }
         new
     }
 

@@ -191,15 +191,15 @@ fn esr(ec: u64, code: i32, write: bool) -> u64 {
     (ec << 26) | ESR_IL | if write { ESR_WNR } else { 0 } | fsc
 }
 
-/// The ESR of a data abort at `addr`. Beyond the user address space the kernel sanitises it
-/// (set_thread_esr in arch/arm64/mm/fault.c): a level-0 translation fault keeping only EC,
-/// IL, CM and WnR. Below, the hardware's fault status is reported; ruser has no page tables
-/// and names level 3.
-fn data_abort_esr(addr: u64, code: i32, write: bool) -> u64 {
+/// The ESR of an abort (data or instruction, `ec`) at `addr`. Beyond the user address space
+/// the kernel sanitises it (set_thread_esr in arch/arm64/mm/fault.c): a level-0 translation
+/// fault keeping only EC, IL, CM and WnR. Below, the hardware's fault status is reported;
+/// ruser has no page tables and names level 3.
+fn abort_esr(ec: u64, addr: u64, code: i32, write: bool) -> u64 {
     if addr >= TASK_SIZE {
-        (EC_DABT_LOW << 26) | ESR_IL | if write { ESR_WNR } else { 0 } | FSC_TRANSLATION_L0
+        (ec << 26) | ESR_IL | if write { ESR_WNR } else { 0 } | FSC_TRANSLATION_L0
     } else {
-        esr(EC_DABT_LOW, code, write)
+        esr(ec, code, write)
     }
 }
 
@@ -214,7 +214,7 @@ pub fn force_mem_fault(p: &Process, cpu: &mut CpuState, f: MemFault) {
     };
     let t = current();
     t.fault_address.set(f.addr);
-    t.fault_code.set(data_abort_esr(f.addr, code, f.write));
+    t.fault_code.set(abort_esr(EC_DABT_LOW, f.addr, code, f.write));
     force_fault(p, cpu, SigInfo::fault(sig, code, f.addr));
 }
 
@@ -236,8 +236,7 @@ pub fn force_trap(p: &Process, cpu: &mut CpuState, trap: Trap) {
         Trap::FetchFault => {
             let code = if p.mem.is_accessible(pc, 1, 0) { SEGV_ACCERR } else { SEGV_MAPERR };
             t.fault_address.set(pc);
-            // Beyond the user address space the kernel sanitises the ESR (as for data aborts).
-            t.fault_code.set(if pc >= TASK_SIZE { (EC_IABT_LOW << 26) | ESR_IL | FSC_TRANSLATION_L0 } else { esr(EC_IABT_LOW, code, false) });
+            t.fault_code.set(abort_esr(EC_IABT_LOW, pc, code, false));
             SigInfo::fault(SIGSEGV, code, pc)
         }
     };
