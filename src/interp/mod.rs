@@ -112,15 +112,48 @@ impl Interp {
     /// guest memory accesses go to `base + addr` (faults are caught by the host signal handler).
     pub unsafe fn run(&mut self, b: &Block, st: *mut u8, base: usize, pc_off: usize) -> Exit {
         let vals = &mut self.vals;
-        vals.clear();
-        vals.resize(b.insts.len(), 0);
+        // Every value is written before it is read (SSA), so stale contents are harmless.
+        if vals.len() < b.insts.len() {
+            vals.resize(b.insts.len(), 0);
+        }
         let set_pc = |pc: u64| (st.add(pc_off) as *mut u64).write_unaligned(pc);
         for (i, inst) in b.insts.iter().enumerate() {
-            let r = Self::eval(&inst.op, vals, st, base);
-            if matches!(inst.op, Op::Load { .. } | Op::Store { .. } | Op::CmpXchg { .. } | Op::AtomicRmw { .. }) && take_mem_fault() {
-                set_pc(CURRENT_PC.with(|c| c.get()));
-                return Exit::Fault;
-            }
+            // The ops most blocks consist of are evaluated here, without a call; the rest
+            // (and the atomics, whose faults `eval` reports through MEM_FAULT) go to `eval`.
+            let v = |x: Val| vals[x.0 as usize];
+            let r = match inst.op {
+                Op::InsnStart { pc, .. } => {
+                    CURRENT_PC.with(|c| c.set(pc));
+                    0
+                }
+                Op::Const { imm, .. } => imm.get(),
+                Op::GetReg { ty, off } => scalar::read_raw(st.add(off as usize), ty),
+                Op::SetReg { v: x, ty, off } => {
+                    scalar::write_raw(st.add(off as usize), ty, v(x));
+                    0
+                }
+                Op::Bin { a, b, op, ty } => scalar::bin(op, ty, v(a), v(b)),
+                Op::Load { addr, ty, be } => match scalar::guest_read((base as u64).wrapping_add(v(addr) as u64) as *const u8, ty) {
+                    Ok(x) if be => scalar::swap(x, ty),
+                    Ok(x) => x,
+                    Err(_) => return Self::faulted(set_pc),
+                },
+                Op::Store { addr, v: x, ty, be } => {
+                    log_store(base, v(addr) as u64, ty);
+                    let x = if be { scalar::swap(v(x), ty) } else { v(x) };
+                    match scalar::guest_write((base as u64).wrapping_add(v(addr) as u64) as *mut u8, ty, x) {
+                        Ok(()) => 0,
+                        Err(_) => return Self::faulted(set_pc),
+                    }
+                }
+                ref op => {
+                    let r = Self::eval_cold(op, vals, st, base);
+                    if matches!(op, Op::CmpXchg { .. } | Op::AtomicRmw { .. }) && take_mem_fault() {
+                        return Self::faulted(set_pc);
+                    }
+                    r
+                }
+            };
             vals[i] = r;
         }
         match b.term {
@@ -145,6 +178,21 @@ impl Interp {
                 Exit::Trap(trap)
             }
         }
+    }
+
+    /// A guest memory access of the running instruction faulted: the pc is that
+    /// instruction's.
+    #[cold]
+    fn faulted(set_pc: impl Fn(u64)) -> Exit {
+        set_pc(CURRENT_PC.with(|c| c.get()));
+        Exit::Fault
+    }
+
+    /// `eval`, kept out of `run`'s loop (whose common ops stay small without the rare
+    /// ones' frame).
+    #[inline(never)]
+    unsafe fn eval_cold(op: &Op, vals: &[u128], st: *mut u8, base: usize) -> u128 {
+        Self::eval(op, vals, st, base)
     }
 
     /// Evaluate one op whose operands are looked up in `vals` (indexed by `Val`).
