@@ -23,6 +23,14 @@ fn main() {
     let dir = Path::new("syscall-tables");
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=syscall-tables");
+    // A profile-guided build (scripts/pgo.sh) names its profile in RUSTFLAGS; cargo sees
+    // the flag, not the file, so a new profile must rebuild ruser from here.
+    let flags = std::env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default();
+    for flag in flags.split('\x1f') {
+        if let Some(profile) = flag.strip_prefix("-Cprofile-use=") {
+            println!("cargo:rerun-if-changed={profile}");
+        }
+    }
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .expect("syscall-tables/ missing")
         .filter_map(|e| e.ok().map(|e| e.path()))

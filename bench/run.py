@@ -207,10 +207,13 @@ def find_ruser(args):
         if not os.access(args.ruser, os.X_OK):
             sys.exit("run.py: --ruser %s is not an executable" % args.ruser)
         return os.path.abspath(args.ruser)
-    # `cargo build --release` (which scripts/build-static.sh runs) links ruser statically,
-    # for musl; the script prints the directory of the executables.
-    target_dir = os.path.join(os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target"),
-                              "x86_64-unknown-linux-musl", "release")
+    # scripts/build-static.sh builds ruser as it ships (static, for musl, with profile-guided
+    # optimisation) and prints the directory of the executables. Without it, the last such
+    # build, else a plain `cargo build --release`.
+    target = os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target")
+    target_dir = os.path.join(target, "pgo", "x86_64-unknown-linux-musl", "release")
+    if not os.access(os.path.join(target_dir, "ruser-aarch64"), os.X_OK):
+        target_dir = os.path.join(target, "x86_64-unknown-linux-musl", "release")
     if not args.no_cargo:
         progress("== scripts/build-static.sh")
         try:

@@ -1,9 +1,8 @@
 #!/bin/sh
-# Build ruser's executables and print the directory that holds them. Plain
-# `cargo build --release` already links them statically, for musl (see .cargo/config.toml
-# and scripts/rustc-static-bins.sh); this script stays for the callers that want the
-# directory (bench/run.py, scripts/debootstrap-second-stage.sh). It honours CARGO_TARGET_DIR.
+# Build ruser's executables as they ship and print the directory that holds them: static musl
+# executables (.cargo/config.toml, scripts/rustc-static-bins.sh), optimised with the
+# profile of a training run (scripts/pgo.sh). Callers: bench/run.py,
+# scripts/debootstrap-second-stage.sh. It honours CARGO_TARGET_DIR, and RUSER_PGO=0 (a plain
+# `cargo build --release`).
 set -eu
-cd "$(dirname "$0")/.."
-cargo build --release --bins >&2
-echo "${CARGO_TARGET_DIR:-$PWD/target}/x86_64-unknown-linux-musl/release"
+exec "$(dirname "$0")/pgo.sh"

@@ -77,7 +77,9 @@ scripts/setup.sh aarch64-unknown-linux-gnu
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set +e
-cargo test --release --no-fail-fast "$@" 2>&1 | tee "$log"
+# The build is the one that ships, optimised with the profile of a training run
+# (scripts/pgo.sh; RUSER_PGO=0 for a plain release build, e.g. for quicker local runs).
+scripts/pgo.sh cargo test --release --no-fail-fast "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 # Failing test binaries are counted too: one that dies has no "test result" line.
