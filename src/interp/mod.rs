@@ -284,7 +284,7 @@ impl Interp {
             Op::VUn { a, op, esize } => vec::vun(op, esize, v(a)),
             Op::VImm { a, op, esize, imm } => vec::vimm(op, esize, imm, v(a)),
             Op::VIns { a, v: x, esize, lane } => vec::ins(v(a), esize, lane, v(x)),
-            Op::VExt { a, esize, lane } => vec::lane(v(a), esize, lane as usize),
+            Op::VExt { a, esize, lane, .. } => vec::lane(v(a), esize, lane as usize),
             Op::VDup { v: x, esize } => vec::dup(esize, v(x)),
             Op::VFBin { a, b, op, esize, half } => fp::vfbin(op, esize, half, v(a), v(b)),
             Op::VFMulAdd { a, b, c, esize, neg_p, half } => fp::vfmuladd(esize, half, v(a), v(b), v(c), neg_p),

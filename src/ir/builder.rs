@@ -43,16 +43,16 @@ impl Builder {
         self.insts.is_empty()
     }
 
-    /// Append a raw op with result type `ty`.
-    pub fn push(&mut self, op: Op, ty: Ty) -> Val {
+    /// Append a raw op (its result type is `Op::result_ty`).
+    pub fn push(&mut self, op: Op) -> Val {
         let v = Val(self.insts.len() as u32);
-        self.insts.push(Inst { op, ty });
+        self.insts.push(Inst::new(op));
         v
     }
 
     /// The type of an existing value.
     pub fn ty(&self, v: Val) -> Ty {
-        self.insts[v.0 as usize].ty
+        self.insts[v.0 as usize].ty()
     }
 
     /// If `v` is a constant, its value.
@@ -67,7 +67,7 @@ impl Builder {
     pub fn insn_start(&mut self, pc: u64, len: u8) {
         self.ninsns += 1;
         self.guest_len = (pc + len as u64 - self.pc) as u32;
-        self.push(Op::InsnStart { pc, len }, Ty::I8);
+        self.push(Op::InsnStart { pc, len });
     }
 
     /// Drop every instruction from index `n` on (used to abandon a half-translated guest
@@ -100,27 +100,27 @@ impl Builder {
 
     // ---- constants and state ----
     pub fn konst(&mut self, ty: Ty, imm: u64) -> Val {
-        self.push(Op::Const { ty, imm: Imm::new(imm as u128 & ty.mask()) }, ty)
+        self.push(Op::Const { ty, imm: Imm::new(imm as u128 & ty.mask()) })
     }
     pub fn konst128(&mut self, imm: u128) -> Val {
-        self.push(Op::Const { ty: Ty::I128, imm: Imm::new(imm) }, Ty::I128)
+        self.push(Op::Const { ty: Ty::I128, imm: Imm::new(imm) })
     }
     pub fn get(&mut self, ty: Ty, off: usize) -> Val {
-        self.push(Op::GetReg { ty, off: off as u32 }, ty)
+        self.push(Op::GetReg { ty, off: off as u32 })
     }
     pub fn set(&mut self, ty: Ty, off: usize, v: Val) {
         debug_assert_eq!(self.ty(v), ty, "SetReg type mismatch");
-        self.push(Op::SetReg { v, ty, off: off as u32 }, ty);
+        self.push(Op::SetReg { v, ty, off: off as u32 });
     }
 
     // ---- integer ----
     pub fn bin(&mut self, op: BinOp, a: Val, b: Val) -> Val {
         let ty = self.ty(a);
-        self.push(Op::Bin { a, b, op, ty }, ty)
+        self.push(Op::Bin { a, b, op, ty })
     }
     pub fn un(&mut self, op: UnOp, a: Val) -> Val {
         let ty = self.ty(a);
-        self.push(Op::Un { a, op, ty }, ty)
+        self.push(Op::Un { a, op, ty })
     }
     pub fn add(&mut self, a: Val, b: Val) -> Val {
         self.bin(BinOp::Add, a, b)
@@ -164,7 +164,7 @@ impl Builder {
         if from == to {
             return a;
         }
-        self.push(Op::Ext { a, from, to, signed: false }, to)
+        self.push(Op::Ext { a, from, to, signed: false })
     }
     /// Width change with sign extension (or truncation).
     pub fn sext(&mut self, a: Val, to: Ty) -> Val {
@@ -172,7 +172,7 @@ impl Builder {
         if from == to {
             return a;
         }
-        self.push(Op::Ext { a, from, to, signed: true }, to)
+        self.push(Op::Ext { a, from, to, signed: true })
     }
     /// Sign-extend the low `from` bits of `a` to `to`.
     pub fn sext_from(&mut self, a: Val, from: Ty, to: Ty) -> Val {
@@ -181,67 +181,67 @@ impl Builder {
     }
     pub fn cmp(&mut self, cc: CmpCc, a: Val, b: Val) -> Val {
         let ty = self.ty(a);
-        self.push(Op::Cmp { a, b, cc, ty }, Ty::I8)
+        self.push(Op::Cmp { a, b, cc, ty })
     }
     pub fn select(&mut self, c: Val, a: Val, b: Val) -> Val {
         let ty = self.ty(a);
-        self.push(Op::Select { c, a, b, ty }, ty)
+        self.push(Op::Select { c, a, b, ty })
     }
     pub fn pair(&mut self, lo: Val, hi: Val) -> Val {
-        self.push(Op::Pair { lo, hi }, Ty::I128)
+        self.push(Op::Pair { lo, hi })
     }
     pub fn half(&mut self, a: Val, hi: bool) -> Val {
-        self.push(Op::Half { a, hi }, Ty::I64)
+        self.push(Op::Half { a, hi })
     }
 
     // ---- flags ----
     pub fn add_nzcv(&mut self, a: Val, b: Val, cin: Val) -> Val {
         let ty = self.ty(a);
-        self.push(Op::AddNzcv { a, b, cin, ty }, Ty::I32)
+        self.push(Op::AddNzcv { a, b, cin, ty })
     }
     pub fn sub_nzcv(&mut self, a: Val, b: Val, cin: Val) -> Val {
         let ty = self.ty(a);
-        self.push(Op::SubNzcv { a, b, cin, ty }, Ty::I32)
+        self.push(Op::SubNzcv { a, b, cin, ty })
     }
     pub fn logic_nzcv(&mut self, a: Val) -> Val {
         let ty = self.ty(a);
-        self.push(Op::LogicNzcv { a, ty }, Ty::I32)
+        self.push(Op::LogicNzcv { a, ty })
     }
     pub fn cond_holds(&mut self, nzcv: Val, cond: u8) -> Val {
-        self.push(Op::CondHolds { nzcv, cond }, Ty::I8)
+        self.push(Op::CondHolds { nzcv, cond })
     }
 
     // ---- memory ----
     pub fn load(&mut self, ty: Ty, addr: Val, be: bool) -> Val {
-        self.push(Op::Load { addr, ty, be }, ty)
+        self.push(Op::Load { addr, ty, be })
     }
     pub fn store(&mut self, ty: Ty, addr: Val, v: Val, be: bool) {
         debug_assert_eq!(self.ty(v), ty, "Store type mismatch");
-        self.push(Op::Store { addr, v, ty, be }, ty);
+        self.push(Op::Store { addr, v, ty, be });
     }
     pub fn fence(&mut self, kind: FenceKind) {
-        self.push(Op::Fence { kind }, Ty::I8);
+        self.push(Op::Fence { kind });
     }
 
     // ---- fp ----
     pub fn fbin(&mut self, op: FBinOp, a: Val, b: Val) -> Val {
         let ty = self.ty(a);
-        self.push(Op::FBin { a, b, op, ty }, ty)
+        self.push(Op::FBin { a, b, op, ty })
     }
     pub fn fun(&mut self, op: FUnOp, a: Val) -> Val {
         let ty = self.ty(a);
-        self.push(Op::FUn { a, op, ty }, ty)
+        self.push(Op::FUn { a, op, ty })
     }
 
     // ---- vectors ----
     pub fn vbin(&mut self, op: VBinOp, esize: u8, a: Val, b: Val) -> Val {
-        self.push(Op::VBin { a, b, op, esize }, Ty::I128)
+        self.push(Op::VBin { a, b, op, esize })
     }
     pub fn vun(&mut self, op: VUnOp, esize: u8, a: Val) -> Val {
-        self.push(Op::VUn { a, op, esize }, Ty::I128)
+        self.push(Op::VUn { a, op, esize })
     }
     pub fn vimm(&mut self, op: VImmOp, esize: u8, a: Val, imm: u32) -> Val {
-        self.push(Op::VImm { a, op, esize, imm }, Ty::I128)
+        self.push(Op::VImm { a, op, esize, imm })
     }
 
     /// Call a helper with up to three operands.
@@ -256,6 +256,6 @@ impl Builder {
                 *x = args[i.min(args.len() - 1)];
             }
         }
-        self.push(Op::Helper { a0: a[0], a1: a[1], a2: a[2], id: HelperId(id), ty }, ty)
+        self.push(Op::Helper { a0: a[0], a1: a[1], a2: a[2], id: HelperId(id), ty })
     }
 }

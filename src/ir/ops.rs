@@ -144,8 +144,8 @@ ir_ops! {
     VImm(a) { op: VImmOp, esize: u8, imm: u32 } -> value;
     /// Insert scalar `v` into lane `lane` of `a`.
     VIns(a, v) { esize: u8, lane: u8 } -> value;
-    /// Extract lane `lane`, zero-extended to the result type (I64, or the lane's own type).
-    VExt(a) { esize: u8, lane: u8 } -> value;
+    /// Extract lane `lane`, zero-extended to `to` (I64, or the lane's own type).
+    VExt(a) { esize: u8, lane: u8, to: Ty } -> value;
     /// Replicate scalar `v` to every lane.
     VDup(v) { esize: u8 } -> value;
     /// `FBin` on each `esize`-byte float lane (4: f32, 8: f64) of two vectors; with `half`
@@ -165,6 +165,44 @@ ir_ops! {
     /// Marks the start of guest instruction at `pc` (`len` bytes); used for precise faults,
     /// `-d in_asm`/`exec`, and block boundaries. Produces no code.
     InsnStart() { pc: u64, len: u8 } -> none;
+}
+
+impl Op {
+    /// The type of the op's result. Ops without one give the type they work on (SetReg,
+    /// Store), or I8.
+    pub fn result_ty(&self) -> Ty {
+        match *self {
+            Op::Const { ty, .. }
+            | Op::GetReg { ty, .. }
+            | Op::SetReg { ty, .. }
+            | Op::Bin { ty, .. }
+            | Op::Un { ty, .. }
+            | Op::Select { ty, .. }
+            | Op::Load { ty, .. }
+            | Op::Store { ty, .. }
+            | Op::CmpXchg { ty, .. }
+            | Op::AtomicRmw { ty, .. }
+            | Op::FBin { ty, .. }
+            | Op::FMulAdd { ty, .. }
+            | Op::Helper { ty, .. } => ty,
+            // FCVTXN narrows a double to a single.
+            Op::FUn { op: FUnOp::CvtOddS, .. } => Ty::I32,
+            Op::FUn { ty, .. } => ty,
+            Op::Ext { to, .. } | Op::FCvt { to, .. } | Op::IToF { to, .. } | Op::FToI { to, .. } | Op::VExt { to, .. } => to,
+            Op::Cmp { .. } | Op::CondHolds { .. } | Op::Fence { .. } | Op::InsnStart { .. } => Ty::I8,
+            Op::AddNzcv { .. } | Op::SubNzcv { .. } | Op::LogicNzcv { .. } | Op::FCmpNzcv { .. } => Ty::I32,
+            Op::Half { .. } => Ty::I64,
+            Op::Pair { .. }
+            | Op::VBin { .. }
+            | Op::VUn { .. }
+            | Op::VImm { .. }
+            | Op::VIns { .. }
+            | Op::VDup { .. }
+            | Op::VFBin { .. }
+            | Op::VFMulAdd { .. }
+            | Op::VFCmp { .. } => Ty::I128,
+        }
+    }
 }
 
 /// A short list of operands without allocation.

@@ -14,7 +14,7 @@ impl fmt::Display for Block {
             let args: Vec<String> = inst.op.args().iter().map(|v| v.to_string()).collect();
             let imms = inst.op.fmt_imms();
             if inst.op.has_result() {
-                write!(f, "  v{i}:{:?} = ", inst.ty)?;
+                write!(f, "  v{i}:{:?} = ", inst.ty())?;
             } else {
                 write!(f, "  ")?;
             }

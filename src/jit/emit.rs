@@ -660,7 +660,7 @@ impl<'a> Cg<'a> {
 
     fn inst(&mut self, i: usize) -> Result<(), CompileError> {
         let inst = &self.b.insts[i];
-        let ty = inst.ty;
+        let ty = inst.ty();
         let op = inst.op.clone();
         // Pure ops whose result nobody reads generate no code; folded ones are emitted by
         // their user.

@@ -62,7 +62,7 @@ impl Cg<'_> {
             Op::VUn { a, op, esize } => self.v_un(i, op, esize, a),
             Op::VImm { a, op, esize, imm } => self.v_imm(i, op, esize, imm, a),
             Op::VIns { a, v, esize, lane } => self.v_ins(i, esize, lane, a, v),
-            Op::VExt { a, esize, lane } => self.v_ext(i, esize, lane, a),
+            Op::VExt { a, esize, lane, .. } => self.v_ext(i, esize, lane, a),
             Op::VDup { v, esize } => self.v_dup(i, esize, v),
             Op::Ext { a, from, to, signed } => self.v_ext_ty(i, a, from, to, signed),
             Op::Bin { a, b, op, .. } => {
@@ -268,7 +268,7 @@ impl Cg<'_> {
     /// these ops to `emit_vec`, which it does for all of them.)
     pub(super) fn prev_in_xmm0(&self, i: usize, v: Val) -> bool {
         let j = v.0 as usize;
-        if j + 1 != i || self.b.insts[j].ty != Ty::I128 {
+        if j + 1 != i || self.b.insts[j].ty() != Ty::I128 {
             return false;
         }
         // emit.rs loads I128 guest registers and memory through xmm0 too.

@@ -72,7 +72,7 @@ fn atomic_rmw_matches_interpreter() {
                     })
                     .collect();
                 let rs: Vec<Val> =
-                    ins.iter().map(|&(addr, v)| b.push(Op::AtomicRmw { addr, v, op, ty, be: false }, ty)).collect();
+                    ins.iter().map(|&(addr, v)| b.push(Op::AtomicRmw { addr, v, op, ty, be: false })).collect();
                 for (k, r) in rs.into_iter().enumerate() {
                     let r = b.zext(r, Ty::I64);
                     b.set(Ty::I64, OUT + 8 * k, r);
@@ -113,7 +113,7 @@ fn cmpxchg128_matches_interpreter() {
                     let (n0, n1) = (b.get(Ty::I64, 32), b.get(Ty::I64, 40));
                     let new = b.pair(n0, n1);
                     let live = b.get(Ty::I64, 48);
-                    let old = b.push(Op::CmpXchg { addr: a, expected, new, enable: en, ty: Ty::I128, be: false }, Ty::I128);
+                    let old = b.push(Op::CmpXchg { addr: a, expected, new, enable: en, ty: Ty::I128, be: false });
                     let lo = b.half(old, false);
                     let hi = b.half(old, true);
                     b.set(Ty::I64, OUT, lo);

@@ -69,7 +69,7 @@ fn block(args: &[Ty], res: Ty, mk: &dyn Fn(&[Val]) -> Op, n: usize, layout: Layo
     if layout == Layout::Pressure {
         let live: Vec<Val> = (0..NLIVE).map(|j| b.get(Ty::I64, LIVE_OFF + 8 * j)).collect();
         let all: Vec<Vec<Val>> = (0..n).map(|k| load(&mut b, k)).collect();
-        let rs: Vec<Val> = all.iter().map(|vs| b.push(mk(vs), res)).collect();
+        let rs: Vec<Val> = all.iter().map(|vs| b.push(mk(vs))).collect();
         for (k, r) in rs.into_iter().enumerate() {
             b.set(res, OUT_OFF + 16 * k, r);
         }
@@ -82,7 +82,7 @@ fn block(args: &[Ty], res: Ty, mk: &dyn Fn(&[Val]) -> Op, n: usize, layout: Layo
     } else {
         for k in 0..n {
             let vs = load(&mut b, k);
-            let r = b.push(mk(&vs), res);
+            let r = b.push(mk(&vs));
             b.set(res, OUT_OFF + 16 * k, r);
         }
     }
@@ -761,7 +761,7 @@ fn vec_lanes() {
                 &|v| Op::VIns { a: v[0], v: v[1], esize: es, lane },
                 &vins,
             );
-            check(&format!("VExt {es} [{lane}]"), &[Ty::I128], Ty::I64, &|v| Op::VExt { a: v[0], esize: es, lane }, &vexts);
+            check(&format!("VExt {es} [{lane}]"), &[Ty::I128], Ty::I64, &|v| Op::VExt { a: v[0], esize: es, lane, to: Ty::I64 }, &vexts);
         }
         for sty in [Ty::I8, Ty::I32, Ty::I64] {
             let ins: Vec<Vec<u128>> = (0..64).map(|_| vec![rng.next() as u128 & sty.mask()]).collect();
@@ -837,9 +837,9 @@ fn vec_constant_operands_and_insert_chains() {
         let lanes: Vec<Val> = (0..n).map(|j| b.get(Ty::I64, IN_OFF + 8 * j)).collect();
         let mut acc = b.konst128(0);
         for (j, &x) in lanes.iter().enumerate() {
-            acc = b.push(Op::VIns { a: acc, v: x, esize: es, lane: j as u8 }, Ty::I128);
+            acc = b.push(Op::VIns { a: acc, v: x, esize: es, lane: j as u8 });
         }
-        let d = b.push(Op::VDup { v: lanes[0], esize: es }, Ty::I128);
+        let d = b.push(Op::VDup { v: lanes[0], esize: es });
         let r = b.vbin(VBinOp::Xor, es, acc, d);
         b.set(Ty::I128, OUT_OFF, acc);
         b.set(Ty::I128, OUT_OFF + 16, r);
@@ -1034,14 +1034,14 @@ fn vec_random_chains() {
                 8 => {
                     let x = pick(&mut rng, &vals);
                     let lane = rng.below(16 / es as usize) as u8;
-                    b.push(Op::VIns { a: x, v: s0, esize: es, lane }, Ty::I128)
+                    b.push(Op::VIns { a: x, v: s0, esize: es, lane })
                 }
                 _ => {
                     // A scalar round trip: lane out, back in as a dup.
                     let x = pick(&mut rng, &vals);
                     let lane = rng.below(16 / es as usize) as u8;
-                    let e = b.push(Op::VExt { a: x, esize: es, lane }, Ty::I64);
-                    b.push(Op::VDup { v: e, esize: es }, Ty::I128)
+                    let e = b.push(Op::VExt { a: x, esize: es, lane, to: Ty::I64 });
+                    b.push(Op::VDup { v: e, esize: es })
                 }
             };
             vals.push(r);

@@ -68,9 +68,10 @@ pub(super) fn run(block: &mut Block, mode: Mode) {
     // is not reallocated.
     let mut f = Fwd { mode, out: Vec::with_capacity(old.len() + 8), consts, known, cse };
     for inst in old {
+        let ty = inst.ty();
         let mut op = inst.op;
         op.for_each_arg_mut(|a| *a = map.get(a.0 as usize).copied().unwrap_or(NO_VAL));
-        let v = f.inst(op, inst.ty);
+        let v = f.inst(op, ty);
         map.push(v);
     }
     let Fwd { out, mut consts, mut known, mut cse, .. } = f;
@@ -104,9 +105,9 @@ fn const_of(insts: &[Inst], v: Val) -> Option<u128> {
 }
 
 impl Fwd {
-    fn push(&mut self, op: Op, ty: Ty) -> Val {
+    fn push(&mut self, op: Op) -> Val {
         let v = Val(self.out.len() as u32);
-        self.out.push(Inst { op, ty });
+        self.out.push(Inst::new(op));
         if self.out[v.0 as usize].op.has_result() {
             v
         } else {
@@ -120,7 +121,7 @@ impl Fwd {
         if let Some(&(_, _, v)) = self.consts.iter().find(|c| c.0 == ty && c.1 == imm) {
             return v;
         }
-        let v = self.push(Op::Const { ty, imm: Imm::new(imm) }, ty);
+        let v = self.push(Op::Const { ty, imm: Imm::new(imm) });
         self.consts.push((ty, imm, v));
         v
     }
@@ -134,7 +135,7 @@ impl Fwd {
     }
 
     fn ty(&self, v: Val) -> Option<Ty> {
-        self.out.get(v.0 as usize).map(|i| i.ty)
+        self.out.get(v.0 as usize).map(|i| i.ty())
     }
 
     /// Translate one instruction (operands already remapped); returns its value.
@@ -144,7 +145,7 @@ impl Fwd {
                 if let Some(v) = self.lookup(off, rty) {
                     return v;
                 }
-                let v = self.push(op, ty);
+                let v = self.push(op);
                 self.known.push(Known { off, ty: rty, v });
                 v
             }
@@ -156,39 +157,39 @@ impl Fwd {
                 let r = range(off, rty);
                 self.known.retain(|k| !overlaps(range(k.off, k.ty), r));
                 self.known.push(Known { off, ty: rty, v });
-                self.push(op, ty)
+                self.push(op)
             }
             Op::Helper { .. } if effect(&op) == Effect::Opaque => {
                 self.known.clear();
-                self.push(op, ty)
+                self.push(op)
             }
             Op::Const { ty: cty, imm } if self.mode.fold => self.konst(cty, imm.get()),
             _ if self.mode.fold && effect(&op) == Effect::Pure => self.value(op, ty, 0),
-            _ => self.push(op, ty),
+            _ => self.push(op),
         }
     }
 
     /// The value of a pure op: simplified when folding, else emitted as is.
     fn value(&mut self, op: Op, ty: Ty, depth: u32) -> Val {
         if !self.mode.fold {
-            return self.push(op, ty);
+            return self.push(op);
         }
         match self.simplify(&op) {
-            Simp::Keep => self.emit_pure(op, ty),
+            Simp::Keep => self.emit_pure(op),
             Simp::Use(v) => v,
             Simp::Const(c) => self.konst(ty, c),
             Simp::Op(o) if depth < 4 => self.value(o, ty, depth + 1),
-            Simp::Op(o) => self.emit_pure(o, ty),
+            Simp::Op(o) => self.emit_pure(o),
         }
     }
 
     /// Emit a pure op, or reuse an earlier identical one.
-    fn emit_pure(&mut self, op: Op, ty: Ty) -> Val {
+    fn emit_pure(&mut self, op: Op) -> Val {
         let k = cse::key(&op);
         if let Some(&v) = k.as_ref().and_then(|k| self.cse.get(k)) {
             return v;
         }
-        let v = self.push(op, ty);
+        let v = self.push(op);
         if let Some(k) = k {
             self.cse.insert(k, v);
         }

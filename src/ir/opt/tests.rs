@@ -8,22 +8,22 @@ pub(super) fn check(b: &Block) {
     let t = |v: Val| b.ty_of(v);
     for (i, inst) in b.insts.iter().enumerate() {
         let ok = match inst.op {
-            Op::Const { ty, imm } => inst.ty == ty && imm.get() & !ty.mask() == 0,
-            Op::GetReg { ty, .. } => inst.ty == ty,
+            Op::Const { ty, imm } => inst.ty() == ty && imm.get() & !ty.mask() == 0,
+            Op::GetReg { ty, .. } => inst.ty() == ty,
             Op::SetReg { v, ty, .. } => t(v) == ty,
-            Op::Bin { a, b: y, ty, .. } => t(a) == ty && t(y) == ty && inst.ty == ty,
-            Op::Un { a, ty, .. } => t(a) == ty && inst.ty == ty,
-            Op::Ext { a, from, to, .. } => t(a) == from && inst.ty == to,
-            Op::Cmp { a, b: y, ty, .. } => t(a) == ty && t(y) == ty && inst.ty == Ty::I8,
-            Op::Select { c, a, b: y, ty } => t(c) == Ty::I8 && t(a) == ty && t(y) == ty && inst.ty == ty,
-            Op::Pair { lo, hi } => t(lo) == Ty::I64 && t(hi) == Ty::I64 && inst.ty == Ty::I128,
-            Op::Half { a, .. } => t(a) == Ty::I128 && inst.ty == Ty::I64,
+            Op::Bin { a, b: y, ty, .. } => t(a) == ty && t(y) == ty && inst.ty() == ty,
+            Op::Un { a, ty, .. } => t(a) == ty && inst.ty() == ty,
+            Op::Ext { a, from, to, .. } => t(a) == from && inst.ty() == to,
+            Op::Cmp { a, b: y, ty, .. } => t(a) == ty && t(y) == ty && inst.ty() == Ty::I8,
+            Op::Select { c, a, b: y, ty } => t(c) == Ty::I8 && t(a) == ty && t(y) == ty && inst.ty() == ty,
+            Op::Pair { lo, hi } => t(lo) == Ty::I64 && t(hi) == Ty::I64 && inst.ty() == Ty::I128,
+            Op::Half { a, .. } => t(a) == Ty::I128 && inst.ty() == Ty::I64,
             Op::AddNzcv { a, b: y, cin, ty } | Op::SubNzcv { a, b: y, cin, ty } => {
-                t(a) == ty && t(y) == ty && t(cin) == Ty::I8 && inst.ty == Ty::I32
+                t(a) == ty && t(y) == ty && t(cin) == Ty::I8 && inst.ty() == Ty::I32
             }
-            Op::LogicNzcv { a, ty } => t(a) == ty && inst.ty == Ty::I32,
-            Op::CondHolds { nzcv, .. } => t(nzcv) == Ty::I32 && inst.ty == Ty::I8,
-            Op::Load { addr, ty, .. } => t(addr) == Ty::I64 && inst.ty == ty,
+            Op::LogicNzcv { a, ty } => t(a) == ty && inst.ty() == Ty::I32,
+            Op::CondHolds { nzcv, .. } => t(nzcv) == Ty::I32 && inst.ty() == Ty::I8,
+            Op::Load { addr, ty, .. } => t(addr) == Ty::I64 && inst.ty() == ty,
             Op::Store { addr, v, ty, .. } => t(addr) == Ty::I64 && t(v) == ty,
             _ => true,
         };

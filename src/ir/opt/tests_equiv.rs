@@ -85,13 +85,13 @@ fn instrument(b: &Block) -> Block {
             Op::Load { addr, .. } | Op::Store { addr, .. } | Op::CmpXchg { addr, .. } | Op::AtomicRmw { addr, .. } => {
                 let a = *addr;
                 let h = Op::Helper { a0: a, a1: a, a2: a, id: HelperId(&RECORD_ACCESS), ty: Ty::I64 };
-                out.push(Inst { op: h, ty: Ty::I64 });
+                out.push(Inst::new(h));
                 *addr = Val(out.len() as u32 - 1);
             }
             _ => {}
         }
         map.push(Val(out.len() as u32));
-        out.push(Inst { op, ty: inst.ty });
+        out.push(Inst::new(op));
     }
     let mut term = b.term.clone();
     match &mut term {

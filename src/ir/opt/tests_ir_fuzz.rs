@@ -72,7 +72,7 @@ impl Gen<'_> {
     }
 
     fn add(&mut self, op: Op, ty: Ty) -> Val {
-        let v = self.b.push(op, ty);
+        let v = self.b.push(op);
         self.pool[tyi(ty)].push(v);
         v
     }
@@ -131,7 +131,7 @@ impl Gen<'_> {
                 let ty = self.ty();
                 let off = self.off(ty);
                 let v = self.val(ty);
-                self.b.push(Op::SetReg { v, ty, off }, ty);
+                self.b.push(Op::SetReg { v, ty, off });
             }
             4..=6 => {
                 let ty = self.ty();
@@ -220,7 +220,7 @@ impl Gen<'_> {
             19 => {
                 let ty = self.ty();
                 let (addr, v) = (self.val(Ty::I64), self.val(ty));
-                self.b.push(Op::Store { addr, v, ty, be: false }, ty);
+                self.b.push(Op::Store { addr, v, ty, be: false });
             }
             20 if self.rng.below(2) == 0 => {
                 const VOPS: [VBinOp; 8] = [

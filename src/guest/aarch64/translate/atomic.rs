@@ -105,7 +105,7 @@ fn ld_rmw(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     let addr = ctx.x_sp(rn(insn), true);
     let s = ctx.x(rm(insn), size == 3);
     let v = ctx.b.zext(s, ty);
-    let old = ctx.b.push(Op::AtomicRmw { addr, v, op, ty, be: false }, ty);
+    let old = ctx.b.push(Op::AtomicRmw { addr, v, op, ty, be: false });
     ctx.set_x(rd(insn), old);
     Ok(())
 }
@@ -122,7 +122,7 @@ fn cas(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     let n = ctx.x(t, size == 3);
     let new = ctx.b.zext(n, ty);
     let enable = ctx.konst(Ty::I8, 1);
-    let old = ctx.b.push(Op::CmpXchg { addr, expected, new, enable, ty, be: false }, ty);
+    let old = ctx.b.push(Op::CmpXchg { addr, expected, new, enable, ty, be: false });
     ctx.set_x(s, old);
     Ok(())
 }
@@ -152,7 +152,7 @@ fn casp(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
         let expected = ctx.b.pair(e0, e1);
         let (n0, n1) = (ctx.x(t, true), ctx.x(t + 1, true));
         let new = ctx.b.pair(n0, n1);
-        let old = ctx.b.push(Op::CmpXchg { addr, expected, new, enable, ty: Ty::I128, be: false }, Ty::I128);
+        let old = ctx.b.push(Op::CmpXchg { addr, expected, new, enable, ty: Ty::I128, be: false });
         let lo = ctx.b.half(old, false);
         let hi = ctx.b.half(old, true);
         ctx.set_x(s, lo);
@@ -160,7 +160,7 @@ fn casp(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     } else {
         let expected = w_pair(ctx, s, s + 1);
         let new = w_pair(ctx, t, t + 1);
-        let old = ctx.b.push(Op::CmpXchg { addr, expected, new, enable, ty: Ty::I64, be: false }, Ty::I64);
+        let old = ctx.b.push(Op::CmpXchg { addr, expected, new, enable, ty: Ty::I64, be: false });
         let lo = ctx.b.zext(old, Ty::I32);
         let k = ctx.konst(Ty::I64, 32);
         let hi = ctx.b.lshr(old, k);

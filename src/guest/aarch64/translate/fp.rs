@@ -89,7 +89,7 @@ fn fp_1src(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
             return Err(Undef::Unallocated);
         }
         let a = ctx.vscalar(n, ty);
-        let r = ctx.b.push(Op::FCvt { a, from: ty, to }, to);
+        let r = ctx.b.push(Op::FCvt { a, from: ty, to });
         ctx.set_vscalar(d, r);
         return Ok(());
     }
@@ -132,7 +132,7 @@ fn fp_cmp(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     };
     // FCMPE also signals on quiet NaNs.
     let signal = op2 & 0b10000 != 0;
-    let f = ctx.b.push(Op::FCmpNzcv { a, b, ty, signal }, Ty::I32);
+    let f = ctx.b.push(Op::FCmpNzcv { a, b, ty, signal });
     ctx.set_nzcv(f);
     Ok(())
 }
@@ -148,7 +148,7 @@ fn fp_ccmp(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     let a = ctx.b.select(c, a, zero);
     let b = ctx.b.select(c, b, zero);
     let signal = bit(insn, 4);
-    let f = ctx.b.push(Op::FCmpNzcv { a, b, ty, signal }, Ty::I32);
+    let f = ctx.b.push(Op::FCmpNzcv { a, b, ty, signal });
     let imm = ctx.konst(Ty::I32, (bits(insn, 0, 4) as u64) << 28);
     let r = ctx.b.select(c, f, imm);
     ctx.set_nzcv(r);
@@ -199,7 +199,7 @@ fn fp_3src(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     // FMADD a+n*m, FMSUB a-n*m, FNMADD -a-n*m, FNMSUB -a+n*m
     let neg_p = o1 != o0;
     let neg_c = o1;
-    let r = ctx.b.push(Op::FMulAdd { a: n, b: m, c: a, ty, neg_p, neg_c }, ty);
+    let r = ctx.b.push(Op::FMulAdd { a: n, b: m, c: a, ty, neg_p, neg_c });
     ctx.set_vscalar(rd(insn), r);
     Ok(())
 }
@@ -255,7 +255,7 @@ fn fp_int(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
             return Err(Undef::Unallocated);
         }
         let x = ctx.x(n, sf);
-        let r = ctx.b.push(Op::IToF { a: x, from: sf_ty(sf), to: ty, signed: opcode == 2, fbits: 0 }, ty);
+        let r = ctx.b.push(Op::IToF { a: x, from: sf_ty(sf), to: ty, signed: opcode == 2, fbits: 0 });
         ctx.set_vscalar(d, r);
         return Ok(());
     }
@@ -270,7 +270,7 @@ fn fp_int(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     };
     let v = ctx.vscalar(n, ty);
     let to = sf_ty(sf);
-    let r = ctx.b.push(Op::FToI { a: v, from: ty, to, signed: opcode & 1 == 0, round, fbits: 0 }, to);
+    let r = ctx.b.push(Op::FToI { a: v, from: ty, to, signed: opcode & 1 == 0, round, fbits: 0 });
     ctx.set_x(d, r);
     Ok(())
 }
@@ -288,12 +288,12 @@ fn fp_fixed(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
     match (bits(insn, 19, 2), bits(insn, 16, 3)) {
         (0, op @ (2 | 3)) => {
             let x = ctx.x(n, sf);
-            let r = ctx.b.push(Op::IToF { a: x, from: it, to: ty, signed: op == 2, fbits }, ty);
+            let r = ctx.b.push(Op::IToF { a: x, from: it, to: ty, signed: op == 2, fbits });
             ctx.set_vscalar(d, r);
         }
         (3, op @ (0 | 1)) => {
             let v = ctx.vscalar(n, ty);
-            let r = ctx.b.push(Op::FToI { a: v, from: ty, to: it, signed: op == 0, round: RoundMode::Zero, fbits }, it);
+            let r = ctx.b.push(Op::FToI { a: v, from: ty, to: it, signed: op == 0, round: RoundMode::Zero, fbits });
             ctx.set_x(d, r);
         }
         _ => return Err(Undef::Unallocated),
@@ -319,14 +319,14 @@ fn vty(sz: bool) -> Ty {
 /// Lane `i` of `v` as a value of `ty` (a VExt typed as its lane: the zero-extended lane is
 /// already a valid `ty` value, so no truncation is needed).
 fn lane_of(ctx: &mut Ctx, v: Val, ty: Ty, i: usize) -> Val {
-    ctx.b.push(Op::VExt { a: v, esize: ty.bytes() as u8, lane: i as u8 }, ty)
+    ctx.b.push(Op::VExt { a: v, esize: ty.bytes() as u8, lane: i as u8, to: ty })
 }
 
 /// Build a vector from `lanes` per-lane values (zero above them).
 fn from_lanes(ctx: &mut Ctx, ty: Ty, vals: &[Val]) -> Val {
     let mut acc = ctx.b.konst128(0);
     for (i, &x) in vals.iter().enumerate() {
-        acc = ctx.b.push(Op::VIns { a: acc, v: x, esize: ty.bytes() as u8, lane: i as u8 }, Ty::I128);
+        acc = ctx.b.push(Op::VIns { a: acc, v: x, esize: ty.bytes() as u8, lane: i as u8 });
     }
     acc
 }
@@ -335,7 +335,7 @@ fn from_lanes(ctx: &mut Ctx, ty: Ty, vals: &[Val]) -> Val {
 /// Only the equality compares are quiet (signalling NaNs alone raise invalid).
 fn fcmp_mask(ctx: &mut Ctx, ty: Ty, a: Val, b: Val, cond: u8) -> Val {
     let signal = cond != EQ;
-    let f = ctx.b.push(Op::FCmpNzcv { a, b, ty, signal }, Ty::I32);
+    let f = ctx.b.push(Op::FCmpNzcv { a, b, ty, signal });
     let c = ctx.b.cond_holds(f, cond);
     let ones = ctx.konst(ty, u64::MAX);
     let zero = ctx.konst(ty, 0);
@@ -362,7 +362,7 @@ fn fp3_lane(ctx: &mut Ctx, ty: Ty, key: (bool, bool, u32), x: Val, y: Val, d: Va
         (false, false, 0b11011) => bin(ctx, FBinOp::MulX),
         (false, false, 0b11111) => bin(ctx, FBinOp::RecipStep),
         (false, true, 0b11111) => bin(ctx, FBinOp::RSqrtStep),
-        (false, o, 0b11001) => Some(ctx.b.push(Op::FMulAdd { a: x, b: y, c: d, ty, neg_p: o, neg_c: false }, ty)),
+        (false, o, 0b11001) => Some(ctx.b.push(Op::FMulAdd { a: x, b: y, c: d, ty, neg_p: o, neg_c: false })),
         (false, false, 0b11100) => Some(fcmp_mask(ctx, ty, x, y, EQ)),
         (true, false, 0b11100) => Some(fcmp_mask(ctx, ty, x, y, GE)),
         (true, true, 0b11100) => Some(fcmp_mask(ctx, ty, x, y, GT)),
@@ -397,7 +397,7 @@ fn fp3_vector(ctx: &mut Ctx, ty: Ty, key: (bool, bool, u32), q: bool, x: Val, y:
         (false, false, 0b11011) => FBinOp::MulX,
         (false, false, 0b11111) => FBinOp::RecipStep,
         (false, true, 0b11111) => FBinOp::RSqrtStep,
-        (false, neg_p, 0b11001) => return Some(ctx.b.push(Op::VFMulAdd { a: x, b: y, c: d, esize, neg_p, half }, Ty::I128)),
+        (false, neg_p, 0b11001) => return Some(ctx.b.push(Op::VFMulAdd { a: x, b: y, c: d, esize, neg_p, half })),
         (false, false, 0b11100) => return Some(vfcmp(ctx, EQ, esize, half, x, y)),
         (true, false, 0b11100) => return Some(vfcmp(ctx, GE, esize, half, x, y)),
         (true, true, 0b11100) => return Some(vfcmp(ctx, GT, esize, half, x, y)),
@@ -409,7 +409,7 @@ fn fp3_vector(ctx: &mut Ctx, ty: Ty, key: (bool, bool, u32), q: bool, x: Val, y:
         }
         _ => return None,
     };
-    let r = ctx.b.push(Op::VFBin { a: x, b: y, op, esize, half }, Ty::I128);
+    let r = ctx.b.push(Op::VFBin { a: x, b: y, op, esize, half });
     if key == (true, true, 0b11010) {
         // FABD: the absolute value of the difference (FPAbs only clears the sign bit).
         let m = abs_mask(ctx, esize);
@@ -426,7 +426,7 @@ fn abs_mask(ctx: &mut Ctx, esize: u8) -> Val {
 
 /// The lanes of `x` and `y` compared under Arm condition `cond` (EQ, GE, GT), as masks.
 fn vfcmp(ctx: &mut Ctx, cond: u8, esize: u8, half: bool, x: Val, y: Val) -> Val {
-    ctx.b.push(Op::VFCmp { a: x, b: y, cond, esize, half }, Ty::I128)
+    ctx.b.push(Op::VFCmp { a: x, b: y, cond, esize, half })
 }
 
 /// The binary op of the FP pairwise forms (U=1): FMAXNMP, FADDP, FMAXP, FMINNMP, FMINP.
@@ -565,7 +565,7 @@ pub(super) fn simd_fp_two_misc(ctx: &mut Ctx, insn: u32, scalar: bool) -> Result
         let r = if opcode == 0b10110 {
             for i in 0..lanes {
                 let x = lane_of(ctx, src, wide, i);
-                out.push(ctx.b.push(Op::FCvt { a: x, from: wide, to: narrow }, narrow));
+                out.push(ctx.b.push(Op::FCvt { a: x, from: wide, to: narrow }));
             }
             let r = from_lanes(ctx, narrow, &out);
             if q {
@@ -579,7 +579,7 @@ pub(super) fn simd_fp_two_misc(ctx: &mut Ctx, insn: u32, scalar: bool) -> Result
         } else {
             for i in 0..lanes {
                 let x = lane_of(ctx, src, narrow, i + if q { lanes } else { 0 });
-                out.push(ctx.b.push(Op::FCvt { a: x, from: narrow, to: wide }, wide));
+                out.push(ctx.b.push(Op::FCvt { a: x, from: narrow, to: wide }));
             }
             from_lanes(ctx, wide, &out)
         };
@@ -657,8 +657,8 @@ pub(super) fn simd_fp_two_misc(ctx: &mut Ctx, insn: u32, scalar: bool) -> Result
                 _ => None,
             };
             match (u, a, opcode, cvt) {
-                (_, _, _, Some(round)) => ctx.b.push(Op::FToI { a: x, from: ty, to: ty, signed: !u, round, fbits: 0 }, ty),
-                (_, false, 0b11101, _) => ctx.b.push(Op::IToF { a: x, from: ty, to: ty, signed: !u, fbits: 0 }, ty),
+                (_, _, _, Some(round)) => ctx.b.push(Op::FToI { a: x, from: ty, to: ty, signed: !u, round, fbits: 0 }),
+                (_, false, 0b11101, _) => ctx.b.push(Op::IToF { a: x, from: ty, to: ty, signed: !u, fbits: 0 }),
                 (false, true, 0b01100, _) => fcmp_mask(ctx, ty, x, zero, GT),
                 (true, true, 0b01100, _) => fcmp_mask(ctx, ty, x, zero, GE),
                 (false, true, 0b01101, _) => fcmp_mask(ctx, ty, x, zero, EQ),
@@ -696,9 +696,9 @@ pub(super) fn simd_fp_fixed(ctx: &mut Ctx, insn: u32, es: u8, fbits: u32, scalar
         let x = lane_of(ctx, src, ty, i);
         let fb = fbits as u8;
         out.push(if to_float {
-            ctx.b.push(Op::IToF { a: x, from: ty, to: ty, signed: !u, fbits: fb }, ty)
+            ctx.b.push(Op::IToF { a: x, from: ty, to: ty, signed: !u, fbits: fb })
         } else {
-            ctx.b.push(Op::FToI { a: x, from: ty, to: ty, signed: !u, round: RoundMode::Zero, fbits: fb }, ty)
+            ctx.b.push(Op::FToI { a: x, from: ty, to: ty, signed: !u, round: RoundMode::Zero, fbits: fb })
         });
     }
     let r = from_lanes(ctx, ty, &out);

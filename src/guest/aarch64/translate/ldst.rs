@@ -339,7 +339,7 @@ fn st_excl(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
         en = ctx.b.and(en, fits);
     }
     let expected = ctx.b.zext(e64, ty);
-    let old = ctx.b.push(Op::CmpXchg { addr, expected, new, enable: en, ty, be: false }, ty);
+    let old = ctx.b.push(Op::CmpXchg { addr, expected, new, enable: en, ty, be: false });
     finish_store_excl(ctx, insn, old, expected);
     Ok(())
 }
@@ -379,7 +379,7 @@ fn st_excl_pair(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
         let e0 = ctx.b.get(Ty::I64, state::EXCL_VAL);
         let e1 = ctx.b.get(Ty::I64, state::EXCL_VAL + 8);
         let expected = ctx.b.pair(e0, e1);
-        let old = ctx.b.push(Op::CmpXchg { addr, expected, new, enable: en, ty: Ty::I128, be: false }, Ty::I128);
+        let old = ctx.b.push(Op::CmpXchg { addr, expected, new, enable: en, ty: Ty::I128, be: false });
         (old, expected)
     } else {
         let lo = ctx.x(rd(insn), true);
@@ -390,7 +390,7 @@ fn st_excl_pair(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
         let hi = ctx.b.shl(hi, k);
         let new = ctx.b.or(lo, hi);
         let expected = ctx.b.get(Ty::I64, state::EXCL_VAL);
-        let old = ctx.b.push(Op::CmpXchg { addr, expected, new, enable: en, ty: Ty::I64, be: false }, Ty::I64);
+        let old = ctx.b.push(Op::CmpXchg { addr, expected, new, enable: en, ty: Ty::I64, be: false });
         (old, expected)
     };
     finish_store_excl(ctx, insn, old, expected);

@@ -30,15 +30,15 @@ pub static ROWS: &[Row] = &[
 // ---- small IR helpers ----
 
 pub(super) fn vext(ctx: &mut Ctx, a: Val, esize: u8, lane: u8) -> Val {
-    ctx.b.push(Op::VExt { a, esize, lane }, Ty::I64)
+    ctx.b.push(Op::VExt { a, esize, lane, to: Ty::I64 })
 }
 
 pub(super) fn vins(ctx: &mut Ctx, a: Val, esize: u8, lane: u8, v: Val) -> Val {
-    ctx.b.push(Op::VIns { a, v, esize, lane }, Ty::I128)
+    ctx.b.push(Op::VIns { a, v, esize, lane })
 }
 
 pub(super) fn vdup(ctx: &mut Ctx, esize: u8, v: Val) -> Val {
-    ctx.b.push(Op::VDup { v, esize }, Ty::I128)
+    ctx.b.push(Op::VDup { v, esize })
 }
 
 /// Write a vector result, zeroing the upper half for a 64-bit (Q=0) form.

@@ -229,9 +229,9 @@ fn fp_elem(ctx: &mut Ctx, insn: u32, scalar: bool) -> Result<(), Undef> {
         let r = match opcode {
             0b1001 => {
                 let op = if u { FBinOp::MulX } else { FBinOp::Mul };
-                ctx.b.push(Op::VFBin { a, b: ev, op, esize: es, half }, Ty::I128)
+                ctx.b.push(Op::VFBin { a, b: ev, op, esize: es, half })
             }
-            _ => ctx.b.push(Op::VFMulAdd { a, b: ev, c: dv, esize: es, neg_p: opcode == 0b0101, half }, Ty::I128),
+            _ => ctx.b.push(Op::VFMulAdd { a, b: ev, c: dv, esize: es, neg_p: opcode == 0b0101, half }),
         };
         ctx.set_v(d, r);
         return Ok(());
@@ -244,7 +244,7 @@ fn fp_elem(ctx: &mut Ctx, insn: u32, scalar: bool) -> Result<(), Undef> {
             _ => {
                 let c = lane_of(ctx, dv, ty, i);
                 let neg_p = opcode == 0b0101;
-                ctx.b.push(Op::FMulAdd { a: x, b: e, c, ty, neg_p, neg_c: false }, ty)
+                ctx.b.push(Op::FMulAdd { a: x, b: e, c, ty, neg_p, neg_c: false })
             }
         };
         r = vins(ctx, r, ty.bytes() as u8, i as u8, y);

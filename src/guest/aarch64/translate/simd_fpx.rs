@@ -18,7 +18,7 @@ pub(super) fn fcvtxn(ctx: &mut Ctx, insn: u32, scalar: bool) -> Result<(), Undef
     let mut r = ctx.b.konst128(0);
     for i in 0..lanes {
         let x = vext(ctx, src, 8, i);
-        let y = ctx.b.push(Op::FUn { a: x, op: FUnOp::CvtOddS, ty: Ty::I64 }, Ty::I32);
+        let y = ctx.b.push(Op::FUn { a: x, op: FUnOp::CvtOddS, ty: Ty::I64 });
         r = vins(ctx, r, 4, i, y);
     }
     let r = if q {

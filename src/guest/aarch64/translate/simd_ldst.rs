@@ -215,9 +215,9 @@ fn ldst_multi(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
                 let addr = ctx.b.add_imm(base, ((e * selem + r) * esize) as u64);
                 if load {
                     let x = ctx.b.load(ety, addr, false);
-                    vals[r] = ctx.b.push(Op::VIns { a: vals[r], v: x, esize: esize as u8, lane: e as u8 }, Ty::I128);
+                    vals[r] = ctx.b.push(Op::VIns { a: vals[r], v: x, esize: esize as u8, lane: e as u8 });
                 } else {
-                    let x = ctx.b.push(Op::VExt { a: vals[r], esize: esize as u8, lane: e as u8 }, Ty::I64);
+                    let x = ctx.b.push(Op::VExt { a: vals[r], esize: esize as u8, lane: e as u8, to: Ty::I64 });
                     let x = ctx.b.zext(x, ety);
                     ctx.b.store(ety, addr, x, false);
                 }
@@ -266,7 +266,7 @@ fn ldst_single(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
                 let addr = ctx.b.add_imm(base, (r * esize) as u64);
                 let x = ctx.b.load(ety, addr, false);
                 let x = ctx.b.zext(x, Ty::I64);
-                let mut v = ctx.b.push(Op::VDup { v: x, esize: esize as u8 }, Ty::I128);
+                let mut v = ctx.b.push(Op::VDup { v: x, esize: esize as u8 });
                 if q == 0 {
                     v = ctx.b.vun(VUnOp::ZeroHigh, 8, v);
                 }
@@ -284,10 +284,10 @@ fn ldst_single(ctx: &mut Ctx, insn: u32) -> Result<(), Undef> {
         if load {
             let x = ctx.b.load(ety, addr, false);
             let x = ctx.b.zext(x, Ty::I64);
-            let v = ctx.b.push(Op::VIns { a: old, v: x, esize: esize as u8, lane: index as u8 }, Ty::I128);
+            let v = ctx.b.push(Op::VIns { a: old, v: x, esize: esize as u8, lane: index as u8 });
             ctx.set_v(reg, v);
         } else {
-            let x = ctx.b.push(Op::VExt { a: old, esize: esize as u8, lane: index as u8 }, Ty::I64);
+            let x = ctx.b.push(Op::VExt { a: old, esize: esize as u8, lane: index as u8, to: Ty::I64 });
             let x = ctx.b.zext(x, ety);
             ctx.b.store(ety, addr, x, false);
         }

@@ -57,7 +57,7 @@ fn typecheck(b: &Block) {
             Op::Load { addr, .. } => t(addr) == Ty::I64,
             Op::Store { addr, v, ty, .. } => t(addr) == Ty::I64 && t(v) == ty,
             Op::CmpXchg { addr, expected, new, enable, ty, .. } => {
-                t(addr) == Ty::I64 && t(expected) == ty && t(new) == ty && t(enable) == Ty::I8 && inst.ty == ty
+                t(addr) == Ty::I64 && t(expected) == ty && t(new) == ty && t(enable) == Ty::I8 && inst.ty() == ty
             }
             Op::Pair { lo, hi } => t(lo) == Ty::I64 && t(hi) == Ty::I64,
             Op::Half { a, .. } => t(a) == Ty::I128,
