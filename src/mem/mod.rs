@@ -6,6 +6,7 @@
 //! syscalls consult to return EFAULT for bad guest pointers.
 
 pub mod codepages;
+mod execpages;
 mod growsdown;
 mod mmap;
 mod vma;
@@ -205,6 +206,11 @@ impl GuestMem {
     /// Write-protect the host pages under guest code `[start, end)` that was just translated
     /// (see `codepages`).
     pub fn protect_code(&self, start: u64, end: u64) {
+        // Code in pages known to be read-only needs nothing.
+        let first = start & !(PAGE_SIZE - 1);
+        if (first..end).step_by(PAGE_SIZE as usize).all(|page| execpages::known(self.base, page)) {
+            return;
+        }
         let st = self.lock();
         codepages::protect(self.base, start, end, |page| st.vmas.find(page).map(|v| host_prot(v.prot)));
     }
@@ -304,8 +310,17 @@ impl GuestMem {
     /// Fetch 4 bytes of guest code at `addr`, if mapped executable.
     pub fn fetch_code(&self, addr: u64, len: usize) -> Option<&[u8]> {
         let end = addr.checked_add(len as u64)?;
-        if !self.lock().vmas.covers(addr, end, PROT_EXEC) {
-            return None;
+        let page = addr & !(PAGE_SIZE - 1);
+        let one_page = end <= page + PAGE_SIZE;
+        if !(one_page && execpages::known(self.base, page)) {
+            let generation = vma::generation();
+            let st = self.lock();
+            if !st.vmas.covers(addr, end, PROT_EXEC) {
+                return None;
+            }
+            if one_page && st.vmas.find(page).is_some_and(|v| v.prot & PROT_WRITE == 0) {
+                execpages::record(self.base, page, generation);
+            }
         }
         // SAFETY: mapped and (host-)readable; guest memory outlives translation of a block.
         Some(unsafe { std::slice::from_raw_parts(self.g2h(addr), len) })

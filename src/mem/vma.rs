@@ -1,6 +1,21 @@
 //! The map of guest mappings: sorted, non-overlapping address ranges.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Bumped by every change of any mapping map, for memos of what the mappings allowed
+/// (`execpages`).
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
+/// The current mapping generation. Read it before looking at the mappings: a memo made from
+/// what they showed is then valid at most as long as that view.
+pub fn generation() -> u64 {
+    GENERATION.load(Ordering::Acquire)
+}
+
+fn changed() {
+    GENERATION.fetch_add(1, Ordering::AcqRel);
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum VmaKind {
@@ -92,6 +107,7 @@ impl VmaMap {
 
     /// Remove `[start, end)` from the map, splitting mappings at the edges.
     pub fn remove(&mut self, start: u64, end: u64) {
+        changed();
         for v in self.overlapping(start, end) {
             self.map.remove(&v.start);
             if v.start < start {
@@ -109,6 +125,7 @@ impl VmaMap {
     pub fn insert(&mut self, v: Vma) {
         self.remove(v.start, v.end);
         self.map.insert(v.start, v);
+        changed();
     }
 
     /// Change the kind of the mappings in `[start, end)`, splitting them at the edges.
