@@ -18,8 +18,8 @@
 #
 # Why: ruser's start-up is its own code running cold (translation, the interpreter, the IR
 # passes, code emission). The profile lets LLVM lay hot code out together and inline along
-# the paths taken: the dynamic /usr/bin/true start-up is about 9% faster, 11% after another
-# process has evicted the caches (README, "Start-up: where the time goes").
+# the paths taken: the dynamic /usr/bin/true start-up is about 8% faster, also right after
+# another process has evicted the caches (README, "The static build").
 #
 # Needs llvm-profdata of the compiler's own LLVM: rustup's llvm-tools component, which this
 # script adds when rustup is there. Without it the build goes on without PGO, with a warning
