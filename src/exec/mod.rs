@@ -4,6 +4,7 @@ mod cache;
 pub mod crosscheck;
 pub mod fault;
 pub mod gate;
+pub mod phases;
 
 pub use cache::BlockCache;
 
@@ -141,9 +142,11 @@ impl Engine {
     /// Translate the block at `pc`, with the IR passes when `optimize` (code that runs once
     /// is cheaper to interpret unoptimised).
     fn translate(arch: &dyn GuestArch, mem: &GuestMem, pc: u64, opts: &TranslateOpts, optimize: bool) -> Block {
+        let timer = phases::Timer::start(phases::Phase::Translate);
         let mut b = arch.translate(&MemFetch::new(mem), pc, opts);
         // A later guest store into this code must drop the translation.
         mem.protect_code(pc, pc + b.guest_len.max(1) as u64);
+        drop(timer);
         if crate::log::enabled(Item::InAsm) {
             let code = mem.fetch_code(pc, b.guest_len as usize).unwrap_or(&[]);
             logf!(Item::InAsm, "IN: \n{}", arch.disassemble(code, pc));
@@ -158,6 +161,7 @@ impl Engine {
 
     /// Run the IR passes on a translated block.
     fn optimize(b: &mut Block) {
+        let _timer = phases::Timer::start(phases::Phase::Passes);
         crate::ir::opt::optimize(b);
         logf!(Item::Op, "{b}");
     }
@@ -170,6 +174,7 @@ impl Engine {
     /// Run guest code until it needs the Linux layer. The state must stay at the same
     /// address for the thread's whole life (its exit-request flag is shared).
     pub fn run(&mut self, cpu: &mut CpuState, mem: &GuestMem) -> Stop {
+        let _timer = phases::Timer::start(phases::Phase::Dispatcher);
         let _guard = fault::GuestGuard::enter();
         let running = gate::enter(cpu.exit_flag(exit_flag_offset(self.arch.state_size())));
         let host_fp = self.fp_enter(cpu);
@@ -259,7 +264,9 @@ impl Engine {
     fn interp_block(&mut self, block: &Block, cpu: &mut CpuState, mem: &GuestMem) -> Option<Stop> {
         // SAFETY: the state has the layout the guest translated for; faults in guest memory
         // are handled by `fault`.
+        let timer = phases::Timer::start(phases::Phase::Interp);
         let exit = unsafe { self.interp.run(block, cpu.as_mut_ptr(), mem.base(), self.arch.pc_offset()) };
+        drop(timer);
         match exit {
             Exit::Next => None,
             Exit::Syscall => Some(Stop::Syscall),
@@ -369,7 +376,10 @@ impl Engine {
             logf!(Item::Exec, "Trace: [{pc:016x}]");
             // SAFETY: the state is this guest's, with the engine trailer; guest memory is at
             // mem.base(); faults in translated code are handled by `fault`.
-            match unsafe { jit.enter(&code, cpu.as_mut_ptr(), mem.base()) } {
+            let timer = phases::Timer::start(phases::Phase::Translated);
+            let exit = unsafe { jit.enter(&code, cpu.as_mut_ptr(), mem.base()) };
+            drop(timer);
+            match exit {
                 JitExit::Jump { field } => link = Some((code.generation, field)),
                 JitExit::Indirect => indirect = true,
                 JitExit::Syscall => return Stop::Syscall,

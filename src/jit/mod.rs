@@ -294,6 +294,7 @@ impl Jit {
     }
 
     fn insert(&self, g: &mut Inner, block: Block) -> Result<usize, Full> {
+        let _timer = crate::exec::phases::Timer::start(crate::exec::phases::Phase::Emit);
         let compiled = Cg::new(&block, g.env, g.region.next_addr()).compile();
         let (compiled, interp) = match compiled {
             Ok(c) if c.code.len() + 64 <= g.region.free() => (c, None),

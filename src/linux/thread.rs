@@ -79,6 +79,7 @@ fn run_loop(p: &'static Process, cpu: &mut CpuState, backend: Backend) -> End {
             Stop::Syscall => match super::syscall::dispatch(p, cpu) {
                 Flow::Continue | Flow::Restart => {}
                 Flow::Exit(code) => {
+                    crate::exec::phases::report();
                     if LIVE.load(Ordering::Acquire) > 1 {
                         // Other threads may be running guest code: end them all now.
                         unsafe { libc::_exit(code) };
