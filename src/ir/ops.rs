@@ -217,6 +217,18 @@ pub struct ArgList {
 }
 
 impl ArgList {
+    /// An empty list, to `push` onto.
+    pub const fn new() -> ArgList {
+        ArgList { len: 0, vals: [Val(0); 4] }
+    }
+
+    /// Append an operand; a list holds at most four.
+    pub fn push(&mut self, v: Val) {
+        assert!(self.len < 4, "an operand list holds at most four values");
+        self.vals[self.len as usize] = v;
+        self.len += 1;
+    }
+
     fn from_slice(s: &[Val]) -> ArgList {
         let mut vals = [Val(0); 4];
         vals[..s.len()].copy_from_slice(s);

@@ -150,7 +150,7 @@ pub struct Cg<'a> {
     flag_src: Vec<Option<FlagSrc>>,
     /// Values an instruction reads beyond its own operands (fused flag sources, folded
     /// address operands), by instruction index.
-    extra_at: Vec<Vec<Val>>,
+    extra_at: Vec<ArgList>,
     /// Folded addressing mode of a Load/Store, by instruction index.
     addr_mode: Vec<Option<AddrMode>>,
     /// Instructions folded into a user (an address computation, a branch), emitted there.
@@ -217,13 +217,19 @@ impl<'a> Cg<'a> {
         let block = alias_zero_extensions(orig);
         let b: &Block = &block;
         // Find fusable flag sources and make their operands live up to each use.
-        let mut flag_src = vec![None; b.insts.len()];
+        // One walk: operand use counts, and fusable flag sources.
+        let n = b.insts.len();
+        let mut flag_src = Vec::with_capacity(n);
+        let mut uses = vec![0u32; n];
         let konst = |v: Val| match b.insts[v.0 as usize].op {
             Op::Const { imm, .. } => Some(imm.get()),
             _ => None,
         };
-        for (i, inst) in b.insts.iter().enumerate() {
-            flag_src[i] = match inst.op {
+        for inst in &b.insts {
+            for a in inst.op.args().iter() {
+                uses[a.0 as usize] += 1;
+            }
+            flag_src.push(match inst.op {
                 Op::SubNzcv { a, b: bb, cin, ty } if konst(cin) == Some(1) && matches!(ty, Ty::I32 | Ty::I64) => {
                     Some(FlagSrc::Sub(a, bb, ty))
                 }
@@ -232,27 +238,23 @@ impl<'a> Cg<'a> {
                 }
                 Op::LogicNzcv { a, ty } if matches!(ty, Ty::I32 | Ty::I64) => Some(FlagSrc::Logic(a, ty)),
                 _ => None,
-            };
-        }
-        let n = b.insts.len();
-        let mut uses = vec![0u32; n];
-        for inst in &b.insts {
-            for a in inst.op.args().iter() {
-                uses[a.0 as usize] += 1;
-            }
+            });
         }
         match b.term {
             Terminal::Branch { cond, .. } => uses[cond.0 as usize] += 1,
             Terminal::Indirect { target, .. } => uses[target.0 as usize] += 1,
             _ => {}
         }
-        let mut extra_at: Vec<Vec<Val>> = vec![Vec::new(); n];
+        let mut extra_at = vec![ArgList::new(); n];
         for (i, inst) in b.insts.iter().enumerate() {
             if let Op::CondHolds { nzcv, cond } = inst.op {
                 if let Some(src) = flag_src[nzcv.0 as usize] {
                     if arm_cond(&src, cond).is_some() {
                         match src {
-                            FlagSrc::Sub(x, y, _) | FlagSrc::Add(x, y, _) => extra_at[i].extend([x, y]),
+                            FlagSrc::Sub(x, y, _) | FlagSrc::Add(x, y, _) => {
+                                extra_at[i].push(x);
+                                extra_at[i].push(y);
+                            }
                             FlagSrc::Logic(x, _) => extra_at[i].push(x),
                         }
                     }
