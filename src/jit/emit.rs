@@ -216,8 +216,8 @@ impl<'a> Cg<'a> {
     pub fn new(orig: &'a Block, env: Env, base_addr: usize) -> Cg<'a> {
         let block = alias_zero_extensions(orig);
         let b: &Block = &block;
-        // Find fusable flag sources and make their operands live up to each use.
-        // One walk: operand use counts, and fusable flag sources.
+        // One walk: operand use counts, and fusable flag sources (whose operands are then
+        // made to live up to each use).
         let n = b.insts.len();
         let mut flag_src = Vec::with_capacity(n);
         let mut uses = vec![0u32; n];
