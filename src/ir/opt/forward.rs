@@ -68,10 +68,9 @@ pub(super) fn run(block: &mut Block, mode: Mode) {
     // is not reallocated.
     let mut f = Fwd { mode, out: Vec::with_capacity(old.len() + 8), consts, known, cse };
     for inst in old {
-        let ty = inst.ty();
         let mut op = inst.op;
         op.for_each_arg_mut(|a| *a = map.get(a.0 as usize).copied().unwrap_or(NO_VAL));
-        let v = f.inst(op, ty);
+        let v = f.inst(op);
         map.push(v);
     }
     let Fwd { out, mut consts, mut known, mut cse, .. } = f;
@@ -139,7 +138,7 @@ impl Fwd {
     }
 
     /// Translate one instruction (operands already remapped); returns its value.
-    fn inst(&mut self, op: Op, ty: Ty) -> Val {
+    fn inst(&mut self, op: Op) -> Val {
         match op {
             Op::GetReg { ty: rty, off } if self.mode.forward => {
                 if let Some(v) = self.lookup(off, rty) {
@@ -164,21 +163,21 @@ impl Fwd {
                 self.push(op)
             }
             Op::Const { ty: cty, imm } if self.mode.fold => self.konst(cty, imm.get()),
-            _ if self.mode.fold && effect(&op) == Effect::Pure => self.value(op, ty, 0),
+            _ if self.mode.fold && effect(&op) == Effect::Pure => self.value(op, 0),
             _ => self.push(op),
         }
     }
 
     /// The value of a pure op: simplified when folding, else emitted as is.
-    fn value(&mut self, op: Op, ty: Ty, depth: u32) -> Val {
+    fn value(&mut self, op: Op, depth: u32) -> Val {
         if !self.mode.fold {
             return self.push(op);
         }
         match self.simplify(&op) {
             Simp::Keep => self.emit_pure(op),
             Simp::Use(v) => v,
-            Simp::Const(c) => self.konst(ty, c),
-            Simp::Op(o) if depth < 4 => self.value(o, ty, depth + 1),
+            Simp::Const(c) => self.konst(op.result_ty(), c),
+            Simp::Op(o) if depth < 4 => self.value(o, depth + 1),
             Simp::Op(o) => self.emit_pure(o),
         }
     }
@@ -210,15 +209,15 @@ impl Fwd {
         let v = match k.ty {
             // The low bytes of a scalar (little-endian state): a truncation.
             Ty::I8 | Ty::I16 | Ty::I32 | Ty::I64 if rel == 0 => {
-                self.value(Op::Ext { a: k.v, from: k.ty, to: ty, signed: false }, ty, 0)
+                self.value(Op::Ext { a: k.v, from: k.ty, to: ty, signed: false }, 0)
             }
             // A 64-bit half of a vector register, then possibly its low bytes.
             Ty::I128 if rel == 0 || rel == 8 => {
-                let h = self.value(Op::Half { a: k.v, hi: rel == 8 }, Ty::I64, 0);
+                let h = self.value(Op::Half { a: k.v, hi: rel == 8 }, 0);
                 if ty == Ty::I64 {
                     h
                 } else {
-                    self.value(Op::Ext { a: h, from: Ty::I64, to: ty, signed: false }, ty, 0)
+                    self.value(Op::Ext { a: h, from: Ty::I64, to: ty, signed: false }, 0)
                 }
             }
             _ => return None,
