@@ -55,6 +55,8 @@ testbins!(
     epoll, scm, inet, memops, sysvipc, files, fcntl, zerocopy, events, pty, newcalls,
     // MAP_GROWSDOWN memory the host grew is the guest's for system calls and in maps
     growsdown,
+    // random system calls with hostile arguments never make ruser give up
+    sysfuzz,
     // ruser's own fds are invisible (see also own_fds_survive_the_guest below), in
     // /proc/self/fd too (procfd; also run with -D below)
     ownfds, procfd,

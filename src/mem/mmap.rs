@@ -2,7 +2,7 @@
 //! only ever maps, unmaps, remaps or reprotects its own memory.
 
 use super::mapflags::*;
-use super::{code_changed, codepages, host_map_flags, host_prot, page_down, page_up, GuestMem, Vma, VmaKind, VmaMap, PAGE_SIZE, PROT_READ, PROT_WRITE};
+use super::{code_changed, codepages, host_map_flags, GUEST_TASK_SIZE, host_prot, page_down, page_up, GuestMem, Vma, VmaKind, VmaMap, PAGE_SIZE, PROT_READ, PROT_WRITE};
 use nix::errno::Errno;
 
 impl GuestMem {
@@ -123,10 +123,12 @@ impl GuestMem {
 
     /// Guest munmap: only guest-owned pages are unmapped.
     pub fn munmap(&self, addr: u64, len: u64) -> Result<(), Errno> {
-        if !addr.is_multiple_of(PAGE_SIZE) || len == 0 {
+        // As the kernel (do_vmi_munmap): the range must lie below TASK_SIZE.
+        let len = page_up(len).ok_or(Errno::EINVAL)?;
+        if !addr.is_multiple_of(PAGE_SIZE) || len == 0 || addr > GUEST_TASK_SIZE || len > GUEST_TASK_SIZE - addr {
             return Err(Errno::EINVAL);
         }
-        let end = addr.checked_add(page_up(len).ok_or(Errno::EINVAL)?).ok_or(Errno::EINVAL)?;
+        let end = addr + len;
         if self.lock().sealed(addr, end) {
             return Err(Errno::EPERM);
         }

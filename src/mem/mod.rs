@@ -48,6 +48,10 @@ pub fn code_changed(start: u64, end: u64) {
 /// Highest guest address (exclusive) a 64-bit guest may map: the x86-64 user address space.
 const GUEST_TOP_64: u64 = 0x7fff_ffff_f000;
 
+/// The guest kernel's TASK_SIZE (arm64 with 48-bit virtual addresses): the bound its range
+/// checks use. Above `GUEST_TOP_64` nothing is ever mapped.
+pub const GUEST_TASK_SIZE: u64 = 1 << 48;
+
 /// The guest address space.
 pub struct GuestMem {
     base: usize,

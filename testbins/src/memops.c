@@ -162,6 +162,10 @@ int main(void)
     CHECK_ERR(mprotect(a + 1, PG, PROT_READ), EINVAL, "mprotect at an unaligned address");
     CHECK(mprotect(a, PG, PROT_READ) == 0 && a[0] == 0xab, "mprotect read-only keeps contents");
     CHECK_ERR(munmap(a + 1, PG), EINVAL, "munmap at an unaligned address");
+    CHECK_ERR(munmap(a, (size_t)1 << 62), EINVAL, "munmap of a range past the top of the address space");
+    CHECK_ERR(munmap((void *)((uintptr_t)1 << 60), PG), EINVAL, "munmap above the address space");
+    CHECK_ERR(munmap(a, 0), EINVAL, "munmap of length 0");
+    CHECK(a[0] == 0xab, "the refused munmaps left the mapping");
     CHECK(munmap(a, 8 * PG) == 0, "munmap");
     CHECK(munmap(a, 8 * PG) == 0, "munmap of already unmapped memory");
     printf("failures: %d\n", failures);
