@@ -15,7 +15,7 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::PathBuf;
 
 /// Options that take a value (name without dashes).
-const VALUE_OPTS: &[&str] = &["L", "E", "U", "0", "s", "cpu", "d", "D", "backend", "tb-size", "jit-threshold", "execfn", "guest-mask"];
+const VALUE_OPTS: &[&str] = &["L", "E", "U", "0", "s", "cpu", "d", "D", "backend", "tb-size", "jit-threshold", "execfn", "guest-mask", "seccomp"];
 /// Options that take no value.
 const FLAG_OPTS: &[&str] = &["strace", "perfmap", "help", "h", "version", "V", "guest-exec", "sigpipe-ignored"];
 
@@ -99,6 +99,7 @@ fn command(bin: &str, use_env: bool) -> Command {
         .arg(Arg::new("guest-exec").long("guest-exec").action(ArgAction::SetTrue).hide(true))
         .arg(Arg::new("sigpipe-ignored").long("sigpipe-ignored").action(ArgAction::SetTrue).hide(true))
         .arg(Arg::new("guest-mask").long("guest-mask").value_name("HEX").hide(true))
+        .arg(Arg::new("seccomp").long("seccomp").value_name("FILTERS").hide(true))
         .arg(Arg::new("execfn").long("execfn").value_name("PATH").value_parser(clap::value_parser!(OsString)).hide(true))
         .arg(Arg::new("program").value_name("PROGRAM").value_parser(clap::value_parser!(OsString)).help("Guest program to run"))
         .arg(
@@ -394,6 +395,12 @@ pub fn main(forced_arch: Option<&'static str>, mut args: Vec<OsString>) -> ! {
     };
     let guest_mask = m.get_one::<String>("guest-mask").and_then(|s| u64::from_str_radix(s.trim_start_matches("0x"), 16).ok());
     crate::linux::syscall::exec::inherit_signals(m.get_flag("sigpipe-ignored"), guest_mask);
+    // The seccomp mode of the guest that exec'd this program (see linux::seccomp).
+    let seccomp = match m.get_one::<String>("seccomp") {
+        Some(s) => crate::linux::seccomp::decode(s).unwrap_or_else(|| fail(&bin, "invalid --seccomp value")),
+        None => crate::linux::seccomp::Mode::Disabled,
+    };
+    crate::linux::seccomp::thread_start(seccomp);
     match crate::linux::run(&cfg) {
         Ok(code) => std::process::exit(code),
         Err(e) => {

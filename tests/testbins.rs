@@ -76,6 +76,8 @@ testbins!(
     // (shared indirect-branch slots, SMC, signals, futexes at once; see also
     // stress_threads_repeated)
     pthreads, robust_futex, clone3, futex_ops, stress_threads,
+    // seccomp strict mode and BPF filters, applied to the guest's calls (native oracle)
+    seccomp,
     // Go (static, GOARCH=arm64): goroutines, the collector and timers; preemption signals,
     // nil-dereference panics and os/signal
     go_goroutines, go_preempt,
@@ -267,6 +269,25 @@ fn proc_self_fd_hides_the_log_fd() {
         if let Err(e) = case.check(&got, &format!("procfd -strace -D, --backend {backend}")) {
             panic!("{e}");
         }
+    }
+}
+
+#[test]
+fn seccomp_filters_follow_exec() {
+    // A guest under a filter execs: an aarch64 program runs under the same filter (its getpid
+    // fails with the filter's errno: status 0), a host program is refused with EACCES, since
+    // it would run unfiltered.
+    let case = load_case("seccomp");
+    let bin = case.binary.to_str().expect("a UTF-8 path").to_string();
+    for backend in BACKENDS {
+        let mut cmd = emu_command(&ruser_aarch64());
+        cmd.arg("--backend").arg(backend).arg(&case.binary).args(["exec", &bin, "after-exec"]);
+        let got = run(&mut cmd, None);
+        assert_eq!(got.code, Some(0), "the exec'd guest program lost the filter (--backend {backend}): {}\n{}", got.describe_status(), got.stdout_str());
+        let mut cmd = emu_command(&ruser_aarch64());
+        cmd.arg("--backend").arg(backend).arg(&case.binary).args(["exec", "/bin/true"]);
+        let got = run(&mut cmd, None);
+        assert_eq!((got.code, got.stdout_str().as_str()), (Some(1), "exec: EACCES\n"), "exec of a host program under a filter (--backend {backend})");
     }
 }
 

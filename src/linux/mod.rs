@@ -6,6 +6,7 @@ pub mod convert;
 pub mod loader;
 pub mod overlay;
 pub mod procfs;
+pub mod seccomp;
 pub mod signal;
 pub mod strace;
 pub mod syscall;

@@ -377,11 +377,17 @@ fn stat(p: &Process) -> Option<String> {
 fn status(p: &Process) -> Option<String> {
     let host = std::fs::read_to_string("/proc/self/status").ok()?;
     let kb = vm_size(p) / 1024;
+    // The guest's seccomp mode, when it set one, instead of the host's.
+    let seccomp = crate::linux::seccomp::current();
+    let filters = crate::linux::seccomp::filter_count(&seccomp);
     let mut out = String::new();
     for line in host.lines() {
         if line.starts_with("VmSize:") || line.starts_with("VmPeak:") {
             let key = &line[..7];
             let _ = writeln!(out, "{key}\t{kb:>8} kB");
+        } else if let (Some(key @ ("Seccomp" | "Seccomp_filters")), n @ 1..) = (line.split(':').next(), seccomp.number()) {
+            let v = if key == "Seccomp" { n as usize } else { filters };
+            let _ = writeln!(out, "{key}:\t{v}");
         } else {
             out.push_str(line);
             out.push('\n');

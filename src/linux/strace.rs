@@ -132,6 +132,7 @@ pub static SIGS: &[Sig] = &[
     s("sysinfo", &[Ptr]),
     s("getrandom", &[Ptr, UInt, Hex]),
     s("prctl", &[I32, Hex, Hex, Hex, Hex]),
+    s("seccomp", &[UInt, Hex, Ptr]),
     s("clone", &[Hex, Ptr, Ptr, Ptr, Ptr]),
     s("wait4", &[I32, Ptr, Hex, Ptr]),
     s("execve", &[Str, Ptr, Ptr]),

@@ -123,6 +123,7 @@ fn thread_exit_cleanup(t: &SigThread) -> bool {
     signal::block_all_host();
     signal::give_back_pending(t);
     t.detach();
+    crate::linux::seccomp::thread_exit();
     let last = LIVE.fetch_sub(1, Ordering::AcqRel) == 1;
     if last {
         // Threads that exited before this one may still be on their way out of the host:
@@ -336,13 +337,14 @@ pub fn create(c: &mut Ctx, t: NewThread) -> Result<u64, Errno> {
     // A new thread starts with a clear exit-request flag.
     cpu.exit_flag(exit_flag_offset(p.arch.state_size())).store(0, Ordering::Relaxed);
     let mask = signal::current().mask();
+    let seccomp = crate::linux::seccomp::current();
     // The host thread starts with every signal blocked; it sets its own mask once its
     // signal state exists.
     signal::block_all_host();
     LIVE.fetch_add(1, Ordering::AcqRel);
     let (tx, rx) = std::sync::mpsc::channel::<i32>();
     reap_finished();
-    let spawned = std::thread::Builder::new().stack_size(HOST_STACK).spawn(move || thread_main(p, backend, cpu, mask, t, tx));
+    let spawned = std::thread::Builder::new().stack_size(HOST_STACK).spawn(move || thread_main(p, backend, cpu, mask, t, tx, seccomp));
     let tid = match spawned {
         Ok(j) => {
             let tid = rx.recv().map_err(|_| Errno::EAGAIN);
@@ -361,8 +363,9 @@ pub fn create(c: &mut Ctx, t: NewThread) -> Result<u64, Errno> {
 }
 
 /// The host thread of a guest thread.
-fn thread_main(p: &'static Process, backend: Backend, mut cpu: CpuState, mask: u64, t: NewThread, tx: std::sync::mpsc::Sender<i32>) {
+fn thread_main(p: &'static Process, backend: Backend, mut cpu: CpuState, mask: u64, t: NewThread, tx: std::sync::mpsc::Sender<i32>, seccomp: crate::linux::seccomp::Mode) {
     let tid = crate::linux::gettid();
+    crate::linux::seccomp::thread_start(seccomp);
     let altstack = crate::exec::fault::install_altstack();
     no_host_robust_list();
     let sig = SigThread::new(mask);
@@ -407,13 +410,19 @@ pub fn fork_with(p: &Process, fork: impl FnOnce() -> i64) -> i64 {
     let gate = crate::exec::gate::before_fork();
     let pid = crate::jit::with_locked(|| {
         let mem = p.mem.lock();
-        let pid = crate::mem::codepages::with_locked(|| signal::with_actions_locked(|| crate::log::with_locked(fork)));
+        let pid = crate::mem::codepages::with_locked(|| signal::with_actions_locked(|| crate::log::with_locked(|| crate::linux::seccomp::with_locked(fork))));
         drop(mem);
         pid
     });
     crate::exec::gate::after_fork(gate, pid == 0);
     if pid == 0 {
         LIVE.store(1, Ordering::Release);
+        crate::linux::seccomp::after_fork_child();
     }
     pid
+}
+
+/// How many guest threads the process has.
+pub fn live_threads() -> usize {
+    LIVE.load(Ordering::Acquire)
 }

@@ -174,6 +174,19 @@ pub fn force_fault(p: &Process, cpu: &mut CpuState, info: SigInfo) {
     finish(t);
 }
 
+/// SIGSYS for a system call a seccomp filter trapped (SECCOMP_RET_TRAP): si_code SYS_SECCOMP,
+/// si_errno the action's data, and in `_sigsys` the address after the `svc`, the system call
+/// number and the audit architecture. The registers are left as the call found them.
+pub fn force_sigsys(p: &Process, cpu: &mut CpuState, nr: u64, data: u16) {
+    const SYS_SECCOMP: i32 = 1;
+    let mut info = SigInfo::new(SIGSYS, SYS_SECCOMP);
+    info.0[4..8].copy_from_slice(&(data as i32).to_le_bytes());
+    info.0[16..24].copy_from_slice(&cpu.read_u64(p.arch.pc_offset()).to_le_bytes());
+    info.0[24..28].copy_from_slice(&(nr as i32).to_le_bytes());
+    info.0[28..32].copy_from_slice(&crate::linux::seccomp::AUDIT_ARCH_AARCH64.to_le_bytes());
+    force_fault(p, cpu, info);
+}
+
 /// ESR_EL1 exception classes and fault status codes (the level of a translation or
 /// permission fault depends on page tables the guest does not have; level 3 is reported).
 const EC_IABT_LOW: u64 = 0x20;

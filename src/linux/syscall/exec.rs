@@ -22,7 +22,7 @@
 //! from the host and not delivered yet (`signal::prepare_exec`; a new ruser takes them over
 //! in `signal::init` and from `--guest-mask`).
 
-use crate::linux::signal;
+use crate::linux::{seccomp, signal};
 use super::{Ctx, Handler, SysResult};
 use crate::linux::overlay::HostPath;
 use nix::errno::Errno;
@@ -44,6 +44,8 @@ pub const SIGPIPE_IGNORED: &str = "--sigpipe-ignored";
 /// ruser starts with every host signal blocked, so that the signals the old one had taken
 /// and not delivered stay pending through the exec (`signal::prepare_exec`).
 pub const GUEST_MASK: &str = "--guest-mask";
+/// The hidden option that passes the guest's seccomp mode on (`seccomp::encode`).
+pub const SECCOMP: &str = "--seccomp";
 
 fn sys_execve(c: &mut Ctx, a: [u64; 6]) -> SysResult {
     let path = c.cstr(a[0])?;
@@ -243,8 +245,12 @@ fn host_execve(prog: &std::ffi::CStr, argv: &[CString], envp: &[CString], shown:
     e
 }
 
-/// Run a host program natively.
+/// Run a host program natively: refused (EACCES) under a guest seccomp mode, which the host
+/// program could not be held to.
 fn exec_host(prog: &CString, argv: &[Vec<u8>], envp: &[Vec<u8>], shown: Option<&str>) -> SysResult {
+    if seccomp::active() {
+        return Err(Errno::EACCES);
+    }
     Err(host_execve(prog, &cstrings(argv)?, &cstrings(envp)?, shown, false))
 }
 
@@ -267,6 +273,11 @@ fn exec_foreign(c: &Ctx, prog: &CString, argv: &[Vec<u8>], envp: &[Vec<u8>], fil
     }
     args.push(GUEST_MASK.as_bytes().to_vec());
     args.push(format!("{:x}", signal::current_mask()).into_bytes());
+    let filter = seccomp::encode(&seccomp::current());
+    if let Some(f) = &filter {
+        args.push(SECCOMP.as_bytes().to_vec());
+        args.push(f.as_bytes().to_vec());
+    }
     args.push(b"-0".to_vec());
     args.push(argv.first().cloned().unwrap_or_default());
     args.push(b"--execfn".to_vec());
@@ -282,7 +293,9 @@ fn exec_foreign(c: &Ctx, prog: &CString, argv: &[Vec<u8>], envp: &[Vec<u8>], fil
         // No usable /proc (a chroot started through binfmt_misc's F flag: no /proc there, an
         // empty directory, or debootstrap's first-stage symlink /proc -> /proc, ELOOP): ruser's
         // own executable is out of reach, so the kernel runs the program itself, through
-        // binfmt_misc if an entry matches it (ENOEXEC otherwise, as without ruser).
+        // binfmt_misc if an entry matches it (ENOEXEC otherwise, as without ruser). Not under
+        // a seccomp mode, which that ruser would not know.
+        e if filter.is_some() => Err(e),
         _ => Err(host_execve(prog, &cstrings(argv)?, &envp, shown, false)),
     }
 }

@@ -37,6 +37,7 @@ pub mod unimplemented;
 pub mod xattr;
 
 use super::convert::{self, errno, Abi, GuestReader, GuestWriter};
+use super::seccomp::{self, Verdict};
 use super::strace;
 use super::overlay::HostPath;
 use super::{Flow, Process};
@@ -270,6 +271,10 @@ pub fn dispatch(p: &Process, cpu: &mut CpuState) -> Flow {
     let e = tab.get(nr);
     // Arguments are decoded before the call (buffers and paths are inputs then).
     let call = if p.strace { Some(strace::format_call(abi, &p.mem, nr, e.name, e.sig, &args)) } else { None };
+    let verdict = seccomp::judge(nr, e.name, &args, cpu.read_u64(p.arch.pc_offset()));
+    if verdict != Verdict::Allow {
+        return seccomp_stop(p, cpu, abi, e.sig, nr, verdict, call);
+    }
     let mut ctx = Ctx { p, cpu, abi, flow: Flow::Continue };
     let thread = super::signal::try_current();
     if let Some(t) = thread {
@@ -313,6 +318,41 @@ pub fn dispatch(p: &Process, cpu: &mut CpuState) -> Flow {
         _ => {}
     }
     flow
+}
+
+/// A system call a seccomp filter (or strict mode) stopped: its result without running it, a
+/// SIGSYS, or the end of the thread or process.
+fn seccomp_stop(p: &Process, cpu: &mut CpuState, abi: &Abi, sig: Option<&strace::Sig>, nr: u64, verdict: Verdict, call: Option<String>) -> Flow {
+    let log = |result: &str| {
+        if let Some(call) = &call {
+            crate::log::write(&format!("{} {call}{result}", crate::linux::gettid()));
+        }
+    };
+    match verdict {
+        Verdict::Allow | Verdict::Return(_) => {
+            let ret = if let Verdict::Return(r) = verdict { r } else { 0 };
+            log(&strace::format_result(abi, sig, ret));
+            p.arch.set_syscall_result(cpu, ret);
+            Flow::Continue
+        }
+        Verdict::Trap(data) => {
+            log(" = ? (seccomp: SIGSYS)");
+            super::signal::force_sigsys(p, cpu, nr, data);
+            Flow::Continue
+        }
+        Verdict::KillThread(sig) if super::thread::live_threads() > 1 => {
+            log(" = ? (seccomp: thread killed)");
+            Flow::ThreadExit(128 + sig)
+        }
+        Verdict::KillThread(sig) => {
+            log(" = ? (seccomp: killed)");
+            crate::linux::die_by_signal(sig)
+        }
+        Verdict::KillProcess => {
+            log(" = ? (seccomp: killed)");
+            crate::linux::die_by_signal(libc::SIGSYS)
+        }
+    }
 }
 
 /// Length of the guest's system call instruction (svc, sc), which a restart rewinds over.

@@ -8,20 +8,22 @@
 //! - `Einval`: what an aarch64 kernel answers when it lacks the feature: options of other
 //!   architectures, arm64 features ruser does not emulate (SVE, SME, pointer authentication,
 //!   tagged addresses, GCS shadow stacks), and features whose host version would act on
-//!   ruser itself rather than on the guest (setting seccomp filters, syscall user dispatch,
-//!   memory-deny-write-execute, which would forbid the JIT's own code);
-//! - `Own`: answered here (names, the auxiliary vector, anonymous VMA names, PR_SET_MM).
+//!   ruser itself rather than on the guest (syscall user dispatch, memory-deny-write-execute,
+//!   which would forbid the JIT's own code);
+//! - `Own`: answered here (names, the auxiliary vector, anonymous VMA names, PR_SET_MM, and
+//!   seccomp, which `crate::linux::seccomp` emulates for the guest; `seccomp(2)` is here too).
 //!
 //! Unknown options are EINVAL, named under `-d unimp`.
 
 use super::{host, int, Ctx, Handler, SysResult};
-use crate::linux::convert::GuestWriter;
+use crate::linux::convert::{GuestReader, GuestWriter};
+use crate::linux::seccomp;
 use crate::log::Item;
 use crate::logf;
 use crate::mem::{page_up, VmaKind, PAGE_SIZE};
 use nix::errno::Errno;
 
-pub static HANDLERS: &[(&str, Handler)] = &[("prctl", sys_prctl)];
+pub static HANDLERS: &[(&str, Handler)] = &[("prctl", sys_prctl), ("seccomp", sys_seccomp)];
 
 /// What ruser does with one prctl option (see the module comment).
 #[derive(Clone, Copy)]
@@ -53,10 +55,8 @@ static OPTIONS: &[(i32, &str, How)] = &[
     (16, "PR_GET_NAME", Own(get_name)),
     (19, "PR_GET_ENDIAN", Einval),
     (20, "PR_SET_ENDIAN", Einval),
-    // A seccomp filter would be applied to ruser's x86-64 calls: not emulated (seccomp(2) is
-    // ENOSYS). Whether the process runs under the host's filter is still the host's to say.
-    (21, "PR_GET_SECCOMP", Host),
-    (22, "PR_SET_SECCOMP", Einval),
+    (21, "PR_GET_SECCOMP", Own(get_seccomp)),
+    (22, "PR_SET_SECCOMP", Own(set_seccomp)),
     (23, "PR_CAPBSET_READ", Host),
     (24, "PR_CAPBSET_DROP", Host),
     (25, "PR_GET_TSC", Einval),
@@ -133,6 +133,60 @@ fn sys_prctl(c: &mut Ctx, a: [u64; 6]) -> SysResult {
         Einval => Err(Errno::EINVAL),
         Own(f) => f(c, a),
     }
+}
+
+/// PR_GET_SECCOMP: the guest's mode when it set one, otherwise the host's (a filter of a
+/// container runtime applies to the guest through ruser).
+fn get_seccomp(_c: &mut Ctx, _a: [u64; 6]) -> SysResult {
+    match seccomp::current().number() {
+        0 => host(unsafe { libc::prctl(libc::PR_GET_SECCOMP, 0, 0, 0, 0) } as i64),
+        n => Ok(n as u64),
+    }
+}
+
+/// PR_SET_SECCOMP: strict mode, or a filter without flags.
+fn set_seccomp(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    match a[1] {
+        SECCOMP_MODE_STRICT => seccomp::set_strict(),
+        SECCOMP_MODE_FILTER => seccomp::add_filter(read_fprog(c, a[2])?, 0),
+        _ => Err(Errno::EINVAL),
+    }
+}
+
+const SECCOMP_MODE_STRICT: u64 = 1;
+const SECCOMP_MODE_FILTER: u64 = 2;
+
+/// seccomp(operation, flags, args).
+fn sys_seccomp(c: &mut Ctx, a: [u64; 6]) -> SysResult {
+    let (op, flags, args) = (a[0] as u32, a[1] as u32 as u64, a[2]);
+    match op {
+        0 if flags == 0 && args == 0 => seccomp::set_strict(),
+        1 => seccomp::add_filter(read_fprog(c, args)?, flags),
+        2 if flags == 0 => seccomp::action_available(GuestReader::load(c.mem(), args, 4, c.abi)?.u32(0)),
+        3 if flags == 0 => {
+            // struct seccomp_notif_sizes: seccomp_notif, seccomp_notif_resp, seccomp_data.
+            let mut w = GuestWriter::new(6, c.abi);
+            w.u16(0, 80);
+            w.u16(2, 24);
+            w.u16(4, 64);
+            c.put(args, &w)?;
+            Ok(0)
+        }
+        _ => Err(Errno::EINVAL),
+    }
+}
+
+/// The program of a guest `struct sock_fprog` (len, then a pointer to the instructions);
+/// EINVAL for an empty or too long one.
+fn read_fprog(c: &Ctx, addr: u64) -> Result<Vec<seccomp::Insn>, Errno> {
+    let word = c.abi.long_size;
+    let head = GuestReader::load(c.mem(), addr, 2 * word, c.abi)?;
+    let (len, at) = (head.u16(0) as usize, head.uint(word, word));
+    if len == 0 || len > 4096 {
+        return Err(Errno::EINVAL);
+    }
+    let prog = GuestReader::load(c.mem(), at, len * 8, c.abi)?;
+    Ok((0..len).map(|i| seccomp::Insn { code: prog.u16(8 * i), jt: prog.u8(8 * i + 2), jf: prog.u8(8 * i + 3), k: prog.u32(8 * i + 4) }).collect())
 }
 
 fn put_u32(c: &Ctx, addr: u64, v: u32) -> Result<(), Errno> {

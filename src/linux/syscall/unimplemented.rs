@@ -19,7 +19,6 @@ pub static NOT_IMPLEMENTED: &[(&[&str], &str)] = &[
     (&["bpf"], "eBPF programs and maps are not emulated"),
     (&["perf_event_open"], "performance counters would count ruser's own execution, not the guest's"),
     (&["ptrace"], "tracing an emulated process needs the emulator's cooperation; not emulated"),
-    (&["seccomp"], "a guest filter is written for aarch64 system call numbers, and the host would apply it to ruser's x86-64 calls"),
     (&["userfaultfd"], "faults on guest memory are ruser's own (translated code accesses it directly); not emulated"),
     (&["reboot", "kexec_load", "kexec_file_load"], "these act on the host machine; never passed through"),
     (&["init_module", "finit_module", "delete_module"], "host kernel modules; never passed through"),
