@@ -1,0 +1,378 @@
+//! `-g PORT`, the GDB remote stub: gdb-multiarch in batch mode debugs
+//! testbins/aarch64/gdb_target (built with its symbols) under `ruser-aarch64 -g`,
+//! on every backend, and the tests check what gdb printed and what the program did:
+//! breakpoints (by symbol and by address) at the addresses the ELF symbol table gives,
+//! continue, stepi, reading and writing registers (a register write changes the
+//! program's result) and memory (a bad address is an error reply, not a crash), a
+//! guest fault and abort() reported as signals before they kill the program, the
+//! exit status (W), detach and kill. Also the option's and its variable's errors.
+//!
+//! gdb-multiarch is required under CI (scripts/test.sh installs it).
+
+mod common;
+
+use common::*;
+use std::io::Read;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const PROG: &str = "gdb_target";
+
+/// Address of `name` in the test program's symbol table.
+fn symbol(name: &str) -> u64 {
+    let bytes = std::fs::read(testbin(PROG)).expect("read gdb_target");
+    let elf = goblin::elf::Elf::parse(&bytes).expect("parse gdb_target");
+    elf.syms
+        .iter()
+        .find(|s| elf.strtab.get_at(s.st_name) == Some(name))
+        .map(|s| s.st_value)
+        .unwrap_or_else(|| panic!("no symbol {name} in {PROG} (it must not be stripped)"))
+}
+
+/// A free TCP port on 127.0.0.1 (the kernel's choice; the emulator binds it right after).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+}
+
+/// Whether something listens on 127.0.0.1:`port` (from /proc/net/tcp, without connecting:
+/// the stub takes one connection only).
+fn listening(port: u16) -> bool {
+    let tcp = std::fs::read_to_string("/proc/net/tcp").unwrap_or_default();
+    let want = format!("0100007F:{port:04X}");
+    tcp.lines().skip(1).any(|l| {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        f.len() > 3 && f[1] == want && f[3] == "0A"
+    })
+}
+
+/// The emulator under -g, in its own process group, killed with the group when dropped
+/// (so that a failing test leaves nothing behind).
+struct Emu {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Emu {
+    fn drop(&mut self) {
+        unsafe {
+            libc_kill(-(self.child.id() as i32), 9);
+        }
+        let _ = self.child.wait();
+    }
+}
+
+extern "C" {
+    #[link_name = "kill"]
+    fn libc_kill(pid: i32, sig: i32) -> i32;
+}
+
+/// What the emulator did once gdb was done.
+struct Finished {
+    stdout: String,
+    stderr: String,
+    code: Option<i32>,
+    signal: Option<i32>,
+}
+
+impl Emu {
+    /// Start `ruser-aarch64 --backend BACKEND -g PORT gdb_target ARGS` (the port through
+    /// RUSER_GDB_PORT when `env_var`) and wait until it listens.
+    fn start(backend: &str, args: &[&str], env_var: bool) -> Emu {
+        for _attempt in 0..5 {
+            let port = free_port();
+            let mut cmd = emu_command(&ruser_aarch64());
+            cmd.arg("--backend").arg(backend);
+            if env_var {
+                cmd.env("RUSER_GDB_PORT", port.to_string());
+            } else {
+                cmd.arg("-g").arg(port.to_string());
+            }
+            cmd.arg(testbin(PROG)).args(args);
+            cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).process_group(0);
+            let child = cmd.spawn().expect("start ruser-aarch64");
+            let mut emu = Emu { child, port };
+            let start = Instant::now();
+            while start.elapsed() < Duration::from_secs(20) {
+                if listening(port) {
+                    return emu;
+                }
+                if let Ok(Some(_)) = emu.child.try_wait() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            let mut err = String::new();
+            if let Some(mut e) = emu.child.stderr.take() {
+                if let Ok(Some(_)) = emu.child.try_wait() {
+                    let _ = e.read_to_string(&mut err);
+                }
+            }
+            // Another process took the port between `free_port` and the bind: try another.
+            assert!(err.contains("cannot listen"), "ruser -g {port} did not listen: {err}");
+        }
+        panic!("no free port for ruser -g after 5 attempts");
+    }
+
+    /// Wait (at most 30 s) for the emulator to end, and collect its output.
+    fn finish(mut self) -> Finished {
+        let start = Instant::now();
+        let status = loop {
+            if let Some(s) = self.child.try_wait().expect("wait") {
+                break s;
+            }
+            assert!(start.elapsed() < Duration::from_secs(30), "the emulator did not end after gdb was done");
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        let (mut stdout, mut stderr) = (String::new(), String::new());
+        if let Some(mut o) = self.child.stdout.take() {
+            let _ = o.read_to_string(&mut stdout);
+        }
+        if let Some(mut e) = self.child.stderr.take() {
+            let _ = e.read_to_string(&mut stderr);
+        }
+        for m in PANIC_MARKERS {
+            assert!(!stderr.contains(m), "the emulator panicked:\n{stderr}");
+        }
+        assert!(!stderr.contains("internal error"), "the emulator failed:\n{stderr}");
+        Finished { stdout, stderr, code: status.code(), signal: status.signal() }
+    }
+}
+
+/// Run gdb-multiarch in batch mode on the test program against `emu`, with `commands`
+/// (each an -ex); its whole output (stdout and stderr).
+fn gdb(emu: &Emu, commands: &[&str]) -> String {
+    let mut cmd = Command::new("gdb-multiarch");
+    cmd.args(["-nx", "-batch", "-ex", "set architecture aarch64", "-ex", "set confirm off"]);
+    cmd.arg("-ex").arg(format!("file {}", Path::new(&testbin(PROG)).display()));
+    cmd.arg("-ex").arg(format!("target remote 127.0.0.1:{}", emu.port));
+    for c in commands {
+        cmd.arg("-ex").arg(c);
+    }
+    let out = run_with_timeout(&mut cmd, None, Duration::from_secs(60));
+    assert!(!out.timed_out, "gdb timed out:\n{}{}", out.stdout_str(), out.stderr_str());
+    format!("{}{}", out.stdout_str(), out.stderr_str())
+}
+
+fn have_gdb(test: &str) -> bool {
+    require_tool("gdb-multiarch", test)
+}
+
+fn assert_has(out: &str, want: &str, what: &str) {
+    assert!(out.contains(want), "{what}: expected {want:?} in gdb's output:\n{out}");
+}
+
+/// The value gdb printed for `p $pc` as `$N = (...) 0xADDR <...>`, the N-th such line.
+fn printed_pcs(out: &str) -> Vec<u64> {
+    out.lines()
+        .filter(|l| l.starts_with('$') && l.contains(" = (void (*)()) 0x"))
+        .filter_map(|l| l.split("0x").nth(1)?.split_whitespace().next().and_then(|h| u64::from_str_radix(h, 16).ok()))
+        .collect()
+}
+
+/// break main and break *compute, continue to each, stepi, read registers and memory,
+/// then continue to the exit: the status gdb reports is the program's.
+#[test]
+fn breakpoints_step_registers_and_exit() {
+    if !have_gdb("breakpoints_step_registers_and_exit") {
+        return;
+    }
+    let compute = symbol("compute");
+    let main = symbol("main");
+    for backend in BACKENDS {
+        let emu = Emu::start(backend, &[], false);
+        let out = gdb(
+            &emu,
+            &[
+                "break main",
+                &format!("break *{compute:#x}"),
+                "continue",
+                "p $pc",
+                "continue",
+                "p $pc",
+                "p/x $x0",
+                "stepi",
+                "p $pc",
+                "info registers",
+                "p $v0",
+                "p $fpsr",
+                "x/4xb $sp",
+                "continue",
+            ],
+        );
+        let what = format!("backend {backend}");
+        // gdb puts a breakpoint on main after its prologue, in main.
+        assert_has(&out, "Breakpoint 1, 0x", &what);
+        let pcs = printed_pcs(&out);
+        assert_eq!(pcs.len(), 3, "{what}: three `p $pc` values in:\n{out}");
+        assert!(pcs[0] > main && pcs[0] < main + 0x40, "{what}: main's breakpoint at {:#x} (main at {main:#x})", pcs[0]);
+        assert_has(&out, &format!("Breakpoint 2, {compute:#018x} in compute ()"), &what);
+        assert_eq!(pcs[1], compute, "{what}: stopped at compute");
+        assert_eq!(pcs[2], compute + 4, "{what}: stepi moves on by one instruction");
+        for reg in ["x0 ", "x29", "x30", "sp ", "pc ", "cpsr", "fpsr", "fpcr"] {
+            assert!(out.lines().any(|l| l.starts_with(reg)), "{what}: no {reg} in `info registers`:\n{out}");
+        }
+        // At compute, x0 is argc (1).
+        assert_has(&out, "$3 = 0x1\n", &what);
+        assert_has(&out, "u = {0, 0}", &what);
+        assert!(out.lines().any(|l| l.contains(":\t0x")), "{what}: x/4xb $sp shows bytes:\n{out}");
+        assert_has(&out, "exited with code 03]", &what);
+        let f = emu.finish();
+        assert_eq!(f.code, Some(3), "{what}: status; stderr {}", f.stderr);
+        assert_eq!(f.stdout, "result 3\n", "{what}");
+    }
+}
+
+/// Writing x0 at compute's entry changes what it computes (the program prints and exits
+/// with 2 * x0 + 1); memory writes and reads round-trip; a read of unmapped memory is an
+/// error for gdb and the program runs on.
+#[test]
+fn register_and_memory_writes() {
+    if !have_gdb("register_and_memory_writes") {
+        return;
+    }
+    for backend in BACKENDS {
+        let emu = Emu::start(backend, &[], false);
+        let out = gdb(
+            &emu,
+            &[
+                "break compute",
+                "continue",
+                "set var $x0 = 20",
+                "p $x0",
+                "set var $v1.d.u[0] = 0x1234",
+                "p/x $v1.d.u[0]",
+                "set var *(int *)&counter = 4321",
+                "x/1dw &counter",
+                "x/4xb 0",
+                "x/2xg 0xffff000000000000",
+                "continue",
+            ],
+        );
+        let what = format!("backend {backend}");
+        assert_has(&out, "$1 = 20", &what);
+        assert_has(&out, "$2 = 0x1234", &what);
+        assert_has(&out, "4321", &what);
+        assert_has(&out, "Cannot access memory at address 0x0", &what);
+        assert_has(&out, "Cannot access memory at address 0xffff000000000000", &what);
+        // 2 * 20 + 1 = 41, which gdb prints in octal.
+        assert_has(&out, "exited with code 051]", &what);
+        let f = emu.finish();
+        assert_eq!(f.code, Some(41), "{what}: status; stderr {}", f.stderr);
+        assert_eq!(f.stdout, "result 41\n", "{what}");
+    }
+}
+
+/// A guest fault is reported to gdb as SIGSEGV at the faulting instruction before it is
+/// delivered; continuing delivers it and the program dies of it (X packet).
+#[test]
+fn fault_reported_as_sigsegv() {
+    if !have_gdb("fault_reported_as_sigsegv") {
+        return;
+    }
+    let main = symbol("main");
+    for backend in BACKENDS {
+        let emu = Emu::start(backend, &["segv"], false);
+        let out = gdb(&emu, &["continue", "p $pc", "continue"]);
+        let what = format!("backend {backend}");
+        assert_has(&out, "Program received signal SIGSEGV", &what);
+        let pcs = printed_pcs(&out);
+        assert!(pcs.len() == 1 && pcs[0] > main && pcs[0] < main + 0x100, "{what}: the fault is in main:\n{out}");
+        assert_has(&out, "Program terminated with signal SIGSEGV", &what);
+        let f = emu.finish();
+        assert_eq!(f.signal, Some(11), "{what}: the emulator dies of SIGSEGV (status {:?})", f.code);
+    }
+}
+
+/// abort()'s SIGABRT is reported before it is acted on.
+#[test]
+fn abort_reported_as_sigabrt() {
+    if !have_gdb("abort_reported_as_sigabrt") {
+        return;
+    }
+    for backend in BACKENDS {
+        let emu = Emu::start(backend, &["abort"], false);
+        let out = gdb(&emu, &["continue", "continue"]);
+        let what = format!("backend {backend}");
+        assert_has(&out, "Program received signal SIGABRT", &what);
+        assert_has(&out, "Program terminated with signal SIGABRT", &what);
+        let f = emu.finish();
+        assert_eq!(f.signal, Some(6), "{what}: the emulator dies of SIGABRT (status {:?})", f.code);
+    }
+}
+
+/// `detach` at a breakpoint lets the program run on to its end; the port comes from
+/// RUSER_GDB_PORT here.
+#[test]
+fn detach_runs_to_completion() {
+    if !have_gdb("detach_runs_to_completion") {
+        return;
+    }
+    for backend in BACKENDS {
+        let emu = Emu::start(backend, &[], true);
+        let out = gdb(&emu, &["break compute", "continue", "detach"]);
+        let what = format!("backend {backend}");
+        assert_has(&out, "in compute ()", &what);
+        assert_has(&out, "detached]", &what);
+        let f = emu.finish();
+        assert_eq!(f.code, Some(3), "{what}: status; stderr {}", f.stderr);
+        assert_eq!(f.stdout, "result 3\n", "{what}");
+    }
+}
+
+/// `kill` ends the program (as SIGKILL would) without it printing anything.
+#[test]
+fn kill_ends_the_program() {
+    if !have_gdb("kill_ends_the_program") {
+        return;
+    }
+    let emu = Emu::start("jit", &[], false);
+    let out = gdb(&emu, &["break compute", "continue", "kill"]);
+    assert_has(&out, "in compute ()", "kill");
+    let f = emu.finish();
+    assert_eq!(f.signal, Some(9), "killed (status {:?})", f.code);
+    assert_eq!(f.stdout, "", "nothing printed");
+}
+
+/// A program with a second thread runs to its end under gdb, stopping in the first thread.
+#[test]
+fn threaded_program() {
+    if !have_gdb("threaded_program") {
+        return;
+    }
+    for backend in BACKENDS {
+        let emu = Emu::start(backend, &["threads"], false);
+        let out = gdb(&emu, &["break compute", "continue", "p $x0", "continue"]);
+        let what = format!("backend {backend}");
+        assert_has(&out, "$1 = 2", &what);
+        assert_has(&out, "exited with code 05]", &what);
+        let f = emu.finish();
+        assert_eq!(f.code, Some(5), "{what}: status; stderr {}", f.stderr);
+        assert_eq!(f.stdout, "counter 100000\nresult 5\n", "{what}");
+    }
+}
+
+/// Bad ports are refused with one line, before anything runs; -g takes a port number only.
+#[test]
+fn bad_port_values() {
+    for (how, value) in [("-g", "abc"), ("-g", "0"), ("-g", "70000"), ("-g", "/tmp/sock"), ("env", "x1")] {
+        let mut cmd = emu_command(&ruser_aarch64());
+        if how == "env" {
+            cmd.env("RUSER_GDB_PORT", value);
+        } else {
+            cmd.arg(how).arg(value);
+        }
+        cmd.arg(testbin(PROG));
+        let out = run(&mut cmd, None);
+        let err = out.stderr_str();
+        assert_eq!(out.code, Some(1), "{how} {value}: {}", out.describe_status());
+        assert_eq!(err.lines().count(), 1, "{how} {value}: one line: {err}");
+        assert!(err.contains(&format!("invalid gdb port '{value}'")), "{how} {value}: {err}");
+        assert!(out.stdout.is_empty(), "{how} {value}: nothing ran");
+    }
+    // The option is in --help with its variable.
+    let out = run(emu_command(&ruser_aarch64()).arg("--help"), None);
+    let help = out.stdout_str();
+    assert!(help.contains("-g <PORT>") && help.contains("RUSER_GDB_PORT"), "--help shows -g:\n{help}");
+}
