@@ -36,6 +36,16 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
 }
 
+/// Whether a connection to 127.0.0.1:`port` is established (gdb connected to the stub).
+fn connected(port: u16) -> bool {
+    let tcp = std::fs::read_to_string("/proc/net/tcp").unwrap_or_default();
+    let want = format!("0100007F:{port:04X}");
+    tcp.lines().skip(1).any(|l| {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        f.len() > 3 && f[1] == want && f[3] == "01"
+    })
+}
+
 /// Whether something listens on 127.0.0.1:`port` (from /proc/net/tcp, without connecting:
 /// the stub takes one connection only).
 fn listening(port: u16) -> bool {
@@ -80,6 +90,11 @@ impl Emu {
     /// Start `ruser-aarch64 --backend BACKEND -g PORT gdb_target ARGS` (the port through
     /// RUSER_GDB_PORT when `env_var`) and wait until it listens.
     fn start(backend: &str, args: &[&str], env_var: bool) -> Emu {
+        Emu::start_prog(PROG, backend, args, env_var)
+    }
+
+    /// The same for another test program.
+    fn start_prog(prog: &str, backend: &str, args: &[&str], env_var: bool) -> Emu {
         for _attempt in 0..5 {
             let port = free_port();
             let mut cmd = emu_command(&ruser_aarch64());
@@ -89,7 +104,7 @@ impl Emu {
             } else {
                 cmd.arg("-g").arg(port.to_string());
             }
-            cmd.arg(testbin(PROG)).args(args);
+            cmd.arg(testbin(prog)).args(args);
             cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).process_group(0);
             let child = cmd.spawn().expect("start ruser-aarch64");
             let mut emu = Emu { child, port };
@@ -143,9 +158,14 @@ impl Emu {
 /// Run gdb-multiarch in batch mode on the test program against `emu`, with `commands`
 /// (each an -ex); its whole output (stdout and stderr).
 fn gdb(emu: &Emu, commands: &[&str]) -> String {
+    gdb_on(PROG, emu, commands)
+}
+
+/// `gdb` for another test program.
+fn gdb_on(prog: &str, emu: &Emu, commands: &[&str]) -> String {
     let mut cmd = Command::new("gdb-multiarch");
     cmd.args(["-nx", "-batch", "-ex", "set architecture aarch64", "-ex", "set confirm off"]);
-    cmd.arg("-ex").arg(format!("file {}", Path::new(&testbin(PROG)).display()));
+    cmd.arg("-ex").arg(format!("file {}", Path::new(&testbin(prog)).display()));
     cmd.arg("-ex").arg(format!("target remote 127.0.0.1:{}", emu.port));
     for c in commands {
         cmd.arg("-ex").arg(c);
@@ -153,6 +173,62 @@ fn gdb(emu: &Emu, commands: &[&str]) -> String {
     let out = run_with_timeout(&mut cmd, None, Duration::from_secs(60));
     assert!(!out.timed_out, "gdb timed out:\n{}{}", out.stdout_str(), out.stderr_str());
     format!("{}{}", out.stdout_str(), out.stderr_str())
+}
+
+/// `gdb` with a Ctrl-C: SIGINT to gdb (which sends it on as the protocol's interrupt) once
+/// it has been connected for a while, that is, once its first `continue` runs.
+fn gdb_with_ctrl_c(emu: &Emu, commands: &[&str]) -> String {
+    let dir = TempDir::new("gdb");
+    let (out_path, err_path) = (dir.join("out"), dir.join("err"));
+    let mut cmd = Command::new("gdb-multiarch");
+    cmd.args(["-nx", "-batch", "-ex", "set architecture aarch64", "-ex", "set confirm off"]);
+    cmd.arg("-ex").arg(format!("file {}", Path::new(&testbin(PROG)).display()));
+    cmd.arg("-ex").arg(format!("target remote 127.0.0.1:{}", emu.port));
+    for c in commands {
+        cmd.arg("-ex").arg(c);
+    }
+    cmd.stdin(Stdio::null());
+    cmd.stdout(std::fs::File::create(&out_path).expect("gdb stdout"));
+    cmd.stderr(std::fs::File::create(&err_path).expect("gdb stderr"));
+    let mut child = cmd.spawn().expect("start gdb-multiarch");
+    let start = Instant::now();
+    while !connected(emu.port) && start.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // The guest spins once gdb has continued it: wait for a third of a second of its CPU
+    // time (however loaded the machine is), then a little more.
+    let base = cpu_ticks(emu.child.id());
+    while cpu_ticks(emu.child.id()) < base + 30 && start.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    unsafe {
+        libc_kill(child.id() as i32, 2);
+    }
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait for gdb") {
+            break Some(s);
+        }
+        if start.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let out = format!("{}{}", std::fs::read_to_string(&out_path).unwrap_or_default(), std::fs::read_to_string(&err_path).unwrap_or_default());
+    assert!(status.is_some(), "gdb timed out:\n{out}");
+    out
+}
+
+/// CPU time (user and system, in clock ticks) of process `pid`.
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The fields after the command name (which is in parentheses): utime is the 14th field.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let field = |n: usize| f.get(n - 3).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    field(14) + field(15)
 }
 
 fn have_gdb(test: &str) -> bool {
@@ -375,4 +451,64 @@ fn bad_port_values() {
     let out = run(emu_command(&ruser_aarch64()).arg("--help"), None);
     let help = out.stdout_str();
     assert!(help.contains("-g <PORT>") && help.contains("RUSER_GDB_PORT"), "--help shows -g:\n{help}");
+}
+
+/// Ctrl-C in gdb (SIGINT to gdb, the interrupt packet to the stub) stops a guest that loops
+/// without system calls, both at full speed (no breakpoints) and while breakpoints are set
+/// (the one-instruction dispatcher); gdb then ends the loop through memory.
+#[test]
+fn ctrl_c_interrupts_a_running_guest() {
+    if !have_gdb("ctrl_c_interrupts_a_running_guest") {
+        return;
+    }
+    let main = symbol("main");
+    for backend in BACKENDS {
+        for with_break in [false, true] {
+            let emu = Emu::start(backend, &["spin"], false);
+            let mut commands = vec![];
+            if with_break {
+                commands.push("break compute");
+            }
+            commands.extend(["continue", "p $pc", "set var *(int *)&stop_spinning = 1", "continue"]);
+            if with_break {
+                commands.extend(["p $pc", "continue"]);
+            }
+            let out = gdb_with_ctrl_c(&emu, &commands);
+            let what = format!("backend {backend}, breakpoint {with_break}");
+            assert_has(&out, "Program received signal SIGINT", &what);
+            let pcs = printed_pcs(&out);
+            assert!(!pcs.is_empty() && pcs[0] > main && pcs[0] < main + 0x200, "{what}: stopped in main's loop:\n{out}");
+            if with_break {
+                assert_eq!(pcs.get(1), Some(&symbol("compute")), "{what}: then at compute:\n{out}");
+            }
+            assert_has(&out, "exited with code 05]", &what);
+            let f = emu.finish();
+            assert_eq!(f.code, Some(5), "{what}: status; stderr {}", f.stderr);
+            assert_eq!(f.stdout, "result 5\n", "{what}");
+        }
+    }
+}
+
+/// With a breakpoint that is never reached, the whole program runs on the debugger's
+/// one-instruction dispatcher (its forked children on the normal engine), and signals gdb
+/// is told to pass without stopping go through the debugger's stops: programs with fork,
+/// vfork and exec, threads, and signals of every kind still print exactly what they must.
+#[test]
+fn programs_run_unchanged_under_the_debugger() {
+    if !have_gdb("programs_run_unchanged_under_the_debugger") {
+        return;
+    }
+    for prog in ["spawn", "pthreads", "sig_rt", "sig_fatal"] {
+        let case = load_case(prog);
+        assert!(case.args.is_empty() && case.stdin.is_none() && case.env.is_empty(), "{prog} takes no inputs");
+        for backend in ["jit", "interp"] {
+            let emu = Emu::start_prog(prog, backend, &[], false);
+            let out = gdb_on(prog, &emu, &["handle all nostop noprint pass", "break *0x10", "continue"]);
+            let what = format!("{prog}, backend {backend}");
+            assert_has(&out, &format!("[Inferior 1 (process 1) exited "), &what);
+            let f = emu.finish();
+            assert_eq!(f.code, Some(case.status), "{what}: status; stderr {}", f.stderr);
+            assert_eq!(f.stdout.as_bytes(), &case.stdout[..], "{what}: stdout");
+        }
+    }
 }

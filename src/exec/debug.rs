@@ -28,14 +28,14 @@ impl Engine {
     }
 
     /// Run at most `limit` guest instructions, stopping before one whose address `is_break`
-    /// names. While `*skip` is set the first instruction's address is not checked (a resume
-    /// from a breakpoint runs the instruction there); it is cleared once an instruction ran.
+    /// names. The first instruction is not checked when it is at `*skip` (a resume from a
+    /// breakpoint runs the instruction there); `*skip` is cleared once an instruction ran.
     /// The engine must come from `new_debug`.
-    pub fn run_debug(&mut self, cpu: &mut CpuState, mem: &GuestMem, is_break: &dyn Fn(u64) -> bool, skip: &mut bool, limit: u64) -> DebugStop {
+    pub fn run_debug(&mut self, cpu: &mut CpuState, mem: &GuestMem, is_break: &dyn Fn(u64) -> bool, skip: &mut Option<u64>, limit: u64) -> DebugStop {
         self.guest(cpu, mem, |e, cpu, mem, running| e.debug_loop(cpu, mem, running, is_break, skip, limit))
     }
 
-    fn debug_loop(&mut self, cpu: &mut CpuState, mem: &GuestMem, running: &gate::Running, is_break: &dyn Fn(u64) -> bool, skip: &mut bool, limit: u64) -> DebugStop {
+    fn debug_loop(&mut self, cpu: &mut CpuState, mem: &GuestMem, running: &gate::Running, is_break: &dyn Fn(u64) -> bool, skip: &mut Option<u64>, limit: u64) -> DebugStop {
         let pc_off = self.arch.pc_offset();
         let mut n = 0;
         loop {
@@ -46,10 +46,10 @@ impl Engine {
                 return DebugStop::Done;
             }
             let pc = cpu.read_u64(pc_off);
-            if !*skip && is_break(pc) {
+            if *skip != Some(pc) && is_break(pc) {
                 return DebugStop::Breakpoint;
             }
-            *skip = false;
+            *skip = None;
             self.check_epoch();
             let block = match self.cache.get(pc) {
                 Some(b) => b,

@@ -15,7 +15,7 @@ use super::signal;
 use super::{Flow, Process};
 use crate::exec::{DebugStop, Engine, Stop};
 use crate::guest::aarch64::state::{vreg, xreg, FPCR, FPSR, NZCV, PC, SP};
-use crate::guest::CpuState;
+use crate::guest::{exit_flag_offset, CpuState};
 use crate::mem::GuestMem;
 use gdbstub::common::Signal;
 use gdbstub::conn::{Connection, ConnectionExt};
@@ -31,7 +31,7 @@ use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
 
 /// The host tid of the debugged thread (0: no debugger). Read on every thread start and
 /// signal delivery, never on the dispatcher's paths.
@@ -64,7 +64,7 @@ pub fn listen(port: u16) -> Result<(), String> {
     let conn = Conn { s: stream, out: Vec::new(), inbuf: Vec::new(), at: 0 };
     let mut target = GuestTarget { cpu: std::ptr::null_mut(), mem: None, breaks: BTreeSet::new(), resume: None };
     let sm = GdbStub::new(conn).run_state_machine(&mut target).map_err(|e| format!("gdb connection: {e}"))?;
-    SESSION.with(|s| *s.borrow_mut() = Some(Session { sm: Some(sm), target }));
+    SESSION.with(|s| *s.borrow_mut() = Some(Session { sm: Some(sm), target, resume_pc: 0 }));
     DEBUGGED.store(super::gettid(), Ordering::Relaxed);
     Ok(())
 }
@@ -109,6 +109,9 @@ struct Session {
     /// None once the connection failed.
     sm: Option<GdbStubStateMachine<'static, GuestTarget, Conn>>,
     target: GuestTarget,
+    /// The pc at the last resume: a breakpoint there does not stop the thread before the
+    /// instruction there has run.
+    resume_pc: u64,
 }
 
 /// What became of gdb after a stop.
@@ -126,6 +129,8 @@ impl Session {
         self.target.cpu = cpu;
         self.target.resume = None;
         let r = self.serve_inner(reason);
+        // Where the thread goes on from (gdb may have moved it).
+        self.resume_pc = cpu.read_u64(PC);
         self.target.cpu = std::ptr::null_mut();
         match r {
             Ok(s) => s,
@@ -305,14 +310,20 @@ fn stop_at(cpu: &mut CpuState, reason: Option<SingleThreadStopReason<u64>>) -> b
 /// ended, or None once gdb has gone (the caller runs the thread on as usual).
 pub fn run_loop(p: &'static Process, cpu: &mut CpuState, engine: &mut Engine) -> Option<Flow> {
     let mut debug = Engine::new_debug(p.arch);
-    with_session(|s| s.target.mem = Some(&p.mem));
+    let fd = with_session(|s| {
+        s.target.mem = Some(&p.mem);
+        s.sm.as_mut().map(|sm| sm_fd(sm))
+    });
+    if let Some(Some(fd)) = fd {
+        spawn_watcher(fd);
+    }
     // The first stop: before the first instruction.
     if !stop_at(cpu, None) {
         return None;
     }
     let mut breaks: Vec<u64> = Vec::new();
     let mut seen = u64::MAX;
-    let mut skip = true;
+    let mut skip = None;
     loop {
         let Some(mode) = MODE.with(|m| m.get()) else { return None };
         if !active() {
@@ -320,15 +331,20 @@ pub fn run_loop(p: &'static Process, cpu: &mut CpuState, engine: &mut Engine) ->
         }
         let gen = RESUMES.with(|r| r.get());
         if gen != seen {
-            // A resume: breakpoints may have changed, and the instruction at the pc runs
-            // even when one is there.
+            // A resume: breakpoints may have changed, and the instruction where gdb resumed
+            // runs even when one is there (after a signal's stop, the thread may have gone
+            // on to a handler since, where a breakpoint does stop it).
             seen = gen;
-            skip = true;
-            breaks = with_session(|s| s.target.breaks.iter().copied().collect()).unwrap_or_default();
+            (skip, breaks) = with_session(|s| (Some(s.resume_pc), s.target.breaks.iter().copied().collect())).unwrap_or_default();
         }
         let is_break = |pc: u64| breaks.binary_search(&pc).is_ok();
         let stop = match mode {
-            Resume::Continue if breaks.is_empty() => engine.run(cpu, &p.mem),
+            Resume::Continue if breaks.is_empty() => {
+                ARMED.store(cpu.exit_flag(exit_flag_offset(p.arch.state_size())) as *const _ as usize, Ordering::Release);
+                let stop = engine.run(cpu, &p.mem);
+                ARMED.store(0, Ordering::Release);
+                stop
+            }
             Resume::Continue => match debug.run_debug(cpu, &p.mem, &is_break, &mut skip, POLL_EVERY) {
                 DebugStop::Stop(s) => s,
                 DebugStop::Breakpoint => {
@@ -381,6 +397,18 @@ pub fn run_loop(p: &'static Process, cpu: &mut CpuState, engine: &mut Engine) ->
             }
         }
     }
+}
+
+/// The connection's fd.
+fn sm_fd(sm: &mut GdbStubStateMachine<'static, GuestTarget, Conn>) -> i32 {
+    use std::os::fd::AsRawFd;
+    let conn = match sm {
+        GdbStubStateMachine::Idle(g) => g.borrow_conn(),
+        GdbStubStateMachine::Running(g) => g.borrow_conn(),
+        GdbStubStateMachine::CtrlCInterrupt(g) => g.borrow_conn(),
+        GdbStubStateMachine::Disconnected(g) => g.borrow_conn(),
+    };
+    conn.s.as_raw_fd()
 }
 
 /// gdb's signal numbers (its own, the same on every target) for Linux's.
@@ -571,7 +599,6 @@ impl Connection for Conn {
 impl ConnectionExt for Conn {
     fn read(&mut self) -> Result<u8, Self::Error> {
         if self.at == self.inbuf.len() {
-            self.s.set_nonblocking(false)?;
             self.inbuf.resize(4096, 0);
             let n = loop {
                 match Read::read(&mut self.s, &mut self.inbuf) {
@@ -593,16 +620,66 @@ impl ConnectionExt for Conn {
         if self.at < self.inbuf.len() {
             return Ok(Some(self.inbuf[self.at]));
         }
-        self.s.set_nonblocking(true)?;
-        let mut b = [0u8];
-        let r = match self.s.peek(&mut b) {
-            Ok(0) => Err(std::io::ErrorKind::UnexpectedEof.into()),
-            Ok(_) => Ok(Some(b[0])),
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Ok(None),
-            Err(e) => Err(e),
-        };
-        self.s.set_nonblocking(false)?;
-        r
+        use std::os::fd::AsRawFd;
+        let mut b = 0u8;
+        // One system call, the socket staying blocking for `read`.
+        // SAFETY: a one-byte buffer.
+        let n = unsafe { libc::recv(self.s.as_raw_fd(), &mut b as *mut u8 as *mut libc::c_void, 1, libc::MSG_PEEK | libc::MSG_DONTWAIT) };
+        match n {
+            1 => Ok(Some(b)),
+            0 => Err(std::io::ErrorKind::UnexpectedEof.into()),
+            _ => {
+                let e = std::io::Error::last_os_error();
+                match e.kind() {
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::Interrupted => Ok(None),
+                    _ => Err(e),
+                }
+            }
+        }
+    }
+}
+
+/// While the debugged thread runs at full speed (a continue without breakpoints), the
+/// address of its exit-request flag; 0 otherwise. The watcher sets the flag when gdb sends
+/// something (a Ctrl-C), so that the thread comes back to `run_loop` to read it.
+static ARMED: AtomicUsize = AtomicUsize::new(0);
+
+/// Start the thread that watches the connection `fd` for `ARMED` (it ends once gdb has
+/// gone). It runs no guest code and takes no host signal.
+fn spawn_watcher(fd: i32) {
+    signal::block_all_host();
+    let spawned = std::thread::Builder::new().name("gdb-watch".into()).stack_size(64 << 10).spawn(move || {
+        // Again: musl's thread start unblocks its own signals (33, 34), which are guest
+        // signals here (glibc's SIGRTMIN is 34); this thread must take none. It starts
+        // while the guest is stopped for gdb's first look, before any guest signal.
+        signal::block_all_host();
+        watch(fd)
+    });
+    if spawned.is_err() {
+        eprintln!("ruser: no thread to watch for gdb's Ctrl-C; it works only at breakpoints and system calls");
+    }
+    signal::set_host_mask(signal::current());
+}
+
+/// The watcher's loop.
+fn watch(fd: i32) {
+    loop {
+        let mut pfd = libc::pollfd { fd, events: libc::POLLIN, revents: 0 };
+        // SAFETY: one pollfd.
+        let r = unsafe { libc::poll(&mut pfd, 1, 100) };
+        if DEBUGGED.load(Ordering::Relaxed) == 0 {
+            return;
+        }
+        if r > 0 {
+            let flag = ARMED.load(Ordering::Acquire);
+            if flag != 0 {
+                // SAFETY: the flag is in the debugged thread's state, which lives as long as
+                // the thread; ARMED is cleared before the thread leaves the debugger's loop.
+                unsafe { (*(flag as *const std::sync::atomic::AtomicU8)).store(1, Ordering::SeqCst) };
+            }
+            // The debugged thread reads what came; don't spin meanwhile.
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
     }
 }
 
