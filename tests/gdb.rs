@@ -5,7 +5,9 @@
 //! continue, stepi, reading and writing registers (a register write changes the
 //! program's result) and memory (a bad address is an error reply, not a crash), a
 //! guest fault and abort() reported as signals before they kill the program, the
-//! exit status (W), detach and kill. Also the option's and its variable's errors.
+//! exit status (W), detach and kill, Ctrl-C, the program found without `file`, a dynamic
+//! program and its libraries, whole programs through the debugger's dispatcher. Also the
+//! option's and its variable's errors.
 //!
 //! gdb-multiarch is required under CI (scripts/test.sh installs it).
 
@@ -95,10 +97,15 @@ impl Emu {
 
     /// The same for another test program.
     fn start_prog(prog: &str, backend: &str, args: &[&str], env_var: bool) -> Emu {
+        Emu::start_with(prog, &["--backend", backend], args, env_var)
+    }
+
+    /// The same with other emulator options.
+    fn start_with(prog: &str, opts: &[&str], args: &[&str], env_var: bool) -> Emu {
         for _attempt in 0..5 {
             let port = free_port();
             let mut cmd = emu_command(&ruser_aarch64());
-            cmd.arg("--backend").arg(backend);
+            cmd.args(opts);
             if env_var {
                 cmd.env("RUSER_GDB_PORT", port.to_string());
             } else {
@@ -163,9 +170,16 @@ fn gdb(emu: &Emu, commands: &[&str]) -> String {
 
 /// `gdb` for another test program.
 fn gdb_on(prog: &str, emu: &Emu, commands: &[&str]) -> String {
+    gdb_with(&[&format!("file {}", Path::new(&testbin(prog)).display())], emu, commands)
+}
+
+/// `gdb` with `before` run before it connects (no `file` unless there).
+fn gdb_with(before: &[&str], emu: &Emu, commands: &[&str]) -> String {
     let mut cmd = Command::new("gdb-multiarch");
     cmd.args(["-nx", "-batch", "-ex", "set architecture aarch64", "-ex", "set confirm off"]);
-    cmd.arg("-ex").arg(format!("file {}", Path::new(&testbin(prog)).display()));
+    for c in before {
+        cmd.arg("-ex").arg(c);
+    }
     cmd.arg("-ex").arg(format!("target remote 127.0.0.1:{}", emu.port));
     for c in commands {
         cmd.arg("-ex").arg(c);
@@ -510,5 +524,55 @@ fn programs_run_unchanged_under_the_debugger() {
             assert_eq!(f.code, Some(case.status), "{what}: status; stderr {}", f.stderr);
             assert_eq!(f.stdout.as_bytes(), &case.stdout[..], "{what}: stdout");
         }
+    }
+}
+
+/// Without `file`, gdb learns the program from the stub (qXfer:exec-file) and finds its
+/// symbols.
+#[test]
+fn program_found_without_file() {
+    if !have_gdb("program_found_without_file") {
+        return;
+    }
+    let emu = Emu::start("jit", &[], false);
+    let out = gdb_with(&[], &emu, &["break compute", "continue", "continue"]);
+    assert_has(&out, &format!("Breakpoint 1, {:#018x} in compute ()", symbol("compute")), "no file");
+    assert_has(&out, "exited with code 03]", "no file");
+    let f = emu.finish();
+    assert_eq!(f.code, Some(3), "status; stderr {}", f.stderr);
+}
+
+/// A dynamically linked, position-independent program (hello_dyn, with -L): gdb relocates
+/// it and finds the dynamic linker through the auxiliary vector (qXfer:auxv), follows the
+/// libraries it loads, and stops in libc's puts, called from the program.
+#[test]
+fn dynamic_program_and_its_libraries() {
+    if !have_gdb("dynamic_program_and_its_libraries") {
+        return;
+    }
+    let case = load_case("hello_dyn");
+    if !case.sysroot_ok("dynamic_program_and_its_libraries") {
+        return;
+    }
+    let sysroot = case.sysroot.clone().expect("hello_dyn has a sysroot");
+    let sysroot = sysroot.to_str().expect("sysroot path");
+    let file = format!("file {}", testbin("hello_dyn").display());
+    let set_sysroot = format!("set sysroot {sysroot}");
+    for backend in BACKENDS {
+        let emu = Emu::start_with("hello_dyn", &["--backend", backend, "-L", sysroot], &[], false);
+        let out = gdb_with(
+            &[&file, &set_sysroot, "set breakpoint pending on"],
+            &emu,
+            &["info auxv", "break puts", "continue", "bt", "info sharedlibrary", "continue"],
+        );
+        let what = format!("backend {backend}");
+        assert_has(&out, "AT_ENTRY", &what);
+        assert_has(&out, "in puts () from ", &what);
+        assert!(out.lines().any(|l| l.starts_with("#1 ")), "{what}: a backtrace:\n{out}");
+        assert!(out.lines().any(|l| l.contains("libc.so.6") && l.contains("Yes")), "{what}: libc's symbols read:\n{out}");
+        assert_has(&out, "exited normally]", &what);
+        let f = emu.finish();
+        assert_eq!(f.code, Some(case.status), "{what}: status; stderr {}", f.stderr);
+        assert_eq!(f.stdout.as_bytes(), &case.stdout[..], "{what}: stdout");
     }
 }

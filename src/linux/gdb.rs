@@ -22,7 +22,9 @@ use gdbstub::conn::{Connection, ConnectionExt};
 use gdbstub::stub::state_machine::GdbStubStateMachine;
 use gdbstub::stub::{DisconnectReason, GdbStub, SingleThreadStopReason};
 use gdbstub::target::ext::base::singlethread::{SingleThreadBase, SingleThreadResume, SingleThreadResumeOps, SingleThreadSingleStep, SingleThreadSingleStepOps};
+use gdbstub::target::ext::auxv::{Auxv, AuxvOps};
 use gdbstub::target::ext::base::BaseOps;
+use gdbstub::target::ext::exec_file::{ExecFile, ExecFileOps};
 use gdbstub::target::ext::breakpoints::{Breakpoints, BreakpointsOps, SwBreakpoint, SwBreakpointOps};
 use gdbstub::target::{Target, TargetError, TargetResult};
 use gdbstub_arch::aarch64::reg::AArch64CoreRegs;
@@ -62,7 +64,7 @@ pub fn listen(port: u16) -> Result<(), String> {
     // SAFETY: `hide` returns an open fd that nothing else owns.
     let stream = unsafe { TcpStream::from_raw_fd(crate::hostfd::hide(stream.into_raw_fd())) };
     let conn = Conn { s: stream, out: Vec::new(), inbuf: Vec::new(), at: 0 };
-    let mut target = GuestTarget { cpu: std::ptr::null_mut(), mem: None, breaks: BTreeSet::new(), resume: None };
+    let mut target = GuestTarget { cpu: std::ptr::null_mut(), mem: None, breaks: BTreeSet::new(), resume: None, auxv: Vec::new(), exe: Default::default() };
     let sm = GdbStub::new(conn).run_state_machine(&mut target).map_err(|e| format!("gdb connection: {e}"))?;
     SESSION.with(|s| *s.borrow_mut() = Some(Session { sm: Some(sm), target, resume_pc: 0 }));
     DEBUGGED.store(super::gettid(), Ordering::Relaxed);
@@ -96,6 +98,10 @@ struct GuestTarget {
     breaks: BTreeSet<u64>,
     /// Set by gdb's continue or step, with the Linux signal to resume with (0: none).
     resume: Option<(Resume, i32)>,
+    /// The auxiliary vector, as the kernel lays it out (pairs of 64-bit words, AT_NULL last).
+    auxv: Vec<u8>,
+    /// Host path of the program.
+    exe: std::path::PathBuf,
 }
 
 impl GuestTarget {
@@ -312,6 +318,8 @@ pub fn run_loop(p: &'static Process, cpu: &mut CpuState, engine: &mut Engine) ->
     let mut debug = Engine::new_debug(p.arch);
     let fd = with_session(|s| {
         s.target.mem = Some(&p.mem);
+        s.target.exe = p.exe.clone();
+        s.target.auxv = p.launch.auxv.iter().chain(&[(0, 0)]).flat_map(|&(k, v)| [k.to_le_bytes(), v.to_le_bytes()]).flatten().collect();
         s.sm.as_mut().map(|sm| sm_fd(sm))
     });
     if let Some(Some(fd)) = fd {
@@ -442,6 +450,14 @@ impl Target for GuestTarget {
         Some(self)
     }
 
+    fn support_auxv(&mut self) -> Option<AuxvOps<'_, Self>> {
+        Some(self)
+    }
+
+    fn support_exec_file(&mut self) -> Option<ExecFileOps<'_, Self>> {
+        Some(self)
+    }
+
     // Breakpoints are kept out of guest memory, so gdb's own (memory) breakpoints must not
     // be used: ask gdb for Z0 packets.
     fn guard_rail_implicit_sw_breakpoints(&self) -> bool {
@@ -535,6 +551,29 @@ impl SingleThreadSingleStep for GuestTarget {
     fn step(&mut self, signal: Option<Signal>) -> Result<(), Self::Error> {
         self.resume = Some((Resume::Step, signal.map_or(0, from_gdb)));
         Ok(())
+    }
+}
+
+/// Copy `data[offset..]` into `buf` (a qXfer read); the bytes copied.
+fn xfer(data: &[u8], offset: u64, length: usize, buf: &mut [u8]) -> usize {
+    let start = usize::try_from(offset).unwrap_or(usize::MAX).min(data.len());
+    let n = (data.len() - start).min(length).min(buf.len());
+    buf[..n].copy_from_slice(&data[start..start + n]);
+    n
+}
+
+/// The guest's auxiliary vector (gdb finds a position-independent program's load address,
+/// and the dynamic linker's, there).
+impl Auxv for GuestTarget {
+    fn get_auxv(&self, offset: u64, length: usize, buf: &mut [u8]) -> TargetResult<usize, Self> {
+        Ok(xfer(&self.auxv, offset, length, buf))
+    }
+}
+
+/// The program's path, so that gdb finds it without `file`.
+impl ExecFile for GuestTarget {
+    fn get_exec_file(&self, _pid: Option<gdbstub::common::Pid>, offset: u64, length: usize, buf: &mut [u8]) -> TargetResult<usize, Self> {
+        Ok(xfer(self.exe.as_os_str().as_encoded_bytes(), offset, length, buf))
     }
 }
 
