@@ -461,6 +461,15 @@ fn bad_port_values() {
         assert!(err.contains(&format!("invalid gdb port '{value}'")), "{how} {value}: {err}");
         assert!(out.stdout.is_empty(), "{how} {value}: nothing ran");
     }
+    // A port already taken: one line, status 1.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("addr").port().to_string();
+    let out = run(emu_command(&ruser_aarch64()).arg("-g").arg(&port).arg(testbin(PROG)), None);
+    let err = out.stderr_str();
+    assert_eq!(out.code, Some(1), "port in use: {}", out.describe_status());
+    assert_eq!(err.lines().count(), 1, "port in use: one line: {err}");
+    assert!(err.contains(&format!("cannot listen for gdb on port {port}")), "port in use: {err}");
+    drop(taken);
     // The option is in --help with its variable.
     let out = run(emu_command(&ruser_aarch64()).arg("--help"), None);
     let help = out.stdout_str();
@@ -504,7 +513,7 @@ fn ctrl_c_interrupts_a_running_guest() {
 }
 
 /// With a breakpoint that is never reached, the whole program runs on the debugger's
-/// one-instruction dispatcher (its forked children on the normal engine), and signals gdb
+/// dispatcher (its forked children on the normal engine), and signals gdb
 /// is told to pass without stopping go through the debugger's stops: programs with fork,
 /// vfork and exec, threads, and signals of every kind still print exactly what they must.
 #[test]
@@ -574,5 +583,31 @@ fn dynamic_program_and_its_libraries() {
         let f = emu.finish();
         assert_eq!(f.code, Some(case.status), "{what}: status; stderr {}", f.stderr);
         assert_eq!(f.stdout.as_bytes(), &case.stdout[..], "{what}: stdout");
+    }
+}
+
+/// A breakpoint set inside code that already ran (a loop, interrupted with Ctrl-C) stops
+/// the program there, in the middle of what was one block: the debugger's dispatcher drops
+/// and cuts its translations at breakpoints, on every backend.
+#[test]
+fn breakpoint_inside_code_that_ran() {
+    if !have_gdb("breakpoint_inside_code_that_ran") {
+        return;
+    }
+    for backend in BACKENDS {
+        let emu = Emu::start(backend, &["spin"], false);
+        let out = gdb_with_ctrl_c(
+            &emu,
+            &["break compute", "continue", "p $pc", "break *($pc + 8)", "continue", "p $pc", "delete", "set var *(int *)&stop_spinning = 1", "continue"],
+        );
+        let what = format!("backend {backend}");
+        assert_has(&out, "Program received signal SIGINT", &what);
+        let pcs = printed_pcs(&out);
+        assert_eq!(pcs.len(), 2, "{what}: two `p $pc` values in:\n{out}");
+        assert_eq!(pcs[1], pcs[0] + 8, "{what}: stopped at the new breakpoint:\n{out}");
+        assert_has(&out, &format!("Breakpoint 2, {:#018x} in main ()", pcs[1]), &what);
+        assert_has(&out, "exited with code 05]", &what);
+        let f = emu.finish();
+        assert_eq!(f.code, Some(5), "{what}: status; stderr {}", f.stderr);
     }
 }

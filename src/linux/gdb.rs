@@ -5,8 +5,9 @@
 //! instruction. Only the program's first thread is debugged: its registers are the ones gdb
 //! sees, and only it stops (at breakpoints, after a step, on a signal); other threads run on
 //! and are not shown. Breakpoints are addresses checked by a dispatcher of its own
-//! (`Engine::run_debug`: one instruction at a time on the interpreter), never written into
-//! guest memory; a continue without breakpoints runs on the normal engine at full speed.
+//! (`Engine::run_debug`: blocks cut at breakpoints, on the unchained JIT or the interpreter),
+//! never written into guest memory; a step is one instruction on the interpreter; a
+//! continue without breakpoints runs on the normal engine at full speed.
 //! A signal about to be acted on is reported to gdb first (`signal::deliver`), which may
 //! drop or replace it; the guest's exit is reported with its status (W) or its signal (X).
 //! After `detach`, the guest runs on at full speed with no debugger; `kill` kills it.
@@ -44,7 +45,7 @@ thread_local! {
     static SESSION: RefCell<Option<Session>> = const { RefCell::new(None) };
 }
 
-/// Instructions run between two looks for a Ctrl-C from gdb while breakpoints are set.
+/// Blocks run between two looks for a Ctrl-C from gdb while breakpoints are set.
 const POLL_EVERY: u64 = 1 << 16;
 
 /// Whether a debugger is attached to the calling thread.
@@ -315,7 +316,10 @@ fn stop_at(cpu: &mut CpuState, reason: Option<SingleThreadStopReason<u64>>) -> b
 /// The dispatcher loop of the debugged thread while gdb is attached. Returns how the thread
 /// ended, or None once gdb has gone (the caller runs the thread on as usual).
 pub fn run_loop(p: &'static Process, cpu: &mut CpuState, engine: &mut Engine) -> Option<Flow> {
-    let mut debug = Engine::new_debug(p.arch);
+    // Continuing with breakpoints: blocks cut at breakpoints (on the backend's engine, see
+    // `exec::debug`); stepping: one instruction on the interpreter.
+    let mut debug = Engine::new_debug(p.arch, engine.backend, crate::guest::TranslateOpts::default().max_insns);
+    let mut stepper = Engine::new_debug(p.arch, engine.backend, 1);
     let fd = with_session(|s| {
         s.target.mem = Some(&p.mem);
         s.target.exe = p.exe.clone();
@@ -329,7 +333,7 @@ pub fn run_loop(p: &'static Process, cpu: &mut CpuState, engine: &mut Engine) ->
     if !stop_at(cpu, None) {
         return None;
     }
-    let mut breaks: Vec<u64> = Vec::new();
+    let mut breaks: BTreeSet<u64> = BTreeSet::new();
     let mut seen = u64::MAX;
     let mut skip = None;
     loop {
@@ -343,9 +347,13 @@ pub fn run_loop(p: &'static Process, cpu: &mut CpuState, engine: &mut Engine) ->
             // runs even when one is there (after a signal's stop, the thread may have gone
             // on to a handler since, where a breakpoint does stop it).
             seen = gen;
-            (skip, breaks) = with_session(|s| (Some(s.resume_pc), s.target.breaks.iter().copied().collect())).unwrap_or_default();
+            let (at, now) = with_session(|s| (Some(s.resume_pc), s.target.breaks.clone())).unwrap_or_default();
+            skip = at;
+            if now != breaks {
+                debug.breakpoints_changed(&p.mem, &breaks, &now);
+                breaks = now;
+            }
         }
-        let is_break = |pc: u64| breaks.binary_search(&pc).is_ok();
         let stop = match mode {
             Resume::Continue if breaks.is_empty() => {
                 ARMED.store(cpu.exit_flag(exit_flag_offset(p.arch.state_size())) as *const _ as usize, Ordering::Release);
@@ -353,7 +361,7 @@ pub fn run_loop(p: &'static Process, cpu: &mut CpuState, engine: &mut Engine) ->
                 ARMED.store(0, Ordering::Release);
                 stop
             }
-            Resume::Continue => match debug.run_debug(cpu, &p.mem, &is_break, &mut skip, POLL_EVERY) {
+            Resume::Continue => match debug.run_debug(cpu, &p.mem, &breaks, &mut skip, POLL_EVERY) {
                 DebugStop::Stop(s) => s,
                 DebugStop::Breakpoint => {
                     if !stop_at(cpu, Some(SingleThreadStopReason::SwBreak(()))) {
@@ -363,7 +371,7 @@ pub fn run_loop(p: &'static Process, cpu: &mut CpuState, engine: &mut Engine) ->
                 }
                 DebugStop::Done => Stop::Interrupted,
             },
-            Resume::Step => match debug.run_debug(cpu, &p.mem, &|_| false, &mut skip, 1) {
+            Resume::Step => match stepper.run_debug(cpu, &p.mem, &BTreeSet::new(), &mut skip, 1) {
                 DebugStop::Stop(s) => s,
                 DebugStop::Breakpoint | DebugStop::Done => Stop::Interrupted,
             },
