@@ -324,7 +324,7 @@ pub fn run_loop(p: &'static Process, cpu: &mut CpuState, engine: &mut Engine) ->
         s.target.mem = Some(&p.mem);
         s.target.exe = p.exe.clone();
         s.target.auxv = p.launch.auxv.iter().chain(&[(0, 0)]).flat_map(|&(k, v)| [k.to_le_bytes(), v.to_le_bytes()]).flatten().collect();
-        s.sm.as_mut().map(|sm| sm_fd(sm))
+        s.sm.as_mut().map(sm_fd)
     });
     if let Some(Some(fd)) = fd {
         spawn_watcher(fd);
@@ -337,7 +337,7 @@ pub fn run_loop(p: &'static Process, cpu: &mut CpuState, engine: &mut Engine) ->
     let mut seen = u64::MAX;
     let mut skip = None;
     loop {
-        let Some(mode) = MODE.with(|m| m.get()) else { return None };
+        let mode = MODE.with(|m| m.get())?;
         if !active() {
             return None;
         }
