@@ -611,3 +611,42 @@ fn breakpoint_inside_code_that_ran() {
         assert_eq!(f.code, Some(5), "{what}: status; stderr {}", f.stderr);
     }
 }
+
+/// At a fault's SIGSEGV stop, gdb moves the pc past the faulting store and resumes without
+/// the signal (`signal 0`): the program runs on and ends normally.
+#[test]
+fn fault_skipped_by_the_debugger() {
+    if !have_gdb("fault_skipped_by_the_debugger") {
+        return;
+    }
+    for backend in BACKENDS {
+        let emu = Emu::start(backend, &["segv"], false);
+        let out = gdb(&emu, &["continue", "set var $pc = $pc + 4", "signal 0"]);
+        let what = format!("backend {backend}");
+        assert_has(&out, "Program received signal SIGSEGV", &what);
+        assert_has(&out, "exited with code 05]", &what);
+        let f = emu.finish();
+        assert_eq!(f.code, Some(5), "{what}: status; stderr {}", f.stderr);
+        assert_eq!(f.stdout, "result 5\n", "{what}");
+    }
+}
+
+/// gdb writes guest code (read-only memory): compute's first instruction becomes
+/// `mov w0, #20` in place of the doubling (20 + 1 = 21), and the program runs the new code.
+#[test]
+fn code_written_by_the_debugger() {
+    if !have_gdb("code_written_by_the_debugger") {
+        return;
+    }
+    let compute = symbol("compute");
+    for backend in BACKENDS {
+        let emu = Emu::start(backend, &[], false);
+        let out = gdb(&emu, &["break main", "continue", &format!("set var *(unsigned int *){compute:#x} = 0x52800280"), &format!("x/1xw {compute:#x}"), "continue"]);
+        let what = format!("backend {backend}");
+        assert_has(&out, ":\t0x52800280", &what);
+        assert_has(&out, "exited with code 025]", &what);
+        let f = emu.finish();
+        assert_eq!(f.code, Some(21), "{what}: status; stderr {}", f.stderr);
+        assert_eq!(f.stdout, "result 21\n", "{what}");
+    }
+}
