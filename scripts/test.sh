@@ -41,6 +41,8 @@ declare -A provides=(
     [apt-utils]=/usr/bin/apt-ftparchive
     # tests/debootstrap.rs: the first stage of a Debian arm64 root file system
     [debootstrap]=/usr/sbin/debootstrap
+    # tests/gdb.rs: the debugger that drives ruser's -g stub
+    [gdb-multiarch]=/usr/bin/gdb-multiarch
 )
 missing=()
 for pkg in "${!provides[@]}"; do

@@ -15,7 +15,7 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::PathBuf;
 
 /// Options that take a value (name without dashes).
-const VALUE_OPTS: &[&str] = &["L", "E", "U", "0", "s", "cpu", "d", "D", "backend", "tb-size", "jit-threshold", "execfn", "guest-mask", "seccomp"];
+const VALUE_OPTS: &[&str] = &["L", "E", "U", "0", "s", "g", "cpu", "d", "D", "backend", "tb-size", "jit-threshold", "execfn", "guest-mask", "seccomp"];
 /// Options that take no value.
 const FLAG_OPTS: &[&str] = &["strace", "perfmap", "help", "h", "version", "V", "guest-exec", "sigpipe-ignored"];
 
@@ -92,6 +92,13 @@ fn command(bin: &str, use_env: bool) -> Command {
                 .value_parser(clap::builder::FalseyValueParser::new())
                 .help("Write /tmp/perf-<pid>.map so that perf names translated guest blocks"),
             "RUSER_PERFMAP",
+        ))
+        .arg(e(
+            Arg::new("g")
+                .short('g')
+                .value_name("PORT")
+                .help("Wait for gdb on TCP port PORT (127.0.0.1) before the first instruction, and let it debug the program"),
+            "RUSER_GDB_PORT",
         ))
         .arg(e(Arg::new("d").short('d').value_name("ITEMS"), "RUSER_LOG").help("Enable logging of ITEMS, comma-separated ('help' lists them)"))
         .arg(e(Arg::new("D").short('D').value_name("FILE"), "RUSER_LOG_FILE").help("Write logs to FILE instead of stderr"))
@@ -364,6 +371,10 @@ pub fn main(forced_arch: Option<&'static str>, mut args: Vec<OsString>) -> ! {
         Some(s) => parse_size(s).filter(|&n| n >= 4096).unwrap_or_else(|| fail(&bin, &format!("invalid stack size '{s}'"))),
         None => 8 << 20,
     };
+    // Not passed on to programs the guest runs (`exec_opts`), as qemu's -g.
+    let gdb_port = m.get_one::<String>("g").map(|s| {
+        s.trim().parse::<u16>().ok().filter(|&n| n != 0).unwrap_or_else(|| fail(&bin, &format!("invalid gdb port '{s}' (a TCP port number, 1 to 65535)")))
+    });
     let Some(program) = m.get_one::<OsString>("program").cloned() else {
         eprintln!("{bin}: no program given");
         eprintln!("usage: {bin} [OPTIONS] PROGRAM [ARGS...]   (try --help)");
@@ -392,6 +403,7 @@ pub fn main(forced_arch: Option<&'static str>, mut args: Vec<OsString>) -> ! {
         execfn: m.get_one::<OsString>("execfn").cloned(),
         exec_fd: kernel.as_ref().and_then(|k| k.execfd),
         default_sysroots: kernel.is_some(),
+        gdb_port,
     };
     let guest_mask = m.get_one::<String>("guest-mask").and_then(|s| u64::from_str_radix(s.trim_start_matches("0x"), 16).ok());
     crate::linux::syscall::exec::inherit_signals(m.get_flag("sigpipe-ignored"), guest_mask);

@@ -81,6 +81,8 @@ testbins!(
     // Go (static, GOARCH=arm64): goroutines, the collector and timers; preemption signals,
     // nil-dereference panics and os/signal
     go_goroutines, go_preempt,
+    // the program tests/gdb.rs debugs (-g), run plainly (static glibc, not stripped)
+    gdb_target,
 );
 
 #[test]

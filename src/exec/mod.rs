@@ -2,11 +2,13 @@
 
 mod cache;
 pub mod crosscheck;
+mod debug;
 pub mod fault;
 pub mod gate;
 pub mod phases;
 
 pub use cache::BlockCache;
+pub use debug::DebugStop;
 
 use crate::guest::{exit_flag_offset, write_fp_trailer, CodeFetch, CpuState, GuestArch, TranslateOpts};
 use crate::interp::{Exit, Interp};
@@ -174,15 +176,22 @@ impl Engine {
     /// Run guest code until it needs the Linux layer. The state must stay at the same
     /// address for the thread's whole life (its exit-request flag is shared).
     pub fn run(&mut self, cpu: &mut CpuState, mem: &GuestMem) -> Stop {
+        self.guest(cpu, mem, |e, cpu, mem, running| match e.backend {
+            Backend::Interp => e.run_interp(cpu, mem, running),
+            Backend::Jit => e.run_jit(cpu, mem, running),
+            Backend::Crosscheck => crosscheck::run(e, cpu, mem, running),
+        })
+    }
+
+    /// Run `f` (a dispatcher loop) as guest code: fault handling, the flush gate and the
+    /// guest's FP environment set up around it.
+    #[inline(always)]
+    fn guest<R>(&mut self, cpu: &mut CpuState, mem: &GuestMem, f: impl FnOnce(&mut Self, &mut CpuState, &GuestMem, &gate::Running) -> R) -> R {
         let _timer = phases::Timer::start(phases::Phase::Dispatcher);
         let _guard = fault::GuestGuard::enter();
         let running = gate::enter(cpu.exit_flag(exit_flag_offset(self.arch.state_size())));
         let host_fp = self.fp_enter(cpu);
-        let stop = match self.backend {
-            Backend::Interp => self.run_interp(cpu, mem, &running),
-            Backend::Jit => self.run_jit(cpu, mem, &running),
-            Backend::Crosscheck => crosscheck::run(self, cpu, mem, &running),
-        };
+        let stop = f(self, cpu, mem, &running);
         if let Some(h) = host_fp {
             let f = fpenv::leave(h);
             self.fp_fold(cpu, f);

@@ -3,6 +3,7 @@
 
 pub mod binfmt;
 pub mod convert;
+pub mod gdb;
 pub mod loader;
 pub mod overlay;
 pub mod procfs;
@@ -48,6 +49,8 @@ pub struct Config {
     /// Without a sysroot, look for a dynamic program's interpreter in the default sysroots
     /// (`loader::DEFAULT_SYSROOTS`): a run started by binfmt_misc cannot be given -L.
     pub default_sysroots: bool,
+    /// -g: wait for gdb on this TCP port before the first instruction (`gdb`).
+    pub gdb_port: Option<u16>,
 }
 
 /// How the guest was started: what /proc/self shows and what a guest execve passes on.
@@ -152,5 +155,10 @@ pub fn run(cfg: &Config) -> Result<i32, loader::LoadError> {
     let mut cpu = CpuState::new(arch.state_size());
     arch.init_state(&mut cpu, loaded.entry, loaded.sp);
     crate::exec::fault::install();
+    if let Some(port) = cfg.gdb_port {
+        if let Err(msg) = gdb::listen(port) {
+            return Err(loader::LoadError { msg, status: 1 });
+        }
+    }
     Ok(thread::run_main(p, cpu, cfg.backend))
 }

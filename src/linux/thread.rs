@@ -74,18 +74,19 @@ pub fn run_main(p: Process, mut cpu: CpuState, backend: Backend) -> i32 {
 /// The dispatcher loop of one guest thread.
 fn run_loop(p: &'static Process, cpu: &mut CpuState, backend: Backend) -> End {
     let mut engine = Engine::new(p.arch, backend);
+    // The thread a debugger is attached to (-g) runs the debugger's loop until it goes.
+    if super::gdb::active() {
+        match super::gdb::run_loop(p, cpu, &mut engine) {
+            Some(Flow::Exit(code)) => return exit_group(code),
+            Some(Flow::ThreadExit(code)) => return End::Thread(code),
+            _ => {}
+        }
+    }
     loop {
         match engine.run(cpu, &p.mem) {
             Stop::Syscall => match super::syscall::dispatch(p, cpu) {
                 Flow::Continue | Flow::Restart => {}
-                Flow::Exit(code) => {
-                    crate::exec::phases::report();
-                    if LIVE.load(Ordering::Acquire) > 1 {
-                        // Other threads may be running guest code: end them all now.
-                        unsafe { libc::_exit(code) };
-                    }
-                    return End::Group(code);
-                }
+                Flow::Exit(code) => return exit_group(code),
                 Flow::ThreadExit(code) => return End::Thread(code),
             },
             Stop::Trap(trap) => signal::force_trap(p, cpu, trap),
@@ -94,6 +95,16 @@ fn run_loop(p: &'static Process, cpu: &mut CpuState, backend: Backend) -> End {
         }
         signal::deliver_pending(p, cpu);
     }
+}
+
+/// exit_group (or the last thread's exit) with status `code`.
+fn exit_group(code: i32) -> End {
+    crate::exec::phases::report();
+    if LIVE.load(Ordering::Acquire) > 1 {
+        // Other threads may be running guest code: end them all now.
+        unsafe { libc::_exit(code) };
+    }
+    End::Group(code)
 }
 
 /// The host's robust list of this thread is the guest's: none until it sets one.
@@ -418,6 +429,7 @@ pub fn fork_with(p: &Process, fork: impl FnOnce() -> i64) -> i64 {
     if pid == 0 {
         LIVE.store(1, Ordering::Release);
         crate::linux::seccomp::after_fork_child();
+        super::gdb::forget_in_child();
     }
     pid
 }

@@ -33,9 +33,34 @@ pub fn deliver_pending(p: &Process, cpu: &mut CpuState) {
         }
         let sig = next_signal(deliverable);
         let info = t.take(sig);
-        deliver_one(p, cpu, t, sig, &info);
+        let Some(info) = debugger_sees(cpu, info) else { continue };
+        deliver_one(p, cpu, t, info.signo(), &info);
     }
     finish(t);
+}
+
+/// A signal about to be acted on, shown first to a debugger attached to this thread (`-g`),
+/// as qemu does: the signal to act on instead, None for none (the debugger's `signal 0`).
+/// Without a debugger, `info` itself.
+fn debugger_sees(cpu: &mut CpuState, info: SigInfo) -> Option<SigInfo> {
+    if !crate::linux::gdb::active() {
+        return Some(info);
+    }
+    match crate::linux::gdb::signal_stop(cpu, info.signo()) {
+        0 => None,
+        s if s == info.signo() => Some(info),
+        s => Some(SigInfo::new(s, SI_USER)),
+    }
+}
+
+/// Queue signal `sig` for the calling thread, as another process's kill would (a debugger
+/// resuming the guest with a signal).
+pub fn queue_self(sig: i32) {
+    let t = current();
+    block_all_host();
+    t.push(&SigInfo::new(sig, SI_USER));
+    t.update_wake();
+    set_host_mask(t);
 }
 
 /// After deliveries (host signals blocked): restore a saved mask no handler consumed, give
@@ -50,6 +75,7 @@ fn finish(t: &SigThread) {
 }
 
 fn die(sig: i32) -> ! {
+    crate::linux::gdb::terminated(sig);
     crate::linux::die_by_signal(sig)
 }
 
@@ -154,6 +180,8 @@ fn force_queue(t: &SigThread, info: SigInfo) {
 /// instruction. A blocked, ignored or default fault signal kills the process (as the
 /// kernel's force_sig_fault does).
 pub fn force_fault(p: &Process, cpu: &mut CpuState, info: SigInfo) {
+    // Without the signal the debugger took, the instruction runs (and faults) again.
+    let Some(info) = debugger_sees(cpu, info) else { return };
     let sig = info.signo();
     let t = current();
     let act = action(sig);
@@ -169,7 +197,8 @@ pub fn force_fault(p: &Process, cpu: &mut CpuState, info: SigInfo) {
         }
         let s = next_signal(deliverable);
         let i = t.take(s);
-        deliver_one(p, cpu, t, s, &i);
+        let Some(i) = debugger_sees(cpu, i) else { continue };
+        deliver_one(p, cpu, t, i.signo(), &i);
     }
     finish(t);
 }

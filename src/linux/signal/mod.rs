@@ -31,7 +31,7 @@ mod deliver;
 mod host;
 pub mod safe_syscall;
 
-pub use deliver::{deliver_pending, force_fault, force_mem_fault, force_signal, force_sigsys, force_trap};
+pub use deliver::{deliver_pending, force_fault, force_mem_fault, force_signal, force_sigsys, force_trap, queue_self};
 pub use host::{
     block_all_host, block_more_host, capture_startup_dispositions, current_mask, give_back_pending, init, initial_mask, note_guest_mask, note_sigpipe_ignored, prepare_exec,
     restore_after_failed_exec, set_host_mask,
