@@ -208,18 +208,21 @@ fn judge_slow(nr: u64, name: &str, args: &[u64; 6], pc: u64) -> Verdict {
             "read" | "write" | "exit" | "rt_sigreturn" => Verdict::Allow,
             _ => Verdict::KillThread(libc::SIGKILL),
         },
-        Mode::Filter(f) => {
-            let data = seccomp_data(nr, args, pc);
-            let mut ret = RET_ALLOW;
-            for filter in f.chain() {
-                let cur = run(&filter.prog, &data);
-                if ((cur & RET_ACTION_FULL) as i32) < ((ret & RET_ACTION_FULL) as i32) {
-                    ret = cur;
-                }
-            }
-            verdict(ret)
+        Mode::Filter(f) => verdict(run_chain(&f, &seccomp_data(nr, args, pc))),
+    }
+}
+
+/// Run every filter of a chain: the return value whose action has the highest precedence
+/// (the lowest, as a signed number), the newest filter's among equals.
+fn run_chain(f: &Arc<Filter>, data: &[u8; DATA_SIZE as usize]) -> u32 {
+    let mut ret = RET_ALLOW;
+    for filter in f.chain() {
+        let cur = run(&filter.prog, data);
+        if ((cur & RET_ACTION_FULL) as i32) < ((ret & RET_ACTION_FULL) as i32) {
+            ret = cur;
         }
     }
+    ret
 }
 
 fn verdict(ret: u32) -> Verdict {

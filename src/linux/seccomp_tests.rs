@@ -16,15 +16,7 @@ fn chain(progs: &[Vec<Insn>]) -> Arc<Filter> {
     prev.expect("at least one program")
 }
 fn judge_chain(f: &Arc<Filter>, nr: u64, args: [u64; 6]) -> Verdict {
-    let data = seccomp_data(nr, &args, 0x1000);
-    let mut ret = RET_ALLOW;
-    for filter in f.chain() {
-        let cur = run(&filter.prog, &data);
-        if ((cur & RET_ACTION_FULL) as i32) < ((ret & RET_ACTION_FULL) as i32) {
-            ret = cur;
-        }
-    }
-    verdict(ret)
+    verdict(run_chain(f, &seccomp_data(nr, &args, 0x1000)))
 }
 
 /// The shape libseccomp generates: check the architecture, load the number, compare.
