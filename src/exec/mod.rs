@@ -345,18 +345,31 @@ impl Engine {
                         // Cold code runs on the interpreter, unoptimised, until it has run
                         // `threshold` times; then the JIT takes its IR over.
                         self.check_epoch();
-                        let (block, runs) = match self.cache.hit(pc) {
-                            Some(hit) => hit,
-                            None => (self.cache.insert(Self::translate(arch, mem, pc, &opts, false)), 1),
-                        };
+                        let hit = self.cache.hit(pc);
+                        let runs = hit.as_ref().map_or(1, |h| h.1);
                         if runs <= threshold {
                             indirect = false;
-                            if let Some(stop) = self.interp_block(&block, cpu, mem) {
+                            let stop = match hit {
+                                Some((Some(block), _)) => self.interp_block(&block, cpu, mem),
+                                Some((None, runs)) => {
+                                    let block = self.cache.keep(Self::translate(arch, mem, pc, &opts, false), runs);
+                                    self.interp_block(&block, cpu, mem)
+                                }
+                                None => {
+                                    // A first run: see `cache` on why its block is not kept.
+                                    let block = Self::translate(arch, mem, pc, &opts, false);
+                                    self.cache.note_run(pc);
+                                    let stop = self.interp_block(&block, cpu, mem);
+                                    block.recycle();
+                                    stop
+                                }
+                            };
+                            if let Some(stop) = stop {
                                 return stop;
                             }
                             continue;
                         }
-                        drop(block);
+                        drop(hit);
                         let cached = self.cache.take(pc).and_then(|rc| std::rc::Rc::try_unwrap(rc).ok());
                         let translate = || match cached {
                             Some(mut b) => {

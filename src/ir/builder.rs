@@ -3,9 +3,23 @@
 use super::*;
 
 thread_local! {
-    /// The instruction buffer of the last finished builder, reused by the next one: blocks
-    /// are built in it and copied out at their exact size, so building touches no fresh heap.
+    /// The instruction buffer of the last recycled block, reused by the next builder: a block
+    /// that is not kept (`Block::recycle`) hands its buffer on, and one that is kept is copied
+    /// out at its exact size (`Block::compact`), so translating touches no fresh heap.
     static SCRATCH: std::cell::Cell<Vec<Inst>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// Offer an instruction buffer to the next builder on this thread (the larger one is kept).
+pub(super) fn recycle(mut insts: Vec<Inst>) {
+    SCRATCH.with(|s| {
+        let cur = s.take();
+        if cur.capacity() < insts.capacity() {
+            insts.clear();
+            s.set(insts);
+        } else {
+            s.set(cur);
+        }
+    });
 }
 
 /// Builds one block. Every helper returns the new value.
@@ -90,11 +104,10 @@ impl Builder {
             .unwrap_or(0);
     }
 
+    /// The finished block. It owns the builder's buffer, with spare room: a caller that keeps
+    /// it calls `Block::compact`, one that drops it `Block::recycle`.
     pub fn finish(mut self, term: Terminal) -> Block {
-        // Blocks live in caches: they get exactly the memory they need.
-        let insts = self.insts.to_vec();
-        self.insts.clear();
-        SCRATCH.with(|s| s.set(std::mem::take(&mut self.insts)));
+        let insts = std::mem::take(&mut self.insts);
         Block { pc: self.pc, guest_len: self.guest_len, ninsns: self.ninsns, insts, term }
     }
 

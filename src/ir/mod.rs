@@ -89,6 +89,20 @@ pub struct Block {
 }
 
 impl Block {
+    /// Drop the block, handing its instruction buffer to the next translation on this thread.
+    pub fn recycle(self) {
+        builder::recycle(self.insts);
+    }
+
+    /// Give a block that is being kept exactly the memory it needs (a fresh block owns the
+    /// translator's buffer, which is recycled).
+    pub fn compact(&mut self) {
+        if self.insts.capacity() > self.insts.len() {
+            let exact = self.insts.to_vec();
+            builder::recycle(std::mem::replace(&mut self.insts, exact));
+        }
+    }
+
     pub fn ty_of(&self, v: Val) -> Ty {
         self.insts[v.0 as usize].ty()
     }

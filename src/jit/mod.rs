@@ -339,6 +339,7 @@ impl Jit {
         g.max_guest_len = g.max_guest_len.max(block.guest_len as u64);
         g.map.insert(block.pc, idx);
         g.by_pc.insert(block.pc, idx);
+        block.recycle();
         Ok(idx)
     }
 
