@@ -33,9 +33,20 @@ macro_rules! ir_ops {
 
             /// The value operands, in order.
             #[allow(unused_variables)]
+            #[inline]
             pub fn args(&self) -> ArgList {
                 match self {
                     $( Op::$name { $($arg,)* .. } => ArgList::from_slice(&[$(*$arg),*]), )*
+                }
+            }
+
+            /// Each value operand, in order (for walks over every use: inline, without building
+            /// an `ArgList`).
+            #[allow(unused_variables)]
+            #[inline]
+            pub fn for_each_arg(&self, mut f: impl FnMut(Val)) {
+                match self {
+                    $( Op::$name { $($arg,)* .. } => { $( f(*$arg); )* } )*
                 }
             }
 
@@ -229,6 +240,7 @@ impl ArgList {
         self.len += 1;
     }
 
+    #[inline]
     fn from_slice(s: &[Val]) -> ArgList {
         let mut vals = [Val(0); 4];
         vals[..s.len()].copy_from_slice(s);

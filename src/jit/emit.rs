@@ -226,9 +226,7 @@ impl<'a> Cg<'a> {
             _ => None,
         };
         for inst in &b.insts {
-            for a in inst.op.args().iter() {
-                uses[a.0 as usize] += 1;
-            }
+            inst.op.for_each_arg(|a| uses[a.0 as usize] += 1);
             flag_src.push(match inst.op {
                 Op::SubNzcv { a, b: bb, cin, ty } if konst(cin) == Some(1) && matches!(ty, Ty::I32 | Ty::I64) => {
                     Some(FlagSrc::Sub(a, bb, ty))

@@ -13,6 +13,8 @@
 //! while guest code runs; translated code reads only the lookup table and its own code.
 
 mod code;
+#[cfg(test)]
+mod cost;
 mod emit;
 mod emit_crypto;
 mod emit_fp;

@@ -78,9 +78,7 @@ impl Alloc {
         let n = b.insts.len();
         let mut last_use: Vec<u32> = (0..n as u32).collect();
         for (i, inst) in b.insts.iter().enumerate() {
-            for a in inst.op.args().iter() {
-                last_use[a.0 as usize] = i as u32;
-            }
+            inst.op.for_each_arg(|a| last_use[a.0 as usize] = i as u32);
         }
         for &(i, v) in extra_uses {
             let lu = &mut last_use[v.0 as usize];

@@ -14,8 +14,11 @@ struct Covered {
 }
 
 impl Covered {
-    fn new(bytes: u32) -> Covered {
-        Covered { words: vec![0; (bytes as usize).div_ceil(64)] }
+    /// Nothing covered, in `words` (reused storage).
+    fn new(bytes: u32, mut words: Vec<u64>) -> Covered {
+        words.clear();
+        words.resize((bytes as usize).div_ceil(64), 0);
+        Covered { words }
     }
     /// The words `[lo, hi)` touches, each with the mask of its bits in the range.
     fn spans((lo, hi): (u32, u32)) -> impl Iterator<Item = (usize, u64)> {
@@ -43,10 +46,27 @@ impl Covered {
     }
 }
 
+/// The walk's working vectors, kept per thread between blocks (allocating them for every
+/// block was a tenth of the walk).
+#[derive(Default)]
+struct Scratch {
+    live: Vec<bool>,
+    keep: Vec<bool>,
+    covered: Vec<u64>,
+    map: Vec<Val>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::Cell<Scratch> = std::cell::Cell::new(Scratch::default());
+}
+
 pub(super) fn run(block: &mut Block, mode: Mode) {
+    let Scratch { mut live, mut keep, covered, mut map } = SCRATCH.with(|s| s.take());
     let n = block.insts.len();
-    let mut live = vec![false; n];
-    let mut keep = vec![true; n];
+    live.clear();
+    live.resize(n, false);
+    keep.clear();
+    keep.resize(n, true);
     let mark = |live: &mut Vec<bool>, v: Val| {
         if let Some(l) = live.get_mut(v.0 as usize) {
             *l = true;
@@ -66,7 +86,7 @@ pub(super) fn run(block: &mut Block, mode: Mode) {
         })
         .max()
         .unwrap_or(0);
-    let mut covered = Covered::new(end);
+    let mut covered = Covered::new(end, covered);
     for i in (0..n).rev() {
         let op = &block.insts[i].op;
         let k = match effect(op) {
@@ -99,21 +119,22 @@ pub(super) fn run(block: &mut Block, mode: Mode) {
         };
         keep[i] = k;
         if k {
-            for &a in op.args().iter() {
-                mark(&mut live, a);
-            }
+            op.for_each_arg(|a| mark(&mut live, a));
         }
     }
-    compact(block, &keep);
+    compact(block, &keep, &mut map);
+    SCRATCH.with(|s| s.set(Scratch { live, keep, covered: covered.words, map }));
 }
 
 /// Drop the instructions not in `keep`, renumbering every operand and the terminal. Kept
 /// instructions only use kept values.
-pub(super) fn compact(block: &mut Block, keep: &[bool]) {
+/// `map` is scratch space.
+pub(super) fn compact(block: &mut Block, keep: &[bool], map: &mut Vec<Val>) {
     if keep.iter().all(|&k| k) {
         return;
     }
-    let mut map = vec![Val(u32::MAX); keep.len()];
+    map.clear();
+    map.resize(keep.len(), Val(u32::MAX));
     let mut w = 0;
     for (i, &k) in keep.iter().enumerate() {
         if !k {
@@ -149,7 +170,7 @@ mod tests {
             seed
         };
         for _ in 0..200 {
-            let mut c = Covered::new(bytes);
+            let mut c = Covered::new(bytes, Vec::new());
             let mut model = vec![false; bytes as usize];
             for _ in 0..50 {
                 let lo = (next() % bytes as u64) as u32;

@@ -84,6 +84,7 @@ pub(crate) enum Effect {
 }
 
 /// Classify an op. The match is exhaustive so a new op needs a decision here.
+#[inline]
 pub(crate) fn effect(op: &Op) -> Effect {
     match op {
         Op::Const { .. }
