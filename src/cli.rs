@@ -80,7 +80,7 @@ fn command(bin: &str, use_env: bool) -> Command {
             Arg::new("jit-threshold")
                 .long("jit-threshold")
                 .value_name("N")
-                .help("Interpret a block N times before compiling it (0: compile at once) [default: 4]"),
+                .help("Interpret a block N times before compiling it (0: compile at once) [default: 8 for the first 8000 blocks a thread interprets, then 4]"),
             "RUSER_JIT_THRESHOLD",
         ))
         .arg(e(Arg::new("cpu").long("cpu").value_name("NAME"), "RUSER_CPU").help("CPU model to emulate ('help' lists them)"))
@@ -328,11 +328,17 @@ pub fn main(forced_arch: Option<&'static str>, mut args: Vec<OsString>) -> ! {
             .unwrap_or_else(|| fail(&bin, &format!("invalid JIT threshold '{s}' (0 to 1000)"))),
         None => 4,
     };
+    // Without an explicit threshold, a thread's start uses a higher one (`jit::StartUp`).
+    let start_up = match m.get_one::<String>("jit-threshold") {
+        Some(_) => None,
+        None => Some(crate::jit::StartUp::DEFAULT),
+    };
     crate::jit::configure(crate::jit::Settings {
         chain: mask & crate::log::Item::Nochain as u32 == 0,
         perfmap: m.get_flag("perfmap"),
         code_size: code_size as usize,
         threshold,
+        start_up,
     });
     let strace = m.get_flag("strace");
     if strace {

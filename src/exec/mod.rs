@@ -120,6 +120,9 @@ pub struct Engine {
     opts: TranslateOpts,
     /// The CODE_EPOCH the interpreter's block cache is valid for.
     epoch: u64,
+    /// Blocks this thread has run on the interpreter while the JIT waits for them to warm
+    /// (see `jit::StartUp`).
+    warming_runs: u64,
 }
 
 impl Engine {
@@ -132,6 +135,7 @@ impl Engine {
             interp: Interp::new(),
             opts: TranslateOpts::default(),
             epoch: CODE_EPOCH.load(Ordering::Acquire),
+            warming_runs: 0,
         }
     }
 
@@ -320,7 +324,7 @@ impl Engine {
     fn run_jit(&mut self, cpu: &mut CpuState, mem: &GuestMem, running: &gate::Running) -> Stop {
         let pc_off = self.arch.pc_offset();
         let jit = self.jit(true, mem);
-        let threshold = crate::jit::settings().threshold;
+        let settings = crate::jit::settings();
         let (arch, opts) = (self.arch, self.opts);
         let mut link = None;
         let mut indirect = false;
@@ -330,7 +334,7 @@ impl Engine {
             }
             let pc = cpu.read_u64(pc_off);
             let translate = || Self::translate(arch, mem, pc, &opts, true);
-            let code = if threshold == 0 {
+            let code = if settings.threshold == 0 {
                 match jit.code_if(pc, Some(translate), link.take(), indirect) {
                     Ok(c) => c.expect("compiled on a miss"),
                     Err(Full) => {
@@ -347,8 +351,13 @@ impl Engine {
                         self.check_epoch();
                         let hit = self.cache.hit(pc);
                         let runs = hit.as_ref().map_or(1, |h| h.1);
+                        let threshold = match settings.start_up {
+                            Some(s) if self.warming_runs < s.runs => s.threshold,
+                            _ => settings.threshold,
+                        };
                         if runs <= threshold {
                             indirect = false;
+                            self.warming_runs += 1;
                             let stop = match hit {
                                 Some((Some(block), _)) => self.interp_block(&block, cpu, mem),
                                 Some((None, runs)) => {
