@@ -94,6 +94,39 @@ pub struct Interp {
     vals: Vec<u128>,
 }
 
+/// The commonest 64-bit integer ops in machine words rather than through `scalar::bin`'s
+/// 128-bit arithmetic (the same results: `bin` masks operands and result to the width).
+#[inline(always)]
+fn bin64(op: BinOp, x: u64, y: u64) -> Option<u128> {
+    Some(match op {
+        BinOp::Add => x.wrapping_add(y),
+        BinOp::Sub => x.wrapping_sub(y),
+        BinOp::And => x & y,
+        BinOp::Or => x | y,
+        BinOp::Xor => x ^ y,
+        BinOp::AndNot => x & !y,
+        BinOp::Shl => x << (y & 63),
+        BinOp::Lshr => x >> (y & 63),
+        _ => return None,
+    } as u128)
+}
+
+/// As `bin64`, at 32 bits.
+#[inline(always)]
+fn bin32(op: BinOp, x: u32, y: u32) -> Option<u128> {
+    Some(match op {
+        BinOp::Add => x.wrapping_add(y),
+        BinOp::Sub => x.wrapping_sub(y),
+        BinOp::And => x & y,
+        BinOp::Or => x | y,
+        BinOp::Xor => x ^ y,
+        BinOp::AndNot => x & !y,
+        BinOp::Shl => x << (y & 31),
+        BinOp::Lshr => x >> (y & 31),
+        _ => return None,
+    } as u128)
+}
+
 /// Mask a value to its type.
 #[inline]
 fn m(v: u128, ty: Ty) -> u128 {
@@ -132,6 +165,8 @@ impl Interp {
                     scalar::write_raw(st.add(off as usize), ty, v(x));
                     0
                 }
+                Op::Bin { a, b, op, ty: Ty::I64 } => bin64(op, v(a) as u64, v(b) as u64).unwrap_or_else(|| scalar::bin(op, Ty::I64, v(a), v(b))),
+                Op::Bin { a, b, op, ty: Ty::I32 } => bin32(op, v(a) as u32, v(b) as u32).unwrap_or_else(|| scalar::bin(op, Ty::I32, v(a), v(b))),
                 Op::Bin { a, b, op, ty } => scalar::bin(op, ty, v(a), v(b)),
                 Op::Load { addr, ty, be } => match scalar::guest_read((base as u64).wrapping_add(v(addr) as u64) as *const u8, ty) {
                     Ok(x) if be => scalar::swap(x, ty),

@@ -49,6 +49,9 @@ pub fn swap(v: u128, ty: Ty) -> u128 {
 pub fn bin(op: BinOp, ty: Ty, a: u128, b: u128) -> u128 {
     let bits = ty.bits();
     let (a, b) = (m(a, ty), m(b, ty));
+    // Shift amounts are taken modulo the width, a power of two: a mask, not a 128-bit
+    // division (a library call).
+    let amount = (b as u32) & (bits - 1);
     let r = match op {
         BinOp::Add => a.wrapping_add(b),
         BinOp::Sub => a.wrapping_sub(b),
@@ -90,11 +93,11 @@ pub fn bin(op: BinOp, ty: Ty, a: u128, b: u128) -> u128 {
         BinOp::Or => a | b,
         BinOp::Xor => a ^ b,
         BinOp::AndNot => a & !b,
-        BinOp::Shl => a << (b % bits as u128),
-        BinOp::Lshr => a >> (b % bits as u128),
-        BinOp::Ashr => (sext(a, ty) >> (b % bits as u128)) as u128,
+        BinOp::Shl => a << amount,
+        BinOp::Lshr => a >> amount,
+        BinOp::Ashr => (sext(a, ty) >> amount) as u128,
         BinOp::Ror => {
-            let s = (b % bits as u128) as u32;
+            let s = amount;
             if s == 0 {
                 a
             } else {
