@@ -351,10 +351,7 @@ impl Engine {
                         self.check_epoch();
                         let hit = self.cache.hit(pc);
                         let runs = hit.as_ref().map_or(1, |h| h.1);
-                        let threshold = match settings.start_up {
-                            Some(s) if self.warming_runs < s.runs => s.threshold,
-                            _ => settings.threshold,
-                        };
+                        let threshold = threshold(&settings, self.warming_runs);
                         if runs <= threshold {
                             indirect = false;
                             self.warming_runs += 1;
@@ -426,9 +423,34 @@ impl Engine {
     }
 }
 
+/// How many interpreted runs a block needs before it is compiled, for a thread that has
+/// interpreted `warming_runs` blocks so far (see `jit::StartUp`).
+fn threshold(settings: &crate::jit::Settings, warming_runs: u64) -> u32 {
+    match settings.start_up {
+        Some(s) if warming_runs < s.runs => s.threshold,
+        _ => settings.threshold,
+    }
+}
+
 /// Report a bug of ruser itself and end the process.
 fn internal_error(what: &str) -> ! {
     let pc = crate::interp::CURRENT_PC.try_with(|c| c.get()).unwrap_or(0);
     eprintln!("ruser: internal error: {what} (guest pc {pc:#x}); please report this");
     std::process::exit(70)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jit::{Settings, StartUp};
+
+    #[test]
+    fn the_start_up_threshold_holds_for_a_thread_s_first_interpreted_blocks() {
+        let s = Settings { threshold: 4, start_up: Some(StartUp { threshold: 8, runs: 100 }), ..Settings::default() };
+        assert_eq!(threshold(&s, 0), 8);
+        assert_eq!(threshold(&s, 99), 8);
+        assert_eq!(threshold(&s, 100), 4);
+        let fixed = Settings { threshold: 4, start_up: None, ..Settings::default() };
+        assert_eq!(threshold(&fixed, 0), 4);
+    }
 }
