@@ -343,13 +343,37 @@ impl Engine {
                     }
                 }
             } else {
-                match jit.code_if(pc, None::<fn() -> Block>, link.take(), indirect).ok().flatten() {
+                // While a thread starts, most blocks it runs are in the interpreter's cache,
+                // so that is asked first, and the JIT's table (a lock and a lookup) only about
+                // the others: a block there is not compiled yet, since the JIT takes it out
+                // when it compiles it. (Another thread may have compiled it meanwhile: then
+                // this thread interprets it until its own count says to compile, and finds
+                // the compiled code then.) Later, most blocks run are compiled ones, so the
+                // JIT's table comes first.
+                let starting = settings.start_up.is_some_and(|s| self.warming_runs < s.runs);
+                let mut hit = None;
+                let compiled = if starting {
+                    self.check_epoch();
+                    hit = self.cache.hit(pc);
+                    match hit {
+                        None => jit.code_if(pc, None::<fn() -> Block>, link.take(), indirect).ok().flatten(),
+                        Some(_) => {
+                            link = None;
+                            None
+                        }
+                    }
+                } else {
+                    jit.code_if(pc, None::<fn() -> Block>, link.take(), indirect).ok().flatten()
+                };
+                match compiled {
                     Some(c) => c,
                     None => {
                         // Cold code runs on the interpreter, unoptimised, until it has run
                         // `threshold` times; then the JIT takes its IR over.
-                        self.check_epoch();
-                        let hit = self.cache.hit(pc);
+                        if !starting {
+                            self.check_epoch();
+                            hit = self.cache.hit(pc);
+                        }
                         let runs = hit.as_ref().map_or(1, |h| h.1);
                         let threshold = threshold(&settings, self.warming_runs);
                         if runs <= threshold {
