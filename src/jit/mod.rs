@@ -13,7 +13,7 @@
 //! while guest code runs; translated code reads only the lookup table and its own code.
 
 mod code;
-#[cfg(test)]
+#[cfg(all(test, feature = "phase-times"))]
 mod cost;
 mod emit;
 mod emit_crypto;
