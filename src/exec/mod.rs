@@ -351,29 +351,26 @@ impl Engine {
                 // the compiled code then.) Later, most blocks run are compiled ones, so the
                 // JIT's table comes first.
                 let starting = settings.start_up.is_some_and(|s| self.warming_runs < s.runs);
-                let mut hit = None;
-                let compiled = if starting {
+                let early = starting.then(|| {
                     self.check_epoch();
-                    hit = self.cache.hit(pc);
-                    match hit {
-                        None => jit.code_if(pc, None::<fn() -> Block>, link.take(), indirect).ok().flatten(),
-                        Some(_) => {
-                            link = None;
-                            None
-                        }
+                    self.cache.hit(pc)
+                });
+                let compiled = match early {
+                    Some(Some(_)) => {
+                        link = None;
+                        None
                     }
-                } else {
-                    jit.code_if(pc, None::<fn() -> Block>, link.take(), indirect).ok().flatten()
+                    _ => jit.code_if(pc, None::<fn() -> Block>, link.take(), indirect).ok().flatten(),
                 };
                 match compiled {
                     Some(c) => c,
                     None => {
                         // Cold code runs on the interpreter, unoptimised, until it has run
                         // `threshold` times; then the JIT takes its IR over.
-                        if !starting {
+                        let hit = early.unwrap_or_else(|| {
                             self.check_epoch();
-                            hit = self.cache.hit(pc);
-                        }
+                            self.cache.hit(pc)
+                        });
                         let runs = hit.as_ref().map_or(1, |h| h.1);
                         let threshold = threshold(&settings, self.warming_runs);
                         if runs <= threshold {
